@@ -1,0 +1,48 @@
+/**
+ * Calendar dates are ISO strings (YYYY-MM-DD) with no time zone: the data set records dates, not instants
+ * (DESIGN.md §3). Display is en-GB (DD/MM/YYYY).
+ */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const UK_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
+
+function isRealDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return d <= days;
+}
+
+export function isIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  return m !== null && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+/** Parses what a clinician types (DD/MM/YYYY, also with . or -) into an ISO date, or null. */
+export function parseUkDate(text: string): string | null {
+  const m = UK_DATE.exec(text.trim());
+  if (!m) return null;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!isRealDate(y, mo, d)) return null;
+  return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+export function formatUkDate(iso: string): string {
+  const m = ISO_DATE.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
+}
+
+/** Whole days from a to b (b − a) between two ISO dates, independent of time zones and DST. */
+export function daysBetween(a: string, b: string): number {
+  const toUtc = (iso: string) => {
+    const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+    return Date.UTC(y, m - 1, d);
+  };
+  return Math.round((toUtc(b) - toUtc(a)) / 86_400_000);
+}
+
+/** Today's local calendar date as ISO; the clock is for display and defaults only (DESIGN.md §5.8). */
+export function todayIso(now: Date = new Date()): string {
+  const y = now.getFullYear();
+  const m = String(now.getMonth() + 1).padStart(2, '0');
+  const d = String(now.getDate()).padStart(2, '0');
+  return `${y}-${m}-${d}`;
+}
