@@ -2,12 +2,21 @@ import { Worker } from 'node:worker_threads';
 import type { Result } from '../../../shared/contract/errors';
 import type { WorkerConfig, WorkerRequest, WorkerResponse } from './protocol';
 
-/** Where the worker's code is: the built bundle in the app, the TypeScript source (through tsx) in tests and the host. */
-export type WorkerScript = { kind: 'built'; path: string } | { kind: 'source' };
+/**
+ * Where the worker's code is: the built bundle in the app; the TypeScript source, loaded through tsx, in tests
+ * and the host. The caller names it, so the app bundle never references tsx.
+ */
+export interface WorkerScript {
+  path: string;
+  /** A module to require first inside the worker: tsx's CommonJS hook when `path` is TypeScript. */
+  register?: string;
+}
 
 function spawn(script: WorkerScript, config: WorkerConfig): Worker {
-  if (script.kind === 'built') return new Worker(script.path, { workerData: config });
-  return new Worker(new URL('./dbWorker.ts', import.meta.url), { workerData: config, execArgv: ['--import', 'tsx'] });
+  if (!script.register) return new Worker(script.path, { workerData: config });
+  // Node cannot start a worker from a .ts file even with a loader flag, so the hook is registered inside it first.
+  const bootstrap = `require(${JSON.stringify(script.register)}); require(${JSON.stringify(script.path)});`;
+  return new Worker(bootstrap, { eval: true, workerData: config });
 }
 
 /**

@@ -1,0 +1,103 @@
+import { app, BrowserWindow, ipcMain, net, powerMonitor, protocol, session, type WebFrameMain } from 'electron';
+import { join, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CONTENT_SECURITY_POLICY } from '../../shared/contract/csp';
+import { IPC_CHANNEL } from '../../shared/contract/ipc';
+import { CaseloadWorkerClient } from '../services/worker/workerClient';
+
+/**
+ * The Electron shell, kept thin: windows, security settings, and one IPC handler that forwards to the
+ * database worker, where the contract is validated and the services run. No crash reporter is started,
+ * so no minidump holding patient data is written or sent.
+ */
+const APP_ORIGIN = 'app://caseload';
+const rendererDir = resolve(join(__dirname, '../renderer'));
+
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+}
+
+let mainWindow: BrowserWindow | null = null;
+const worker = new CaseloadWorkerClient(
+  { path: join(__dirname, 'dbWorker.js') },
+  {
+    dataDir: join(app.getPath('userData'), 'caseload'),
+    // An Electron-ABI build of the native module, kept apart from the Node build the tests use (see README).
+    nativeBinding: process.env.CASELOAD_NATIVE_BINDING,
+  },
+);
+
+function isAppFrame(frame: WebFrameMain | null): boolean {
+  return !!frame && !!mainWindow && frame === mainWindow.webContents.mainFrame && frame.url.startsWith(`${APP_ORIGIN}/`);
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+app.on('second-instance', () => {
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  }
+});
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1366,
+    height: 768,
+    minWidth: 1024,
+    minHeight: 640,
+    show: false,
+    title: 'Clinic Caseload',
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false, // spellcheck would send typed clinical text to a dictionary service
+    },
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+  void mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+void app.whenReady().then(() => {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  protocol.handle('app', (request) => {
+    const url = new URL(request.url);
+    const file = resolve(rendererDir, '.' + decodeURIComponent(url.pathname));
+    if (url.host !== 'caseload' || !file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 });
+    return net.fetch(pathToFileURL(file).toString());
+  });
+  ipcMain.handle(IPC_CHANNEL, (event, method: unknown, input: unknown) => {
+    if (!isAppFrame(event.senderFrame)) {
+      return { ok: false, error: { code: 'INTERNAL', message: 'Refused: the request did not come from the app page.' } };
+    }
+    return worker.call(String(method), input);
+  });
+  const lockNow = () => void worker.call('session.lock', {});
+  powerMonitor.on('suspend', lockNow);
+  powerMonitor.on('lock-screen', lockNow);
+  createWindow();
+});
+
+app.on('window-all-closed', () => {
+  void worker.close().finally(() => app.quit());
+});

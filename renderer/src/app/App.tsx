@@ -1,0 +1,34 @@
+import { Center, Loader, Text } from '@mantine/core';
+import { useSession } from './useSession';
+import { SetupScreen } from '../features/session/SetupScreen';
+import { UnlockScreen } from '../features/session/UnlockScreen';
+import { StoreProblemScreen } from '../features/session/StoreProblemScreen';
+import { Workspace } from './Workspace';
+
+export function App() {
+  const { status, setStatus, loadError } = useSession();
+  if (loadError) {
+    return (
+      <Center h="100vh" component="main">
+        <Text c="red.8" role="alert">{loadError}</Text>
+      </Center>
+    );
+  }
+  if (!status) {
+    return (
+      <Center h="100vh" component="main">
+        <Loader aria-label="Opening the caseload" />
+      </Center>
+    );
+  }
+  switch (status.state) {
+    case 'needs-setup':
+      return <SetupScreen demo={status.demo} onDone={setStatus} />;
+    case 'locked':
+      return <UnlockScreen demo={status.demo} onUnlocked={setStatus} />;
+    case 'store-error':
+      return <StoreProblemScreen problem={status.problem} onRestored={setStatus} />;
+    case 'unlocked':
+      return <Workspace status={status} onLocked={setStatus} />;
+  }
+}

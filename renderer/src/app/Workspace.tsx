@@ -1,0 +1,50 @@
+import { AppShell, Badge, Button, Group, Notification, Text } from '@mantine/core';
+import { useState } from 'react';
+import type { SessionStatus } from '../../../shared/contract/contract';
+import { ROLE_LABELS } from '../../../shared/domain/people';
+import { CaseloadPage } from '../features/caseload/CaseloadPage';
+import { api } from '../lib/api';
+import { errorMessage } from '../lib/errors';
+
+export function Workspace({ status, onLocked }: { status: SessionStatus; onLocked: (s: SessionStatus) => void }) {
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const lock = async () => onLocked(await api['session.lock']({}));
+  const backUp = async () => {
+    try {
+      const b = await api['backup.create']({});
+      setNotice({ ok: true, text: `Encrypted backup saved (${b.file}).` });
+    } catch (err) {
+      setNotice({ ok: false, text: errorMessage(err) });
+    }
+  };
+  return (
+    <AppShell header={{ height: 56 }} padding="md">
+      <AppShell.Header px="md">
+        <Group h="100%" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Text fw={700} c="nhsBlue.7" size="lg">Clinic Caseload</Text>
+            {status.demo && <Badge color="orange" variant="filled">Demo – synthetic data</Badge>}
+            <Badge color="gray" variant="light" title="Sync with the service is not set up on this device yet">Stored on this device · encrypted</Badge>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            {status.owner && (
+              <Text size="sm" c="gray.8">
+                {status.owner.displayName} · {ROLE_LABELS[status.owner.role]}
+              </Text>
+            )}
+            <Button variant="default" size="xs" onClick={backUp}>Back up now</Button>
+            <Button variant="filled" color="dark" size="xs" onClick={lock}>Lock</Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main bg="gray.0">
+        {notice && (
+          <Notification color={notice.ok ? 'teal' : 'red'} onClose={() => setNotice(null)} mb="md" role="status" withBorder>
+            {notice.text}
+          </Notification>
+        )}
+        <CaseloadPage />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

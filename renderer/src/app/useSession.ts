@@ -1,0 +1,49 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { SessionStatus } from '../../../shared/contract/contract';
+import { api } from '../lib/api';
+
+const POLL_MS = 10_000;
+const ACTIVITY_THROTTLE_MS = 30_000;
+
+/**
+ * The session as the page knows it: polled so an idle lock in the main process shows at once,
+ * and fed with keyboard/mouse activity so the idle timer measures the person.
+ */
+export function useSession() {
+  const [status, setStatus] = useState<SessionStatus | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      setStatus(await api['session.status']({}));
+      setLoadError(null);
+    } catch {
+      setLoadError('The caseload store is not responding.');
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => void refresh(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  const unlocked = status?.state === 'unlocked';
+  useEffect(() => {
+    if (!unlocked) return;
+    let last = 0;
+    const onActivity = () => {
+      const now = Date.now();
+      if (now - last < ACTIVITY_THROTTLE_MS) return;
+      last = now;
+      api['session.activity']({}).catch(() => void refresh());
+    };
+    const events = ['keydown', 'pointerdown', 'wheel'] as const;
+    for (const e of events) window.addEventListener(e, onActivity, { passive: true });
+    return () => {
+      for (const e of events) window.removeEventListener(e, onActivity);
+    };
+  }, [unlocked, refresh]);
+
+  return { status, setStatus, refresh, loadError };
+}

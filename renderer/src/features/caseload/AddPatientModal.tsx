@@ -1,0 +1,76 @@
+import { Alert, Button, Group, Stack, TextInput } from '@mantine/core';
+import { Dialog } from '../../lib/Dialog';
+import { useForm } from '@mantine/form';
+import { useState } from 'react';
+import { parseUkDate } from '../../../../shared/domain/dates';
+import { PatientInput } from '../../../../shared/domain/people';
+import { api } from '../../lib/api';
+import { errorMessage, fieldErrors, sentence } from '../../lib/errors';
+
+const EMPTY = { nhsNumber: '', givenName: '', familyName: '', dateOfBirth: '', gpPractice: '' };
+type Values = typeof EMPTY;
+
+/** The form's values as the contract wants them; the date is typed en-GB and sent as ISO. */
+function toInput(v: Values) {
+  return { ...v, dateOfBirth: parseUkDate(v.dateOfBirth) ?? v.dateOfBirth };
+}
+
+/** Inline validation runs the contract's own schema, so the form and the service cannot disagree. */
+function validate(values: Values): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (values.dateOfBirth.trim() && !parseUkDate(values.dateOfBirth)) errors.dateOfBirth = 'Enter a real date as DD/MM/YYYY';
+  const parsed = PatientInput.safeParse(toInput(values));
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0]);
+      errors[key] ??= sentence(issue.message);
+    }
+  }
+  return errors;
+}
+
+export function AddPatientModal({ opened, onClose, onAdded }: { opened: boolean; onClose: () => void; onAdded: () => void }) {
+  const [failure, setFailure] = useState<string | null>(null);
+  const form = useForm<Values>({ initialValues: EMPTY, validate, validateInputOnBlur: true });
+
+  const close = () => {
+    form.reset();
+    setFailure(null);
+    onClose();
+  };
+
+  const submit = form.onSubmit(async (values) => {
+    setFailure(null);
+    try {
+      await api['patients.create'](toInput(values));
+      form.reset();
+      onAdded();
+    } catch (err) {
+      const fields = fieldErrors(err);
+      form.setErrors(fields);
+      // A field error already says what is wrong where it is wrong; the banner is for everything else.
+      if (Object.keys(fields).length === 0) setFailure(errorMessage(err));
+    }
+  });
+
+  return (
+    <Dialog opened={opened} onClose={close} title="Add patient">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <TextInput label="NHS number" description="10 digits, spaces allowed" inputMode="numeric" autoComplete="off" data-autofocus {...form.getInputProps('nhsNumber')} />
+          <Group grow align="flex-start">
+            <TextInput label="Given name" autoComplete="off" {...form.getInputProps('givenName')} />
+            <TextInput label="Family name" autoComplete="off" {...form.getInputProps('familyName')} />
+          </Group>
+          <TextInput label="Date of birth" description="DD/MM/YYYY" placeholder="DD/MM/YYYY" autoComplete="off" {...form.getInputProps('dateOfBirth')} />
+          <TextInput label="GP practice" autoComplete="off" {...form.getInputProps('gpPractice')} />
+          {failure && <Alert color="red" role="alert">{failure}</Alert>}
+          <Group justify="flex-end" mt="xs">
+            <Button variant="default" onClick={close}>Cancel</Button>
+            <Button type="submit" loading={form.submitting}>Add to caseload</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Dialog>
+  );
+}

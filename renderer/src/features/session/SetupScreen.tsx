@@ -1,0 +1,63 @@
+import { Alert, Button, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useState } from 'react';
+import { PASSPHRASE_MIN, type SessionStatus } from '../../../../shared/contract/contract';
+import { ROLES, ROLE_LABELS, type Role } from '../../../../shared/domain/people';
+import { api } from '../../lib/api';
+import { errorMessage, fieldErrors } from '../../lib/errors';
+import { CentredCard } from './CentredCard';
+
+export function SetupScreen({ demo, onDone }: { demo: boolean; onDone: (s: SessionStatus) => void }) {
+  const [failure, setFailure] = useState<string | null>(null);
+  const form = useForm({
+    initialValues: { displayName: '', role: '' as Role | '', passphrase: '', confirm: '' },
+    validate: {
+      displayName: (v) => (v.trim() ? null : 'Enter your name as colleagues know it'),
+      role: (v) => (v ? null : 'Choose your role'),
+      passphrase: (v) => (v.length >= PASSPHRASE_MIN ? null : `Use at least ${PASSPHRASE_MIN} characters`),
+      confirm: (v, values) => (v === values.passphrase ? null : 'The two passphrases do not match'),
+    },
+  });
+
+  const submit = form.onSubmit(async (values) => {
+    setFailure(null);
+    try {
+      onDone(await api['session.setup']({ displayName: values.displayName, role: values.role as Role, passphrase: values.passphrase }));
+    } catch (err) {
+      const fields = fieldErrors(err);
+      form.setErrors(fields);
+      // A field error already says what is wrong where it is wrong; the banner is for everything else.
+      if (Object.keys(fields).length === 0) setFailure(errorMessage(err));
+    }
+  });
+
+  return (
+    <CentredCard
+      title="Set up this device"
+      demo={demo}
+      intro="Your caseload is stored on this laptop, encrypted. Choose a passphrase only you know: it unlocks the caseload and cannot be recovered if forgotten, so keep a backup."
+    >
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <TextInput label="Your name" autoComplete="name" data-autofocus autoFocus {...form.getInputProps('displayName')} />
+          <Select
+            label="Your role"
+            placeholder="Choose a role"
+            data={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+            allowDeselect={false}
+            {...form.getInputProps('role')}
+          />
+          <PasswordInput
+            label="Passphrase"
+            description={`At least ${PASSPHRASE_MIN} characters. A few unrelated words work well.`}
+            autoComplete="new-password"
+            {...form.getInputProps('passphrase')}
+          />
+          <PasswordInput label="Passphrase again" autoComplete="new-password" {...form.getInputProps('confirm')} />
+          {failure && <Alert color="red" role="alert" title="Could not set up">{failure}</Alert>}
+          <Button type="submit" loading={form.submitting} mt="xs">Create encrypted caseload</Button>
+        </Stack>
+      </form>
+    </CentredCard>
+  );
+}
