@@ -31,7 +31,7 @@ export const User = z.strictObject({
 });
 export type User = z.infer<typeof User>;
 
-export const isoDate = z.string().refine(isIsoDate, 'must be a real date (YYYY-MM-DD)');
+export const isoDate = z.string().refine(isIsoDate, { message: 'must be a real date (YYYY-MM-DD)', abort: true });
 
 export const nhsNumber = z
   .string()
