@@ -12,7 +12,7 @@ describe('npm start without the Electron binary', () => {
   it.skipIf(electronInstalled)('says so, points to npm run demo, and leaves the Node build of the native module untouched', () => {
     const before = createHash('sha256').update(readFileSync(NATIVE)).digest('hex');
     const run = spawnSync(process.execPath, ['scripts/start-electron.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 150_000 });
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(0); // the README's two commands must both succeed on such a machine
     expect(run.stderr).toContain('The Electron binary cannot be downloaded here');
     expect(run.stderr).toContain('npm run demo');
     expect(createHash('sha256').update(readFileSync(NATIVE)).digest('hex')).toBe(before);
