@@ -1,0 +1,134 @@
+import type { z } from 'zod';
+import { fieldProblems } from '../contract/errors';
+import { adsmForDescriptor } from './adsm';
+import { CATALOGUE } from './catalogue';
+import { OutcomeOverrides, type OutcomeConfig } from './config';
+import { classify, type EpisodeClassification } from './episode';
+import { ContactPlan, Episode, Period, type EpisodeInput } from './episodeSchema';
+import { invalid, OutcomeError } from './errors';
+import { InstrumentDefinition } from './instrumentSchema';
+import { dueAt, type DueMeasure } from './measuresDue';
+import { programmeRatesOf, type ProgrammeRates } from './programme';
+import { reliableChangeWith, scoreWith, type MeasureScore, type ReliableChange } from './scoring';
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, path: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw invalid('INVALID_INPUT', fieldProblems(r.error.issues).map((f) => ({ ...f, path: f.path === '(input)' ? path : `${path}.${f.path}` })));
+  }
+  return r.data;
+}
+
+/** The catalogue with a service's overrides applied; an overridden value becomes the service's (verified) choice. */
+function buildCatalogue(config: OutcomeConfig): Map<string, InstrumentDefinition> {
+  const byId = new Map<string, InstrumentDefinition>();
+  for (const raw of CATALOGUE) {
+    const r = InstrumentDefinition.safeParse(raw);
+    if (!r.success) throw invalid('INVALID_CATALOGUE', fieldProblems(r.error.issues).map((f) => ({ ...f, path: `${String(raw.id)}.${f.path}` })));
+    byId.set(r.data.id, r.data);
+  }
+  for (const extra of config.extraInstruments) {
+    if (byId.has(extra.id)) throw invalid('INVALID_INPUT', [{ path: `extraInstruments.${extra.id}`, message: 'duplicates a catalogue instrument' }]);
+    byId.set(extra.id, extra);
+  }
+  const dds2 = byId.get('dds2')!;
+  if (config.dds2Rule === 'dds-guidance-mean-2') {
+    // ref §7: the newer DDS guidance treats mean ≥ 2.0 as clinically significant.
+    byId.set('dds2', {
+      ...dds2,
+      screen: { ...dds2.screen!, threshold: 2, label: 'moderate distress or more (DDS mean ≥ 2.0, newer DDS guidance)', source: 'ref §7 (service chose the newer DDS guidance)' },
+      severityBands: { bands: [{ min: 1, max: 1.99, label: 'Little or no distress' }, { min: 2, max: 6, label: 'Moderate distress or more' }], verified: true, source: 'ref §7 (service choice)' },
+    });
+  }
+  const service = 'service configuration';
+  for (const [id, o] of Object.entries(config.instruments)) {
+    const def = byId.get(id);
+    if (!def) throw invalid('INVALID_INPUT', [{ path: `instruments.${id}`, message: 'is not an instrument in the catalogue' }]);
+    const next: InstrumentDefinition = { ...def };
+    if (o.caseness !== undefined) {
+      if (!def.caseness) throw invalid('INVALID_INPUT', [{ path: `instruments.${id}.caseness`, message: `${def.title} has no caseness rule` }]);
+      next.caseness = { ...def.caseness, threshold: o.caseness, verified: true, source: service };
+    }
+    if (o.reliableChange !== undefined) next.reliableChange = { value: o.reliableChange, verified: true, source: service };
+    if (o.severityBands) next.severityBands = { bands: o.severityBands, verified: true, source: service };
+    if (o.screenThreshold !== undefined) {
+      if (!def.screen) throw invalid('INVALID_INPUT', [{ path: `instruments.${id}.screenThreshold`, message: `${def.title} is not a screen` }]);
+      next.screen = { ...def.screen, threshold: o.screenThreshold, verified: true, source: service };
+    }
+    if (o.responseOptions) {
+      if (def.kind !== 'local-screen') throw invalid('INVALID_INPUT', [{ path: `instruments.${id}.responseOptions`, message: 'only a local screen’s scale is set by the service' }]);
+      next.responseOptions = o.responseOptions;
+    }
+    byId.set(id, next);
+  }
+  return byId;
+}
+
+export interface Outcomes {
+  readonly config: OutcomeConfig;
+  instrument(id: string): InstrumentDefinition;
+  instruments(): InstrumentDefinition[];
+  scoreMeasure(instrumentId: string, answers: readonly unknown[]): MeasureScore;
+  reliableChange(instrumentId: string, first: number, last: number): ReliableChange;
+  adsmFor(problemDescriptor: string | null | undefined): string | null;
+  classifyEpisode(episode: EpisodeInput): EpisodeClassification;
+  programmeRates(episodes: readonly EpisodeInput[], period: Period): ProgrammeRates;
+  measuresDue(episode: EpisodeInput, contact: ContactPlan): DueMeasure[];
+}
+
+/**
+ * The configured outcomes engine. `createOutcomes()` uses the reference's defaults; a service passes its
+ * overrides (validated here) for the values the reference marks [U].
+ */
+export function createOutcomes(overrides: OutcomeOverrides = {}): Outcomes {
+  const config = parse(OutcomeOverrides, overrides, 'config');
+  const catalogue = buildCatalogue(config);
+
+  const instrument = (id: string): InstrumentDefinition => {
+    const def = typeof id === 'string' ? catalogue.get(id) : undefined;
+    if (!def) throw invalid('UNKNOWN_INSTRUMENT', [{ path: 'instrumentId', message: `"${String(id).slice(0, 40)}" is not in the instrument catalogue` }]);
+    return def;
+  };
+  const adsmFor = (descriptor: string | null | undefined) => adsmForDescriptor(descriptor, config.ptsdMeasure);
+  const reliableChange = (id: string, first: number, last: number) => reliableChangeWith(instrument(id), first, last);
+
+  const checkedEpisode = (raw: unknown, path: string): Episode => {
+    const episode = parse(Episode, raw, path);
+    adsmFor(episode.problemDescriptor ?? null); // rejects a malformed descriptor with a typed error
+    const problems = episode.measures.flatMap((m, i) => {
+      const def = catalogue.get(m.instrumentId);
+      if (!def) return [{ path: `${path}.measures.${i}.instrumentId`, message: `"${m.instrumentId}" is not in the instrument catalogue` }];
+      const range = def.totalRange;
+      return range && (m.total < range.min || m.total > range.max) ? [{ path: `${path}.measures.${i}.total`, message: `must be between ${range.min} and ${range.max} for ${def.title}` }] : [];
+    });
+    if (problems.length > 0) throw invalid('INVALID_INPUT', problems);
+    return episode;
+  };
+  const rules = { instrument, adsmFor, reliableChange };
+
+  return {
+    config,
+    instrument,
+    instruments: () => [...catalogue.values()],
+    scoreMeasure: (instrumentId, answers) => scoreWith(instrument(instrumentId), answers),
+    reliableChange,
+    adsmFor,
+    classifyEpisode: (episode) => classify(checkedEpisode(episode, 'episode'), rules),
+    programmeRates: (episodes, period) => {
+      if (!Array.isArray(episodes)) throw invalid('INVALID_INPUT', [{ path: 'episodes', message: 'must be an array' }]);
+      const p = parse(Period, period, 'period');
+      const items = episodes.map((e, i) => {
+        const episode = checkedEpisode(e, `episodes.${i}`);
+        return { episode, result: classify(episode, rules) };
+      });
+      return programmeRatesOf(items, p);
+    },
+    measuresDue: (episode, contact) => {
+      const e = checkedEpisode(episode, 'episode');
+      const c = parse(ContactPlan, contact, 'contact');
+      return dueAt(e, c, { adsmFor, diabetesCodes: config.diabetesCodes, serviceUseRecallMonths: config.serviceUseRecallMonths });
+    },
+  };
+}
+
+export { OutcomeError };

@@ -1,0 +1,54 @@
+import { daysBetween } from '../domain/dates';
+import type { EpisodeClassification } from './episode';
+import type { Episode, Period } from './episodeSchema';
+
+export interface Rate {
+  count: number;
+  denominator: number;
+  /** count ÷ denominator, or null when the denominator is 0. */
+  rate: number | null;
+}
+
+export interface ProgrammeRates {
+  period: Period;
+  /** Referrals discharged in the period having finished a course of treatment (ref §4). */
+  finished: number;
+  notAtCaseness: number;
+  recovery: Rate;
+  reliableRecovery: Rate;
+  reliableImprovement: Rate;
+  reliableDeterioration: Rate;
+  startedWithin6Weeks: Rate;
+  startedWithin18Weeks: Rate;
+  firstToSecondOver90Days: Rate;
+}
+
+const rate = (count: number, denominator: number): Rate => ({ count, denominator, rate: denominator === 0 ? null : count / denominator });
+const inPeriod = (date: string | null | undefined, p: Period) => !!date && date >= p.start && date <= p.end;
+
+/**
+ * Programme rates with NHSE's denominators (ref §4, "Denominators"):
+ * - recovery and reliable recovery: finished − finished not at caseness at the start;
+ * - reliable improvement and deterioration: all finished;
+ * - waits: finished in the period, first attended treatment ≤ 42 / ≤ 126 days from referral;
+ * - 1st → 2nd treatment > 90 days: referrals whose second treatment falls in the period (CDP_B03).
+ */
+export function programmeRatesOf(items: { episode: Episode; result: EpisodeClassification }[], period: Period): ProgrammeRates {
+  const finished = items.filter(({ episode, result }) => result.finishedCourse && inPeriod(episode.dischargeDate, period)).map((i) => i.result);
+  const notAtCaseness = finished.filter((r) => r.casenessAtStart === false).length;
+  const recoveryDenominator = finished.length - notAtCaseness;
+  const waited = finished.filter((r) => r.waitDays !== null);
+  const secondInPeriod = items.map((i) => i.result).filter((r) => inPeriod(r.secondTreatmentDate, period));
+  return {
+    period,
+    finished: finished.length,
+    notAtCaseness,
+    recovery: rate(finished.filter((r) => r.recovered).length, recoveryDenominator),
+    reliableRecovery: rate(finished.filter((r) => r.reliablyRecovered).length, recoveryDenominator),
+    reliableImprovement: rate(finished.filter((r) => r.reliablyImproved).length, finished.length),
+    reliableDeterioration: rate(finished.filter((r) => r.reliablyDeteriorated).length, finished.length),
+    startedWithin6Weeks: rate(waited.filter((r) => r.within6Weeks).length, waited.length),
+    startedWithin18Weeks: rate(waited.filter((r) => r.within18Weeks).length, waited.length),
+    firstToSecondOver90Days: rate(secondInPeriod.filter((r) => daysBetween(r.firstTreatmentDate!, r.secondTreatmentDate!) > 90).length, secondInPeriod.length),
+  };
+}
