@@ -472,9 +472,9 @@ export const CATALOGUE: InstrumentInput[] = [
     title: 'HbA1c (mmol/mol)',
     kind: 'lab-value',
     // ref §3: UK unit is mmol/mol (IFCC). The range is a plausibility check on entry, not a clinical band.
-    items: [{ id: 'mmol-mol', text: 'HbA1c in mmol/mol', range: { min: 15, max: 200, integer: true } }],
+    items: [{ id: 'mmol-mol', text: 'HbA1c in mmol/mol', range: { min: 9, max: 195, integer: true } }],
     scoring: { method: 'value', decimals: 0 },
-    totalRange: { min: 15, max: 200 },
+    totalRange: { min: 9, max: 195 },
     licence: 'Not a PROM (ref §3)',
     source: `${REF} §3`,
   },

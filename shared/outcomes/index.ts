@@ -19,6 +19,7 @@
  * - `classifyEpisode(episode)` → flags, waits, first/last paired scores and a plain-English reason per flag.
  * - `programmeRates(episodes, { start, end })` → counts and rates with NHSE's denominators.
  * - `measuresDue(episode, { date, type, final })` → which measures to take at a contact, and why.
+ * - `hba1cFromPercent(percent)` / `hba1cToPercent(mmolPerMol)` → unit conversion (ref §3).
  * Every function throws `OutcomeError` (with `code` and `fields`) on malformed input; never a partial result.
  */
 import { createOutcomes } from './outcomes';
@@ -31,6 +32,7 @@ export type { ProgrammeRates, Rate } from './programme';
 export type { DueMeasure } from './measuresDue';
 export { CONTACT_TYPES, type ContactType, type EpisodeInput, type Period, type ContactPlan } from './episodeSchema';
 export type { InstrumentDefinition } from './instrumentSchema';
+export { hba1cFromPercent, hba1cToPercent } from './hba1c';
 
 /** The engine with the reference's defaults. */
 export const defaultOutcomes = createOutcomes();

@@ -125,8 +125,9 @@ export function scoreWith(def: InstrumentDefinition, rawAnswers: unknown): Measu
   if (complete && method !== 'none') {
     total = method === 'value' ? (answered[0] ?? null) : aggregate(answered, method, def.scoring.decimals);
     if (notApplicable.length > 0 && total !== null) {
-      const na = def.items.filter((i) => notApplicable.includes(i.id)).map((i) => i.id);
-      warnings.push(`${na.map((id) => `Item ${id}`).join(' and ')} not applicable: the total is of the other ${answered.length} items.`);
+      const counted = def.items.filter((i) => valueOf.has(i.id));
+      const range = method === 'sum' ? ` (range ${counted.reduce((a, i) => a + Math.min(...optionsFor(def, i).map((o) => o.value)), 0)}–${counted.reduce((a, i) => a + Math.max(...optionsFor(def, i).map((o) => o.value)), 0)})` : '';
+      warnings.push(`Not applicable: item${notApplicable.length > 1 ? 's' : ''} ${notApplicable.join(', ')}. The ${method === 'mean' ? 'mean' : 'total'} is of the other ${counted.length} items${range}.`);
     }
   }
 
