@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { startHost } from './server';
+import { runMain, startHost, stopOnSignals } from './server';
 
 /**
  * Starts the host on 127.0.0.1 for an existing or new data folder and prints its address.
@@ -27,12 +27,7 @@ async function main(): Promise<void> {
     },
   });
   process.stdout.write(`HOST_URL ${host.url}\n`);
-  const stop = () => void host.close().then(() => process.exit(0));
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  stopOnSignals(host);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runMain(main);

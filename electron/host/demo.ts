@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CaseloadEngine } from '../services/engine';
 import { syntheticPatients } from '../../resources/demo/syntheticPatients';
-import { startHost } from './server';
+import { runMain, startHost, stopOnSignals } from './server';
 
 /**
  * `npm run demo`: the app's real page and services in Chromium, for machines without the Electron binary.
@@ -39,12 +39,7 @@ async function main(): Promise<void> {
       detached: true,
     }).unref();
   }
-  const stop = () => void host.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(host);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -144,3 +144,18 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     },
   };
 }
+
+/** Both host entry points stop cleanly on Ctrl+C or SIGTERM, closing the store first. */
+export function stopOnSignals(host: RunningHost): void {
+  const stop = () => void host.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+/** Runs an async entry point; a failure prints its message (never a stack with data in it) and exits 1. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

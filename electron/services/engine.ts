@@ -22,6 +22,7 @@ import {
   wrapDataKey,
   writeKeyFile,
   type KdfCost,
+  type KeyFile,
 } from './store/keyFile';
 import type { CaseloadDb } from './store/schema';
 import { storePaths, type StorePaths } from './session/storePaths';
@@ -149,20 +150,24 @@ export class CaseloadEngine {
         ? new AppError('KEYFILE_CORRUPT', `The key file ${this.paths.keyFile} is missing.`, { file: this.paths.keyFile })
         : new AppError('NOT_SET_UP', 'This device has no caseload yet.');
     }
-    const keyFile = readKeyFile(this.paths.keyFile);
+    const dataKey = await this.unwrapThrottled(readKeyFile(this.paths.keyFile), passphrase);
+    await this.openWithKey(dataKey);
+    this.touch();
+    return this.status();
+  }
+
+  /** Every passphrase check goes through here, so the wrong-passphrase delay covers unlock, change and restore alike. */
+  private async unwrapThrottled(keyFile: KeyFile, passphrase: string): Promise<Buffer> {
     const wait = this.throttle.waitMs();
     if (wait > 0) await sleep(wait);
-    let dataKey: Buffer;
     try {
-      dataKey = await unwrapDataKey(keyFile, passphrase);
+      const dataKey = await unwrapDataKey(keyFile, passphrase);
+      this.throttle.recordSuccess();
+      return dataKey;
     } catch (err) {
       this.throttle.recordFailure();
       throw err;
     }
-    this.throttle.recordSuccess();
-    await this.openWithKey(dataKey);
-    this.touch();
-    return this.status();
   }
 
   private async openWithKey(dataKey: Buffer): Promise<void> {
@@ -193,17 +198,7 @@ export class CaseloadEngine {
 
   async changePassphrase(current: string, next: string): Promise<{ changed: true }> {
     const store = this.requireOpen();
-    const keyFile = readKeyFile(this.paths.keyFile);
-    const wait = this.throttle.waitMs();
-    if (wait > 0) await sleep(wait);
-    let dataKey: Buffer;
-    try {
-      dataKey = await unwrapDataKey(keyFile, current);
-    } catch (err) {
-      this.throttle.recordFailure();
-      throw err;
-    }
-    this.throttle.recordSuccess();
+    const dataKey = await this.unwrapThrottled(readKeyFile(this.paths.keyFile), current);
     // Re-wrap only: the database keeps its data key, so nothing is re-encrypted.
     writeKeyFile(this.paths.keyFile, await wrapDataKey(dataKey, next, await chooseKdfParams(this.kdf)));
     await appendAudit(store.db, { actorId: store.owner.id, action: 'change-passphrase', entity: 'store', entityIds: [] }, this.now());
@@ -262,16 +257,7 @@ export class CaseloadEngine {
     const path = join(this.paths.backups, file);
     if (!existsSync(path)) throw new AppError('NOT_FOUND', `There is no backup called ${file}.`);
     const backup = decodeBackup(readFileSync(path), path);
-    const wait = this.throttle.waitMs();
-    if (wait > 0) await sleep(wait);
-    let dataKey: Buffer;
-    try {
-      dataKey = await unwrapDataKey(backup.keyFile, passphrase);
-    } catch (err) {
-      this.throttle.recordFailure();
-      throw err;
-    }
-    this.throttle.recordSuccess();
+    const dataKey = await this.unwrapThrottled(backup.keyFile, passphrase);
     const staging = `${this.paths.db}.restoring`;
     rmSync(staging, { force: true });
     writeFileAtomic(staging, backup.db);
