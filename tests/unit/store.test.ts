@@ -314,3 +314,45 @@ describe('idle lock', () => {
     expect(engine.status().state).toBe('locked');
   });
 });
+
+describe('audit trail on a real store', () => {
+  it('a list view is one event naming the rows shown; a view and an update are one event each', async () => {
+    const engine = await setUpEngine(dir());
+    const h = engine.handlers();
+    const a = await h['patients.create'](patient(1));
+    const b = await h['patients.create']({ ...patient(2), familyName: 'Zephaniah' });
+    await h['patients.list']({ query: 'Zephaniah' });
+    await h['patients.get']({ id: a.id });
+    await h['patients.update']({ id: a.id, version: 1, changes: { givenName: 'Rose' } });
+    const rows = await engine.context().db.selectFrom('audit_event').select(['action', 'entity', 'entity_ids', 'actor_id']).orderBy('seq').execute();
+    const owner = engine.status().owner!.id;
+    expect(rows.slice(-5).map((r) => [r.action, r.entity, JSON.parse(r.entity_ids)])).toEqual([
+      ['create', 'patient', [a.id]],
+      ['create', 'patient', [b.id]],
+      ['list', 'patient', [b.id]],
+      ['view', 'patient', [a.id]],
+      ['update', 'patient', [a.id]],
+    ]);
+    expect(new Set(rows.map((r) => r.actor_id))).toEqual(new Set([owner]));
+    await engine.close();
+  });
+
+  it('is append-only through SQL, and verify names an edited or deleted row in the real table', async () => {
+    const engine = await setUpEngine(dir());
+    for (let i = 0; i < 5; i++) await engine.handlers()['patients.create'](patient(i + 10));
+    const db = engine.context().db;
+    await expect(db.updateTable('audit_event').set({ action: 'view' }).where('seq', '=', 3).execute()).rejects.toThrow(/append-only/);
+    await expect(db.deleteFrom('audit_event').where('seq', '=', 3).execute()).rejects.toThrow(/append-only/);
+    expect((await engine.handlers()['audit.verify']({})).ok).toBe(true);
+    // Someone with the key and a database tool drops the triggers and edits history (the stated threat model).
+    const { sql } = await import('kysely');
+    await sql`drop trigger audit_event_no_update`.execute(db);
+    await sql`drop trigger audit_event_no_delete`.execute(db);
+    await db.updateTable('audit_event').set({ entity_ids: '[]' }).where('seq', '=', 3).execute();
+    await db.deleteFrom('audit_event').where('seq', '=', 5).execute();
+    const v = await engine.handlers()['audit.verify']({});
+    expect(v.ok).toBe(false);
+    expect(v.problems).toEqual(expect.arrayContaining([expect.objectContaining({ seq: 3, kind: 'edited' }), expect.objectContaining({ seq: 5, kind: 'deleted' })]));
+    await engine.close();
+  });
+});
