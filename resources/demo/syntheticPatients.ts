@@ -32,7 +32,7 @@ export function syntheticPatients(count: number): SyntheticPatient[] {
   return Array.from({ length: count }, (_, i) => ({
     nhsNumber: validNhsNumber(1000 + i * 37),
     givenName: GIVEN[i % GIVEN.length]!,
-    familyName: FAMILY[(i * 7) % FAMILY.length]!,
+    familyName: FAMILY[(i * 7 + Math.floor(i / GIVEN.length) * 3) % FAMILY.length]!,
     dateOfBirth: `${1940 + ((i * 13) % 60)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + ((i * 5) % 28)).padStart(2, '0')}`,
     gpPractice: PRACTICES[i % PRACTICES.length]!,
   }));

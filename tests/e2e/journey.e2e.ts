@@ -85,6 +85,23 @@ test('first run → add patient → lock → wrong passphrase → unlock → pat
   await expect(page.getByRole('row', { name: /OKAFOR, Grace/ })).toBeVisible();
   await expect(page.getByRole('row')).toHaveCount(2); // header + the one patient: the duplicate was not saved
 
+  // Change the passphrase: a wrong current one is refused on its field; then the new one unlocks.
+  await page.getByRole('button', { name: 'Change passphrase' }).click();
+  const change = page.getByRole('dialog', { name: 'Change passphrase' });
+  await change.getByLabel('Current passphrase').fill('not the current one');
+  await change.getByLabel('New passphrase', { exact: true }).fill('a new clinic passphrase');
+  await change.getByLabel('New passphrase again').fill('a new clinic passphrase');
+  await change.getByRole('button', { name: 'Change passphrase' }).click();
+  await expect(change.getByText('That is not your current passphrase')).toBeVisible();
+  await checkScreen(page, '09-change-passphrase');
+  await change.getByLabel('Current passphrase').fill(PASSPHRASE);
+  await change.getByRole('button', { name: 'Change passphrase' }).click();
+  await expect(page.getByText('Passphrase changed.')).toBeVisible();
+  await page.getByRole('button', { name: 'Lock' }).click();
+  await page.getByLabel('Passphrase').fill('a new clinic passphrase');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('row', { name: /OKAFOR, Grace/ })).toBeVisible();
+
   // Search narrows the list.
   await page.getByLabel('Search').fill('zzz');
   await expect(page.getByText('No patients match that search.')).toBeVisible();

@@ -3,11 +3,13 @@ import { useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/contract';
 import { ROLE_LABELS } from '../../../shared/domain/people';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
+import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';
 import { api } from '../lib/api';
 import { errorMessage } from '../lib/errors';
 
 export function Workspace({ status, onLocked }: { status: SessionStatus; onLocked: (s: SessionStatus) => void }) {
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const [changingPassphrase, setChangingPassphrase] = useState(false);
   const lock = async () => onLocked(await api['session.lock']({}));
   const backUp = async () => {
     try {
@@ -32,6 +34,7 @@ export function Workspace({ status, onLocked }: { status: SessionStatus; onLocke
                 {status.owner.displayName} · {ROLE_LABELS[status.owner.role]}
               </Text>
             )}
+            <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
             <Button variant="default" size="xs" onClick={backUp}>Back up now</Button>
             <Button variant="filled" color="dark" size="xs" onClick={lock}>Lock</Button>
           </Group>
@@ -44,6 +47,14 @@ export function Workspace({ status, onLocked }: { status: SessionStatus; onLocke
           </Notification>
         )}
         <CaseloadPage />
+        <ChangePassphraseDialog
+          opened={changingPassphrase}
+          onClose={() => setChangingPassphrase(false)}
+          onChanged={() => {
+            setChangingPassphrase(false);
+            setNotice({ ok: true, text: 'Passphrase changed. Use the new one next time you unlock.' });
+          }}
+        />
       </AppShell.Main>
     </AppShell>
   );
