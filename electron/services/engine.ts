@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { MethodName, MethodOutput, ParsedInput, SessionStatus } from '../../shared/contract/contract';
+import { backupFileName, type MethodName, type MethodOutput, type ParsedInput, type SessionStatus } from '../../shared/contract/contract';
 import { AppError } from '../../shared/contract/errors';
 import type { Role } from '../../shared/domain/people';
 import { appendAudit, verifyAudit } from './audit/auditChain';
@@ -240,7 +240,7 @@ export class CaseloadEngine {
   listBackups(): MethodOutput<'backup.list'> {
     if (!existsSync(this.paths.backups)) return { backups: [] };
     const backups = readdirSync(this.paths.backups)
-      .filter((f) => /^[A-Za-z0-9_.-]{1,100}\.ccbak$/.test(f))
+      .filter((f) => backupFileName.safeParse(f).success)
       .map((file) => {
         const stat = statSync(join(this.paths.backups, file));
         return { file, createdAt: stat.mtime.toISOString(), bytes: stat.size };
