@@ -1,6 +1,7 @@
 import { contract, isMethodName } from '../../shared/contract/contract';
 import { AppError, fieldProblems, type Result } from '../../shared/contract/errors';
-import type { CaseloadEngine, Handlers } from './engine';
+import type { CaseloadEngine } from './engine';
+import type { Handlers } from './handlers';
 
 /** Logs carry codes and method names only — never inputs, outputs or messages that may hold patient data. */
 export type SafeLogger = (event: { method: string; code: string; detail?: string }) => void;

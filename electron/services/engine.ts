@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { backupFileName, type MethodName, type MethodOutput, type ParsedInput, type SessionStatus } from '../../shared/contract/contract';
+import type { MethodOutput } from '../../shared/contract/contract';
+import { backupFileName, type backupMethods } from '../../shared/contract/backup';
+import type { SessionStatus, sessionMethods } from '../../shared/contract/session';
 import { AppError } from '../../shared/contract/errors';
 import type { Role } from '../../shared/domain/people';
-import { appendAudit, verifyAudit } from './audit/auditChain';
+import { appendAudit } from './audit/auditChain';
 import type { CaseloadContext } from './caseload/context';
-import { createPatient, getPatient, listPatients, updatePatient } from './caseload/patients';
-import { createUser, listUsers } from './caseload/users';
+import type { HandlerMap, Handlers } from './handlers';
+import { serviceRegistry } from './registry';
 import { decodeBackup, encodeBackup } from './store/backupFile';
 import { kyselyFor, migrate, openEncrypted, type Sqlite } from './store/database';
 import { writeFileAtomic } from './store/atomicWrite';
@@ -46,8 +48,6 @@ interface OpenStore {
   dataKey: Buffer;
   owner: { id: string; displayName: string; role: Role };
 }
-
-export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -295,8 +295,8 @@ export class CaseloadEngine {
     if (this.store) await this.lock();
   }
 
-  /** The service registry: one handler per contract method, given input the contract has already parsed. */
-  handlers(): Handlers {
+  /** The session and store lifecycle's share of the registry; clinical domains add theirs in registry.ts. */
+  lifecycleHandlers(): HandlerMap<typeof sessionMethods & typeof backupMethods> {
     return {
       'session.status': async () => this.status(),
       'session.setup': (i) => this.setup(i),
@@ -307,17 +307,15 @@ export class CaseloadEngine {
         return { idleLockAt: this.touch() };
       },
       'session.changePassphrase': (i) => this.changePassphrase(i.current, i.next),
-      'users.list': async () => ({ users: await listUsers(this.context()) }),
-      'users.create': (i) => createUser(this.context(), i),
-      'patients.list': async (i) => ({ patients: await listPatients(this.context(), i.query) }),
-      'patients.get': (i) => getPatient(this.context(), i.id),
-      'patients.create': (i) => createPatient(this.context(), i),
-      'patients.update': (i) => updatePatient(this.context(), i.id, i.version, i.changes),
-      'audit.verify': () => verifyAudit(this.context().db),
       'backup.create': () => this.createBackup(),
       // Listed while locked too: restore is offered from the unlock and store-error screens.
       'backup.list': async () => this.listBackups(),
       'backup.restore': (i) => this.restoreBackup(i.file, i.passphrase),
     };
+  }
+
+  /** Every contract method: the lifecycle above plus every clinical domain. */
+  handlers(): Handlers {
+    return serviceRegistry(this);
   }
 }

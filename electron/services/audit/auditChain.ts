@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { AuditVerification } from '../../../shared/contract/contract';
+import type { AuditVerification, auditMethods } from '../../../shared/contract/audit';
+import type { ContextSource, HandlerMap } from '../handlers';
 import type { AuditEventTable, CaseloadDb } from '../store/schema';
 
 /**
@@ -97,4 +98,8 @@ export async function verifyAudit(db: Kysely<CaseloadDb>): Promise<AuditVerifica
   const rows = await db.selectFrom('audit_event').selectAll().orderBy('seq').execute();
   const head = await db.selectFrom('audit_head').select(['count', 'last_hash']).where('id', '=', 1).executeTakeFirst();
   return verifyChain(rows, head);
+}
+
+export function auditHandlers(context: ContextSource): HandlerMap<typeof auditMethods> {
+  return { 'audit.verify': () => verifyAudit(context().db) };
 }

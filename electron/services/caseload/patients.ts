@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { PatientSummary } from '../../../shared/contract/contract';
+import type { PatientSummary } from '../../../shared/contract/patients';
 import { AppError } from '../../../shared/contract/errors';
 import type { Patient } from '../../../shared/domain/people';
 import { appendAudit } from '../audit/auditChain';
 import type { PatientsTable } from '../store/schema';
+import type { ContextSource, HandlerMap } from '../handlers';
+import type { patientMethods } from '../../../shared/contract/patients';
 import type { CaseloadContext } from './context';
 
 /** Parsed (validated, normalised) patient fields as the contract hands them over. */
@@ -131,4 +133,13 @@ export async function updatePatient(ctx: CaseloadContext, id: string, version: n
     await appendAudit(trx, { actorId: ctx.actorId, action: 'update', entity: 'patient', entityIds: [id] }, ctx.now());
     return toPatient(updated);
   });
+}
+
+export function patientHandlers(context: ContextSource): HandlerMap<typeof patientMethods> {
+  return {
+    'patients.list': async (i) => ({ patients: await listPatients(context(), i.query) }),
+    'patients.get': (i) => getPatient(context(), i.id),
+    'patients.create': (i) => createPatient(context(), i),
+    'patients.update': (i) => updatePatient(context(), i.id, i.version, i.changes),
+  };
 }

@@ -4,6 +4,8 @@ import type { Role, User, UserInput } from '../../../shared/domain/people';
 import { appendAudit } from '../audit/auditChain';
 import type { UsersTable } from '../store/schema';
 import type { CaseloadContext } from './context';
+import type { ContextSource, HandlerMap } from '../handlers';
+import type { userMethods } from '../../../shared/contract/users';
 
 /** The team directory (who supervises whom); not a list of people who log in on this device. */
 function toUser(row: UsersTable): User {
@@ -42,4 +44,11 @@ export async function createUser(ctx: CaseloadContext, input: UserInput): Promis
     await appendAudit(trx, { actorId: ctx.actorId, action: 'create', entity: 'user', entityIds: [row.id] }, ctx.now());
     return toUser(row);
   });
+}
+
+export function userHandlers(context: ContextSource): HandlerMap<typeof userMethods> {
+  return {
+    'users.list': async () => ({ users: await listUsers(context()) }),
+    'users.create': (i) => createUser(context(), i),
+  };
 }
