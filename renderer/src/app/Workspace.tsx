@@ -1,6 +1,6 @@
 import { AppShell, Badge, Button, Group, Notification, Text } from '@mantine/core';
 import { useState } from 'react';
-import type { SessionStatus } from '../../../shared/contract/contract';
+import type { SessionStatus } from '../../../shared/contract/session';
 import { ROLE_LABELS } from '../../../shared/domain/people';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
 import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';

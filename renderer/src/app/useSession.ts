@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { SessionStatus } from '../../../shared/contract/contract';
+import type { SessionStatus } from '../../../shared/contract/session';
 import { api } from '../lib/api';
 
 const POLL_MS = 10_000;

@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Paper, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useEffect, useState } from 'react';
-import type { PatientSummary } from '../../../../shared/contract/contract';
+import type { PatientSummary } from '../../../../shared/contract/patients';
 import { formatUkDate } from '../../../../shared/domain/dates';
 import { formatNhsNumber } from '../../../../shared/domain/nhsNumber';
 import { api } from '../../lib/api';

@@ -1,7 +1,7 @@
 import { Alert, Button, Group, PasswordInput, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
-import { PASSPHRASE_MIN } from '../../../../shared/contract/contract';
+import { PASSPHRASE_MIN } from '../../../../shared/contract/session';
 import { AppError } from '../../../../shared/contract/errors';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';

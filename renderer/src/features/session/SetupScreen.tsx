@@ -1,7 +1,7 @@
 import { Alert, Button, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
-import { PASSPHRASE_MIN, type SessionStatus } from '../../../../shared/contract/contract';
+import { PASSPHRASE_MIN, type SessionStatus } from '../../../../shared/contract/session';
 import { ROLES, ROLE_LABELS, type Role } from '../../../../shared/domain/people';
 import { api } from '../../lib/api';
 import { errorMessage, fieldErrors } from '../../lib/errors';

@@ -1,7 +1,7 @@
 import { Alert, Button, Code, PasswordInput, Radio, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useEffect, useState } from 'react';
-import type { SessionStatus } from '../../../../shared/contract/contract';
+import type { SessionStatus } from '../../../../shared/contract/session';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 import { CentredCard } from './CentredCard';

@@ -1,7 +1,7 @@
 import { Alert, Button, PasswordInput, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
-import type { SessionStatus } from '../../../../shared/contract/contract';
+import type { SessionStatus } from '../../../../shared/contract/session';
 import { AppError } from '../../../../shared/contract/errors';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
