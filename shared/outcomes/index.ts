@@ -32,9 +32,21 @@
  *   recovered, reliablyImproved, reliablyRecovered, reliablyDeteriorated, noReliableChange, `supplementary`
  *   (WSAS, PHQ-15, DDS-17, IBS-SSS first/last and caseness, never part of recovery), a plain-English reason per
  *   flag, and `dataQuality` warnings (e.g. a contact outside the referral window, which is not counted).
- * - `programmeRates(episodes, { start, end })` → `ProgrammeRates`: counts and rates with NHSE's denominators.
+ * - `programmeRates(episodes, { start, end })` → `ProgrammeRates`: the figures NHS England publishes, each
+ *   citing its ref §4 row — referralsReceived, enteredTreatment, ended, endedBeforeTreatment, endedTreatedOnce,
+ *   finished, notAtCaseness, recovery, reliableRecovery, reliableImprovement, reliableDeterioration,
+ *   noReliableChange, startedWithin6Weeks / startedWithin18Weeks (finished cohort), enteredTreatmentWaits
+ *   (≤ 14*, ≤ 42, ≤ 84*, ≤ 126 days, meanDays, medianDays), firstToSecondOver90Days, firstToSecondWaits (≤ 28,
+ *   29–56, 57–90, > 90), dnaRate, meanTreatmentContacts, openNoContactOver90Days, repeatReferrals, endCodes
+ *   (byCode, byGroup, invalid), adsmCompleteness (ref §2.1), supplementaryMeans* (WSAS, DDS-17, PHQ-15 first and
+ *   last) and dataQuality (excluded episodes with reasons; warnings). * = local figures, not NHS England's.
+ *   Rates are `{ count, denominator, rate }`; with a zero denominator `rate` is null and `reason` says why.
  *   A malformed episode never fails the report: it is listed in `dataQuality.excluded` with its reasons.
- *   A rate whose denominator is 0 is `null` with a `reason`.
+ * - `programmeRatesBy(episodes, period, dimension)` → `{ dimension, groups: [{ key, label, rates }], dataQuality }`
+ *   split by 'pathway' | 'ltc' | 'referralSource' | 'clinician' | 'step'; a missing value is "not recorded"; with
+ *   'ltc' a referral with several conditions is in each group. Repeat referrals look across all groups.
+ * - `programmeFigures(rates, { suppressBelow: 5 })` → flat `ProgrammeFigure[]` for export, each with its
+ *   `source` row and `local` flag; figures from 1–4 referrals lose their values (`suppressed: true`).
  * - `measuresDue(episode, { date, type, final })` → which measures to take at a contact, and why.
  * - `hba1cFromPercent(percent)` / `hba1cToPercent(mmolPerMol)` → unit conversion (ref §3).
  *
@@ -54,7 +66,23 @@ export { createOutcomes, OutcomeError, type Outcomes, type ScoreContext } from '
 export type { OutcomeOverrides } from './config';
 export type { MeasureScore, RiskFlag, ReliableChange, Answer, ScreenResult } from './scoring';
 export { SUPPLEMENTARY_MEASURES, type EpisodeClassification, type EpisodeReasons, type InstrumentScores, type ScoreAt, type SupplementaryScores } from './episode';
-export type { ProgrammeRates, Rate, ExcludedEpisode, DataQuality } from './programme';
+export {
+  DIMENSIONS,
+  NOT_RECORDED,
+  type ProgrammeRates,
+  type ProgrammeRatesSplit,
+  type ProgrammeRatesGroup,
+  type Dimension,
+  type Rate,
+  type Average,
+  type FirstLastMeans,
+  type EnteredTreatmentWaits,
+  type FirstToSecondWaits,
+  type EndCodeBreakdown,
+  type ExcludedEpisode,
+  type DataQuality,
+} from './programme';
+export { programmeFigures, type ProgrammeFigure } from './figures';
 export type { DueMeasure } from './measuresDue';
 export {
   CONTACT_TYPES,
@@ -80,4 +108,5 @@ export const reliableChange = defaultOutcomes.reliableChange;
 export const adsmFor = defaultOutcomes.adsmFor;
 export const classifyEpisode = defaultOutcomes.classifyEpisode;
 export const programmeRates = defaultOutcomes.programmeRates;
+export const programmeRatesBy = defaultOutcomes.programmeRatesBy;
 export const measuresDue = defaultOutcomes.measuresDue;

@@ -9,7 +9,7 @@ import { ContactPlan, Episode, Period, type EpisodeInput } from './episodeSchema
 import { invalid, OutcomeError } from './errors';
 import { InstrumentDefinition } from './instrumentSchema';
 import { dueAt, type DueMeasure } from './measuresDue';
-import { programmeRatesOf, type ExcludedEpisode, type ProgrammeRates } from './programme';
+import { DIMENSIONS, programmeRatesOf, programmeRatesSplit, type Dimension, type ExcludedEpisode, type ProgrammeRates, type ProgrammeRatesSplit, type ReportItem } from './programme';
 import { reliableChangeWith, scoreWith, type MeasureScore, type ReliableChange } from './scoring';
 
 /** What scoring may know about the referral: PHQ-15 caseness needs its problem descriptor (ref §2.2 notes). */
@@ -83,6 +83,8 @@ export interface Outcomes {
   adsmFor(problemDescriptor: string | null | undefined): string | null;
   classifyEpisode(episode: EpisodeInput): EpisodeClassification;
   programmeRates(episodes: readonly EpisodeInput[], period: Period): ProgrammeRates;
+  /** The same figures per pathway, LTC, referral source, clinician or step; a missing value is "not recorded". */
+  programmeRatesBy(episodes: readonly EpisodeInput[], period: Period, dimension: Dimension): ProgrammeRatesSplit;
   measuresDue(episode: EpisodeInput, contact: ContactPlan): DueMeasure[];
 }
 
@@ -124,6 +126,25 @@ export function createOutcomes(overrides: OutcomeOverrides = {}): Outcomes {
   };
   const rules = { instrument, adsmFor, isMus, reliableChange };
 
+  /** One malformed episode never fails the report: it is excluded and listed with its reasons (issue #7). */
+  const report = (episodes: unknown, period: unknown) => {
+    if (!Array.isArray(episodes)) throw invalid('INVALID_INPUT', [{ path: 'episodes', message: 'must be an array' }]);
+    const p = parse(Period, period, 'period');
+    const items: ReportItem[] = [];
+    const excluded: ExcludedEpisode[] = [];
+    episodes.forEach((e: unknown, index) => {
+      try {
+        const episode = checkedEpisode(e, `episodes.${index}`);
+        items.push({ index, episode, result: classify(episode, rules), adsm: adsmFor(episode.problemDescriptor) });
+      } catch (err) {
+        if (!(err instanceof OutcomeError)) throw err;
+        const id = typeof e === 'object' && e !== null && typeof (e as { id?: unknown }).id === 'string' ? (e as { id: string }).id : undefined;
+        excluded.push({ index, ...(id !== undefined ? { id } : {}), reasons: err.fields.map((f) => `${f.path}: ${f.message}`) });
+      }
+    });
+    return { items, excluded, p };
+  };
+
   return {
     config,
     instrument,
@@ -135,22 +156,13 @@ export function createOutcomes(overrides: OutcomeOverrides = {}): Outcomes {
     adsmFor,
     classifyEpisode: (episode) => classify(checkedEpisode(episode, 'episode'), rules),
     programmeRates: (episodes, period) => {
-      if (!Array.isArray(episodes)) throw invalid('INVALID_INPUT', [{ path: 'episodes', message: 'must be an array' }]);
-      const p = parse(Period, period, 'period');
-      // One malformed episode never fails the report: it is excluded and listed with its reasons (issue #7).
-      const items: { index: number; episode: Episode; result: EpisodeClassification }[] = [];
-      const excluded: ExcludedEpisode[] = [];
-      episodes.forEach((e: unknown, index) => {
-        try {
-          const episode = checkedEpisode(e, `episodes.${index}`);
-          items.push({ index, episode, result: classify(episode, rules) });
-        } catch (err) {
-          if (!(err instanceof OutcomeError)) throw err;
-          const id = typeof e === 'object' && e !== null && typeof (e as { id?: unknown }).id === 'string' ? (e as { id: string }).id : undefined;
-          excluded.push({ index, ...(id !== undefined ? { id } : {}), reasons: err.fields.map((f) => `${f.path}: ${f.message}`) });
-        }
-      });
+      const { items, excluded, p } = report(episodes, period);
       return programmeRatesOf(items, excluded, p);
+    },
+    programmeRatesBy: (episodes, period, dimension) => {
+      if (!(DIMENSIONS as readonly unknown[]).includes(dimension)) throw invalid('INVALID_INPUT', [{ path: 'dimension', message: `must be one of ${DIMENSIONS.join(', ')}` }]);
+      const { items, excluded, p } = report(episodes, period);
+      return programmeRatesSplit(items, excluded, p, dimension);
     },
     measuresDue: (episode, contact) => {
       const e = checkedEpisode(episode, 'episode');

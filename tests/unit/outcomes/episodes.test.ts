@@ -173,7 +173,7 @@ describe('programmeRates: NHSE denominators (ref §4)', () => {
   it('an empty period has null rates, not zero', () => {
     const empty = programmeRates(episodes, { start: '2030-01-01', end: '2030-01-31' });
     expect(empty.recovery).toMatchObject({ count: 0, denominator: 0, rate: null });
-    expect(empty.recovery.reason).toMatch(/no referrals/);
+    expect(empty.recovery.reason).toMatch(/no finished course/);
   });
   it('an episode without paired scores stays in the denominators with no reliable change', () => {
     const single = { ...finished([15, 12], [5, 4]), measures: pair('2026-01-26', 15, 12) };
