@@ -12,6 +12,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       'insecure-test-kdf': { type: 'boolean', default: false },
       'unlock-backoff-ms': { type: 'string' },
+      'export-dir': { type: 'string' },
     },
   });
   if (!values['data-dir']) {
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   }
   const host = await startHost({
     port: values.port ? Number(values.port) : 0,
+    ...(values['export-dir'] ? { exportDir: values['export-dir'] } : {}),
     worker: {
       dataDir: values['data-dir'],
       ...(values['insecure-test-kdf'] ? { kdf: { kind: 'insecure-test-only', N: 1024 } as const } : {}),

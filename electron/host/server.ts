@@ -5,6 +5,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { CONTENT_SECURITY_POLICY } from '../../shared/contract/csp';
+import { createShellCall } from '../services/shell/shellCall';
 import { CaseloadWorkerClient, type WorkerScript } from '../services/worker/workerClient';
 
 /** The host runs the services from source (through tsx), exactly the code the app bundles. */
@@ -19,6 +20,8 @@ export interface HostOptions {
   worker: WorkerConfig;
   rendererDir?: string;
   port?: number;
+  /** The folder the host's "choose folder" answers with (its stand-in for the native dialog); none: cancelled. */
+  exportDir?: string;
 }
 
 export interface RunningHost {
@@ -96,6 +99,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const bridge = await bundleBridge(token);
   const index = readFileSync(indexPath, 'utf8').replace('</head>', `  <script src="/bridge.js?t=${token}"></script>\n  </head>`);
   const client = new CaseloadWorkerClient(SOURCE_WORKER, options.worker);
+  const call = createShellCall(client, { chooseFolder: async () => options.exportDir ?? null });
   let expectedHost = '';
 
   const server = createServer((req, res) => {
@@ -115,7 +119,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           const error = { code: 'VALIDATION', message: 'The request body is not valid JSON.', fields: [{ path: '(input)', message: 'is not JSON' }] };
           return send(res, 200, JSON.stringify({ ok: false, error }), MIME['.json']);
         }
-        const result = await client.call(decodeURIComponent(url.pathname.slice(5)), input);
+        const result = await call(decodeURIComponent(url.pathname.slice(5)), input);
         return send(res, 200, JSON.stringify(result), MIME['.json']);
       }
       if (req.method !== 'GET') return send(res, 405, 'GET only');

@@ -1,8 +1,9 @@
-import { app, BrowserWindow, ipcMain, net, powerMonitor, protocol, session, type WebFrameMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, powerMonitor, protocol, session, type WebFrameMain } from 'electron';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../../shared/contract/csp';
 import { IPC_CHANNEL } from '../../shared/contract/ipc';
+import { createShellCall } from '../services/shell/shellCall';
 import { CaseloadWorkerClient } from '../services/worker/workerClient';
 
 /**
@@ -28,6 +29,15 @@ const worker = new CaseloadWorkerClient(
     nativeBinding: process.env.CASELOAD_NATIVE_BINDING,
   },
 );
+
+/** Files leave the encrypted store only for a folder picked here, in the native dialog (shared/contract/files.ts). */
+const call = createShellCall(worker, {
+  async chooseFolder() {
+    if (!mainWindow) return null;
+    const picked = await dialog.showOpenDialog(mainWindow, { title: 'Choose where backups are saved', properties: ['openDirectory', 'createDirectory'] });
+    return picked.canceled ? null : (picked.filePaths[0] ?? null);
+  },
+});
 
 function isAppFrame(frame: WebFrameMain | null): boolean {
   return !!frame && !!mainWindow && frame === mainWindow.webContents.mainFrame && frame.url.startsWith(`${APP_ORIGIN}/`);
@@ -90,7 +100,7 @@ void app.whenReady().then(() => {
     if (!isAppFrame(event.senderFrame)) {
       return { ok: false, error: { code: 'INTERNAL', message: 'Refused: the request did not come from the app page.' } };
     }
-    return worker.call(String(method), input);
+    return call(method, input);
   });
   const lockNow = () => void worker.call('session.lock', {});
   powerMonitor.on('suspend', lockNow);

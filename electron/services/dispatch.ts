@@ -1,4 +1,4 @@
-import { contract, isMethodName } from '../../shared/contract/contract';
+import { contract, isMethodName, type MethodName } from '../../shared/contract/contract';
 import { AppError, fieldProblems, type Result } from '../../shared/contract/errors';
 import type { CaseloadEngine } from './engine';
 import type { Handlers } from './handlers';
@@ -16,18 +16,29 @@ export async function dispatch(handlers: Handlers, method: unknown, rawInput: un
   if (!isMethodName(method)) {
     return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `There is no method called ${String(method).slice(0, 60)}.` } };
   }
-  const spec = contract[method];
-  const parsed = spec.input.safeParse(rawInput);
-  if (!parsed.success) {
-    const fields = fieldProblems(parsed.error.issues);
-    return {
-      ok: false,
-      error: { code: 'VALIDATION', message: `Please check: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}.`, fields },
-    };
+  const parsed = parseInput(method, rawInput);
+  if (!parsed.ok) return parsed;
+  const handler = (handlers as Partial<Record<string, (input: unknown) => Promise<unknown>>>)[method];
+  if (!handler) {
+    // files.* are answered by the shell in front of the worker (shared/contract/files.ts).
+    return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `${method} is answered by the app window, not the store.` } };
   }
+  return resultOf(method, () => handler(parsed.value), log);
+}
+
+/** Validates a call's input against its contract: the parsed value, or a VALIDATION error naming the fields. */
+export function parseInput(method: MethodName, rawInput: unknown): Result<unknown> {
+  const parsed = contract[method].input.safeParse(rawInput);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const fields = fieldProblems(parsed.error.issues);
+  return { ok: false, error: { code: 'VALIDATION', message: `Please check: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}.`, fields } };
+}
+
+/** Runs a service call: its output checked against the contract, every failure a typed error. */
+export async function resultOf(method: MethodName, run: () => Promise<unknown>, log: SafeLogger = quietLogger): Promise<Result<unknown>> {
   try {
-    const value = await (handlers[method] as (input: unknown) => Promise<unknown>)(parsed.data);
-    const output = spec.output.safeParse(value);
+    const value = await run();
+    const output = contract[method].output.safeParse(value);
     if (!output.success) {
       log({ method, code: 'INTERNAL', detail: 'output failed the contract' });
       return { ok: false, error: { code: 'INTERNAL', message: 'The app produced an unexpected result. Nothing was shown.' } };

@@ -1,39 +1,51 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { MethodOutput } from '../../shared/contract/contract';
 import { backupFileName, type backupMethods } from '../../shared/contract/backup';
+import { AppError, type ErrorCode } from '../../shared/contract/errors';
+import type { DestinationPurpose } from '../../shared/contract/files';
 import type { SessionStatus, sessionMethods } from '../../shared/contract/session';
-import { AppError } from '../../shared/contract/errors';
+import { formatUkDate } from '../../shared/domain/dates';
 import type { Role } from '../../shared/domain/people';
-import { appendAudit } from './audit/auditChain';
+import { appendAudit, auditAnchorOf, reconcileAuditHead, verifyAudit } from './audit/auditChain';
 import type { CaseloadContext } from './caseload/context';
 import type { HandlerMap, Handlers } from './handlers';
 import { serviceRegistry } from './registry';
-import { decodeBackup, encodeBackup } from './store/backupFile';
-import { kyselyFor, migrate, openEncrypted, type Sqlite } from './store/database';
+import { readDeviceSettings, writeDeviceSettings } from './session/deviceSettings';
+import { storePaths, withCompanions, type StorePaths } from './session/storePaths';
+import { UnlockThrottle } from './session/unlockThrottle';
 import { writeFileAtomic } from './store/atomicWrite';
+import { encodeBackup, peekBackup, readBackup } from './store/backupFile';
+import { chooseCipher, type Cipher } from './store/cipher';
+import { kyselyFor, migrate, openEncrypted, type Sqlite } from './store/database';
 import {
   PRODUCT_KDF,
+  PRODUCT_MIN_N,
   chooseKdfParams,
+  kdfFloor,
   keyFileExists,
   readKeyFile,
   unwrapDataKey,
   wrapDataKey,
   writeKeyFile,
+  type AuditAnchor,
   type KdfCost,
   type KeyFile,
 } from './store/keyFile';
+import { rekeyCopy } from './store/rekey';
+import { assertSchema } from './store/schemaFingerprint';
 import type { CaseloadDb } from './store/schema';
-import { storePaths, type StorePaths } from './session/storePaths';
-import { UnlockThrottle } from './session/unlockThrottle';
+import { abandonSwap, prepareSwap, rollForward, swapPending, type SwapReason } from './store/storeSwap';
 
 export interface EngineOptions {
   dataDir: string;
   /** The product always calibrates; only tests pass `insecure-test-only`. */
   kdf?: KdfCost;
+  /** The product calibrates the page cipher when a store is made; tests may fix it. */
+  cipher?: Cipher | 'calibrate';
   nativeBinding?: string | undefined;
   demo?: boolean;
   idleLockMinutes?: number;
@@ -46,18 +58,25 @@ interface OpenStore {
   sqlite: Sqlite;
   db: Kysely<CaseloadDb>;
   dataKey: Buffer;
+  keyFile: KeyFile & { storeId: string };
   owner: { id: string; displayName: string; role: Role };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Failures that mean "this store cannot be opened as it is": the problem screen, with restore, follows. */
+const STORE_PROBLEMS: ReadonlySet<ErrorCode> = new Set(['STORE_CORRUPT', 'STORE_MISSING', 'SCHEMA_ALTERED', 'STORE_ROLLED_BACK', 'NEWER_DATABASE', 'UNKNOWN_CIPHER', 'KEYFILE_CORRUPT']);
+
+const stampOf = (d: Date) => d.toISOString().replace(/[-:.]/g, '');
 
 /**
  * One clinician's device store: the encrypted database, its key file and backups, and the session around them.
  * Runs wherever it is put — in the database worker for the app and the host, in-process in some tests.
+ * Clinical domains add their handlers in registry.ts; this class keeps the session and store lifecycle.
  */
 export class CaseloadEngine {
   readonly paths: StorePaths;
   private store: OpenStore | null = null;
+  /** Why the last unlock could not open the store; shown as the problem screen until restore or a good unlock. */
+  private openProblem: AppError | null = null;
   private lastActivity: number;
   private readonly now: () => Date;
   private readonly throttle: UnlockThrottle;
@@ -69,32 +88,30 @@ export class CaseloadEngine {
     this.now = options.now ?? (() => new Date());
     this.kdf = options.kdf ?? PRODUCT_KDF;
     this.idleLockMinutes = options.idleLockMinutes ?? 15;
-    this.throttle = new UnlockThrottle(options.unlockBackoffBaseMs ?? 1000, () => this.now().getTime());
+    this.throttle = new UnlockThrottle(this.paths.attempts, options.unlockBackoffBaseMs ?? 1000, () => this.now().getTime());
     this.lastActivity = this.now().getTime();
     mkdirSync(this.paths.dir, { recursive: true, mode: 0o700 });
   }
 
-  status(): SessionStatus {
-    const base = { demo: this.options.demo ?? false, idleLockMinutes: this.idleLockMinutes, problem: null };
-    if (this.store) return { ...base, state: 'unlocked', owner: this.store.owner };
+  status(notices: string[] = []): SessionStatus {
+    const base = { demo: this.options.demo ?? false, idleLockMinutes: this.idleLockMinutes, problem: null, notices };
+    if (this.store) return { ...base, state: 'unlocked', owner: this.store.owner, backupsAvailable: this.backupFiles().length > 0 };
+    const locked = { ...base, owner: null, backupsAvailable: this.backupFiles().length > 0 };
+    const problem = (e: AppError) => ({ ...locked, state: 'store-error' as const, problem: { code: e.code, message: e.message, ...(e.file ? { file: e.file } : {}) } });
     if (!keyFileExists(this.paths.keyFile)) {
-      if (existsSync(this.paths.db)) {
-        return {
-          ...base,
-          state: 'store-error',
-          owner: null,
-          problem: { code: 'KEYFILE_CORRUPT', message: `The key file ${this.paths.keyFile} is missing.`, file: this.paths.keyFile },
-        };
-      }
-      return { ...base, state: 'needs-setup', owner: null };
+      if (existsSync(this.paths.db)) return problem(new AppError('KEYFILE_CORRUPT', `The key file ${this.paths.keyFile} is missing.`, { file: this.paths.keyFile }));
+      return { ...locked, state: 'needs-setup' };
     }
+    if (this.openProblem) return problem(this.openProblem);
     try {
-      readKeyFile(this.paths.keyFile);
+      this.readOwnKeyFile();
     } catch (err) {
-      const e = err as AppError;
-      return { ...base, state: 'store-error', owner: null, problem: { code: e.code, message: e.message, file: this.paths.keyFile } };
+      return problem(err as AppError);
     }
-    return { ...base, state: 'locked', owner: null };
+    if (!existsSync(this.paths.db) && !existsSync(this.paths.next)) {
+      return problem(new AppError('STORE_MISSING', `The caseload database ${this.paths.db} is missing.`, { file: this.paths.db }));
+    }
+    return { ...locked, state: 'locked' };
   }
 
   /** Marks the person as active; returns when the idle lock will fire. */
@@ -111,13 +128,29 @@ export class CaseloadEngine {
     return true;
   }
 
+  private readOwnKeyFile(): KeyFile {
+    return readKeyFile(this.paths.keyFile, kdfFloor(this.kdf));
+  }
+
+  private targetCipher(): Cipher {
+    const option = this.options.cipher ?? 'calibrate';
+    if (option !== 'calibrate') return option;
+    const device = readDeviceSettings(this.paths.device);
+    if (device.calibratedCipher) return device.calibratedCipher;
+    const chosen = chooseCipher(this.paths.dir, this.options.nativeBinding);
+    writeDeviceSettings(this.paths.device, { ...device, calibratedCipher: chosen });
+    return chosen;
+  }
+
   async setup(input: { passphrase: string; displayName: string; role: Role }): Promise<SessionStatus> {
     if (keyFileExists(this.paths.keyFile) || existsSync(this.paths.db)) {
       throw new AppError('ALREADY_SET_UP', 'This device already has a caseload. Unlock it instead.');
     }
     const dataKey = randomBytes(32);
-    const keyFile = await wrapDataKey(dataKey, input.passphrase, await chooseKdfParams(this.kdf));
-    const sqlite = openEncrypted(this.paths.db, dataKey, { create: true, nativeBinding: this.options.nativeBinding });
+    const storeId = randomUUID();
+    const cipher = this.targetCipher();
+    const kdf = await chooseKdfParams(this.kdf);
+    const sqlite = openEncrypted(this.paths.db, dataKey, { create: true, cipher, nativeBinding: this.options.nativeBinding });
     try {
       const db = kyselyFor(sqlite);
       await migrate(sqlite, db, this.paths.db);
@@ -128,15 +161,16 @@ export class CaseloadEngine {
           .insertInto('users')
           .values({ id: ownerId, display_name: input.displayName, role: input.role, supervisor_id: null, version: 1, created_at: at, updated_at: at })
           .execute();
-        await trx.insertInto('settings').values({ key: 'owner_user_id', value: ownerId }).execute();
+        await trx.insertInto('settings').values([{ key: 'owner_user_id', value: ownerId }, { key: 'store_id', value: storeId }]).execute();
         await appendAudit(trx, { actorId: ownerId, action: 'setup', entity: 'store', entityIds: [ownerId] }, this.now());
       });
+      const keyFile = { ...(await wrapDataKey(dataKey, input.passphrase, kdf, { storeId, cipher, anchor: await auditAnchorOf(db) })), storeId };
       // The key file is written last: a crash before this leaves no half-made store that claims to be set up.
       writeKeyFile(this.paths.keyFile, keyFile);
-      this.store = { sqlite, db, dataKey, owner: { id: ownerId, displayName: input.displayName, role: input.role } };
+      this.store = { sqlite, db, dataKey, keyFile, owner: { id: ownerId, displayName: input.displayName, role: input.role } };
     } catch (err) {
       sqlite.close();
-      if (!keyFileExists(this.paths.keyFile)) for (const f of [this.paths.db, `${this.paths.db}-wal`, `${this.paths.db}-shm`]) rmSync(f, { force: true });
+      if (!keyFileExists(this.paths.keyFile)) for (const f of withCompanions(this.paths.db)) rmSync(f, { force: true });
       throw err;
     }
     this.touch();
@@ -150,59 +184,226 @@ export class CaseloadEngine {
         ? new AppError('KEYFILE_CORRUPT', `The key file ${this.paths.keyFile} is missing.`, { file: this.paths.keyFile })
         : new AppError('NOT_SET_UP', 'This device has no caseload yet.');
     }
-    const dataKey = await this.unwrapThrottled(readKeyFile(this.paths.keyFile), passphrase);
-    await this.openWithKey(dataKey);
+    const keyFile = this.readOwnKeyFile();
+    const dataKey = await this.unwrapThrottled(keyFile, passphrase);
+    const failedAt = this.throttle.recordSuccess();
+    let store: OpenStore;
+    try {
+      store = await this.openStoreAs(dataKey, keyFile);
+    } catch (err) {
+      dataKey.fill(0);
+      throw this.asOpenProblem(err);
+    }
+    this.openProblem = null;
+    const notices: string[] = [];
+    try {
+      notices.push(...(await this.sessionStartNotices(store, failedAt)));
+      await appendAudit(store.db, { actorId: store.owner.id, action: 'unlock', entity: 'session', entityIds: [] }, this.now());
+    } catch (err) {
+      this.closeStore(store);
+      throw this.asOpenProblem(err);
+    }
+    this.store = store;
+    notices.push(...(await this.keepKeyFileCurrent(passphrase)));
     this.touch();
-    return this.status();
+    return this.status(notices);
+  }
+
+  /** An unexpected failure while opening leads to the problem screen (with restore), never a dead end. */
+  private asOpenProblem(err: unknown): AppError {
+    const problem =
+      err instanceof AppError
+        ? err
+        : new AppError('STORE_CORRUPT', `The caseload database ${this.paths.db} could not be opened (${err instanceof Error ? err.message : String(err)}).`, { file: this.paths.db });
+    if (STORE_PROBLEMS.has(problem.code)) this.openProblem = problem;
+    return problem;
   }
 
   /** Every passphrase check goes through here, so the wrong-passphrase delay covers unlock, change and restore alike. */
-  private async unwrapThrottled(keyFile: KeyFile, passphrase: string): Promise<Buffer> {
+  private async unwrapThrottled(keyFile: KeyFile, passphrase: string, field = 'passphrase'): Promise<Buffer> {
     const wait = this.throttle.waitMs();
-    if (wait > 0) await sleep(wait);
+    if (wait > 0) {
+      throw new AppError('RETRY_AFTER', `Too many wrong passphrases. Try again in ${Math.ceil(wait / 1000)} seconds.`, { retryAfterMs: Math.ceil(wait) });
+    }
     try {
-      const dataKey = await unwrapDataKey(keyFile, passphrase);
-      this.throttle.recordSuccess();
-      return dataKey;
+      return await unwrapDataKey(keyFile, passphrase);
     } catch (err) {
-      this.throttle.recordFailure();
-      throw err;
+      if (!(err instanceof AppError) || err.code !== 'WRONG_PASSPHRASE') throw err;
+      const retryAfterMs = this.throttle.recordFailure();
+      throw new AppError('WRONG_PASSPHRASE', err.message, { fields: [{ path: field, message: 'is not right' }], retryAfterMs });
     }
   }
 
-  private async openWithKey(dataKey: Buffer): Promise<void> {
-    const sqlite = openEncrypted(this.paths.db, dataKey, { create: false, nativeBinding: this.options.nativeBinding });
+  /**
+   * Opens the database a key file's key opens, finishing or abandoning a replacement a crash interrupted
+   * (storeSwap.ts), and checks it before anything is written: schema as the migrations make it, and not behind
+   * the audit anchor the key file records (a rolled-back or rewritten database is refused).
+   */
+  private async openStoreAs(dataKey: Buffer, keyFile: KeyFile): Promise<OpenStore> {
+    if (swapPending(this.paths)) this.resolvePendingSwap(dataKey, keyFile.cipher);
+    const file = this.paths.db;
+    const sqlite = openEncrypted(file, dataKey, { create: false, cipher: keyFile.cipher, nativeBinding: this.options.nativeBinding });
     try {
       const db = kyselyFor(sqlite);
-      await migrate(sqlite, db, this.paths.db);
-      const ownerId = (await db.selectFrom('settings').select('value').where('key', '=', 'owner_user_id').executeTakeFirstOrThrow()).value;
+      await migrate(sqlite, db, file);
+      await assertSchema(sqlite, file, this.options.nativeBinding);
+      await assertAnchor(db, keyFile.anchor, file);
+      const settings = new Map((await db.selectFrom('settings').select(['key', 'value']).execute()).map((r) => [r.key, r.value]));
+      const ownerId = settings.get('owner_user_id');
+      if (!ownerId) throw new AppError('STORE_CORRUPT', `The caseload database ${file} has no owner recorded.`, { file });
+      let storeId = settings.get('store_id');
+      if (!storeId) {
+        // Stores made before backups were bound to their caseload get their id now.
+        storeId = keyFile.storeId ?? randomUUID();
+        await db.insertInto('settings').values({ key: 'store_id', value: storeId }).execute();
+      }
       const owner = await db.selectFrom('users').select(['id', 'display_name', 'role']).where('id', '=', ownerId).executeTakeFirstOrThrow();
-      await appendAudit(db, { actorId: ownerId, action: 'unlock', entity: 'session', entityIds: [] }, this.now());
-      this.store = { sqlite, db, dataKey, owner: { id: owner.id, displayName: owner.display_name, role: owner.role as Role } };
+      return { sqlite, db, dataKey, keyFile: { ...keyFile, storeId }, owner: { id: owner.id, displayName: owner.display_name, role: owner.role as Role } };
     } catch (err) {
       sqlite.close();
       throw err;
     }
   }
 
+  private canOpen(file: string, dataKey: Buffer, cipher: Cipher): boolean {
+    if (!existsSync(file)) return false;
+    try {
+      openEncrypted(file, dataKey, { create: false, cipher, nativeBinding: this.options.nativeBinding }).close();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The key file is the commit point: if its key opens the live file the swap never happened; if only `next`, finish it. */
+  private resolvePendingSwap(dataKey: Buffer, cipher: Cipher): void {
+    if (this.canOpen(this.paths.db, dataKey, cipher)) abandonSwap(this.paths);
+    else if (this.canOpen(this.paths.next, dataKey, cipher)) rollForward(this.paths);
+  }
+
+  /** What to tell the person at the start of a session, each also in the audit trail where it is an event. */
+  private async sessionStartNotices(store: OpenStore, failedAt: string[]): Promise<string[]> {
+    const notices: string[] = [];
+    const last = await store.db.selectFrom('audit_event').select(['action', 'at']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    if (last && last.action !== 'lock') {
+      notices.push(
+        `The last session (last activity ${formatUkDate(last.at.slice(0, 10))} ${last.at.slice(11, 16)} UTC) ended without its lock being recorded: the app or computer stopped, or the disk was full.`,
+      );
+    }
+    const repaired = await reconcileAuditHead(store.db, store.owner.id, this.now());
+    if (repaired) notices.push(repaired);
+    for (const at of failedAt) {
+      await appendAudit(store.db, { actorId: store.owner.id, action: 'unlock-failed', entity: 'session', entityIds: [] }, new Date(at));
+    }
+    if (failedAt.length > 0) {
+      const lastAt = new Date(failedAt[failedAt.length - 1]!);
+      notices.push(
+        `${failedAt.length} wrong passphrase attempt${failedAt.length === 1 ? '' : 's'} since this caseload was last unlocked, the last on ${formatUkDate(lastAt.toISOString().slice(0, 10))} at ${lastAt.toISOString().slice(11, 16)} UTC. If that was not you, tell your service's information governance lead.`,
+      );
+    }
+    return notices;
+  }
+
+  /**
+   * After an unlock: the key file records the store id and the new anchor; a weak scrypt cost is raised to the
+   * product floor (N ≥ 2^17); a store on SQLCipher on a machine calibrated to AEGIS-256 moves to AEGIS-256.
+   * Each is upkeep: a failure is told, never fatal to the session.
+   */
+  private async keepKeyFileCurrent(passphrase: string): Promise<string[]> {
+    const store = this.requireOpen();
+    try {
+      const weak = this.kdf.kind === 'calibrate' && store.keyFile.kdf.N < PRODUCT_MIN_N;
+      if (weak) {
+        const { storeId, cipher, anchor } = store.keyFile;
+        const rewrapped = await wrapDataKey(store.dataKey, passphrase, await chooseKdfParams(this.kdf), { storeId, cipher, anchor });
+        store.keyFile = { ...rewrapped, storeId: store.keyFile.storeId };
+      }
+      await this.writeAnchor(store);
+      const target = this.targetCipher();
+      if (store.keyFile.cipher !== target) await this.replaceDatabase(store, 'migrate-cipher', { cipher: target, key: store.dataKey }, null);
+      return [];
+    } catch (err) {
+      return [`Routine upkeep of the key file did not finish (${err instanceof AppError ? err.code : 'unexpected error'}); it will be tried again at the next unlock.`];
+    }
+  }
+
+  /** Records the chain head in the key file: the floor a later open checks the database against. */
+  private async writeAnchor(store: OpenStore): Promise<void> {
+    store.keyFile = { ...store.keyFile, anchor: await auditAnchorOf(store.db) };
+    writeKeyFile(this.paths.keyFile, store.keyFile);
+  }
+
+  /** Fails closed: whatever the audit write does, the database ends closed and the key zeroed. */
   async lock(): Promise<SessionStatus> {
     const store = this.store;
     if (store) {
-      await appendAudit(store.db, { actorId: store.owner.id, action: 'lock', entity: 'session', entityIds: [] }, this.now());
       this.store = null;
-      await store.db.destroy(); // closes the SQLite handle
-      store.dataKey.fill(0);
+      try {
+        await appendAudit(store.db, { actorId: store.owner.id, action: 'lock', entity: 'session', entityIds: [] }, this.now());
+        await this.writeAnchor(store);
+      } catch {
+        // Best effort: a lock that could not be recorded is told at the next unlock (the chain's last event is not a lock).
+      } finally {
+        this.closeStore(store);
+      }
     }
     return this.status();
   }
 
+  private closeStore(store: OpenStore): void {
+    try {
+      store.sqlite.close();
+    } catch {
+      // Closing can only fail on a handle already unusable; the key is zeroed regardless.
+    } finally {
+      store.dataKey.fill(0);
+    }
+  }
+
+  /**
+   * Changing the passphrase rotates the data key: a rekeyed copy replaces the database at one commit point, so an
+   * old passphrase (or an old backup's key) never opens today's data.
+   */
   async changePassphrase(current: string, next: string): Promise<{ changed: true }> {
     const store = this.requireOpen();
-    const dataKey = await this.unwrapThrottled(readKeyFile(this.paths.keyFile), current);
-    // Re-wrap only: the database keeps its data key, so nothing is re-encrypted.
-    writeKeyFile(this.paths.keyFile, await wrapDataKey(dataKey, next, await chooseKdfParams(this.kdf)));
-    await appendAudit(store.db, { actorId: store.owner.id, action: 'change-passphrase', entity: 'store', entityIds: [] }, this.now());
+    const checked = await this.unwrapThrottled(this.readOwnKeyFile(), current, 'current');
+    checked.fill(0);
+    await this.replaceDatabase(store, 'rotate', { cipher: store.keyFile.cipher, key: randomBytes(32) }, next);
     return { changed: true };
+  }
+
+  /**
+   * Rekeys a copy of the open database (rotate: new key; migrate-cipher: same key, new cipher), records the
+   * change in the copy's audit trail, then commits by rewriting the key file and moves the copy in.
+   * With `passphrase` null the key stays wrapped as it is.
+   */
+  private async replaceDatabase(store: OpenStore, reason: Exclude<SwapReason, 'restore'>, to: { cipher: Cipher; key: Buffer }, passphrase: string | null): Promise<void> {
+    let keyFile: KeyFile;
+    try {
+      rekeyCopy(store.sqlite, this.paths.next, { cipher: store.keyFile.cipher, key: store.dataKey }, to, this.options.nativeBinding);
+      const copy = openEncrypted(this.paths.next, to.key, { create: false, cipher: to.cipher, nativeBinding: this.options.nativeBinding });
+      let anchor: AuditAnchor;
+      try {
+        const db = kyselyFor(copy);
+        await appendAudit(db, { actorId: store.owner.id, action: reason === 'rotate' ? 'change-passphrase' : 'change-cipher', entity: 'store', entityIds: [] }, this.now());
+        anchor = await auditAnchorOf(db);
+        copy.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        copy.close();
+      }
+      prepareSwap(this.paths, reason, stampOf(this.now()));
+      const about = { storeId: store.keyFile.storeId, cipher: to.cipher, anchor };
+      keyFile = passphrase === null ? { ...store.keyFile, ...about } : await wrapDataKey(to.key, passphrase, await chooseKdfParams(this.kdf), about);
+    } catch (err) {
+      abandonSwap(this.paths); // before the commit point: the live store is untouched and stays open
+      throw err;
+    }
+    writeKeyFile(this.paths.keyFile, keyFile); // the commit point
+    this.store = null;
+    if (to.key !== store.dataKey) this.closeStore(store);
+    else store.sqlite.close();
+    rollForward(this.paths);
+    this.store = await this.openStoreAs(to.key, keyFile);
   }
 
   private requireOpen(): OpenStore {
@@ -219,76 +420,173 @@ export class CaseloadEngine {
     return { db: store.db, actorId: store.owner.id, now: this.now };
   }
 
+  /** Where backups go: the folder chosen through the shell, or the store's own folder. */
+  backupFolder(): string {
+    return readDeviceSettings(this.paths.device).destinations.backups ?? this.paths.backups;
+  }
+
+  /**
+   * Called by the shell only (never from the page) once the person has picked a folder in its dialog, or from the
+   * host's configuration: it must be an existing folder this app can write to.
+   */
+  setDestination(purpose: DestinationPurpose, folder: string): { folder: string } {
+    const refuse = (why: string) => new AppError('VALIDATION', `The folder ${folder} cannot be used: ${why}.`, { fields: [{ path: 'folder', message: why }] });
+    if (!isAbsolute(folder)) throw refuse('it is not a full path');
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw refuse('it is not a folder');
+    try {
+      accessSync(folder, constants.W_OK);
+    } catch {
+      throw refuse('this app cannot write there');
+    }
+    const device = readDeviceSettings(this.paths.device);
+    writeDeviceSettings(this.paths.device, { ...device, destinations: { ...device.destinations, [purpose]: folder } });
+    return { folder };
+  }
+
   async createBackup(): Promise<MethodOutput<'backup.create'>> {
     const store = this.requireOpen();
-    mkdirSync(this.paths.backups, { recursive: true, mode: 0o700 });
+    const folder = this.backupFolder();
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
     const createdAt = this.now().toISOString();
     await appendAudit(store.db, { actorId: store.owner.id, action: 'backup', entity: 'store', entityIds: [] }, this.now());
-    // VACUUM INTO writes a consistent, encrypted (same key) copy while the store stays open.
-    const staging = join(this.paths.backups, `.staging-${randomBytes(6).toString('hex')}.db`);
+    const anchor = await auditAnchorOf(store.db);
+    // VACUUM INTO writes a consistent copy, encrypted as the store is, while the store stays open. It is staged
+    // in the store's own folder, so a slow or removable destination only ever sees the finished file.
+    const staging = join(this.paths.dir, `.backup-staging-${randomBytes(6).toString('hex')}.db`);
     try {
       store.sqlite.prepare('vacuum into ?').run(staging);
-      const bytes = encodeBackup(readKeyFile(this.paths.keyFile), readFileSync(staging), createdAt);
-      const file = `caseload-${createdAt.replace(/[-:]/g, '').replace('T', '-').replace(/\..*$/, '')}-${randomBytes(2).toString('hex')}.ccbak`;
-      writeFileAtomic(join(this.paths.backups, file), bytes);
-      return { file, createdAt, bytes: bytes.length };
+      const bytes = encodeBackup(store.keyFile, anchor, readFileSync(staging), createdAt);
+      const file = `caseload-${stampOf(this.now()).slice(0, 15)}-${randomBytes(2).toString('hex')}.ccbak`;
+      const path = join(folder, file);
+      writeFileAtomic(path, bytes);
+      await this.writeAnchor(store);
+      return { file, path, createdAt, bytes: bytes.length, otherCaseload: false };
     } finally {
       rmSync(staging, { force: true });
     }
   }
 
+  private backupFiles(): string[] {
+    const folder = this.backupFolder();
+    if (!existsSync(folder)) return [];
+    try {
+      return readdirSync(folder).filter((f) => backupFileName.safeParse(f).success);
+    } catch {
+      return [];
+    }
+  }
+
+  /** The store id today's caseload has, where it can be known without opening it. */
+  private currentStoreId(): string | null {
+    if (this.store) return this.store.keyFile.storeId;
+    try {
+      return this.readOwnKeyFile().storeId;
+    } catch {
+      return null;
+    }
+  }
+
   listBackups(): MethodOutput<'backup.list'> {
-    if (!existsSync(this.paths.backups)) return { backups: [] };
-    const backups = readdirSync(this.paths.backups)
-      .filter((f) => backupFileName.safeParse(f).success)
-      .map((file) => {
-        const stat = statSync(join(this.paths.backups, file));
-        return { file, createdAt: stat.mtime.toISOString(), bytes: stat.size };
+    const folder = this.backupFolder();
+    const storeId = this.currentStoreId();
+    const backups = this.backupFiles()
+      .flatMap((file) => {
+        const path = join(folder, file);
+        const header = peekBackup(path, kdfFloor(this.kdf));
+        if (!header) return [];
+        const otherCaseload = storeId !== null && header.keyFile.storeId !== storeId;
+        return [{ file, path, createdAt: header.createdAt, bytes: statSync(path).size, otherCaseload }];
       })
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    return { backups };
+    return { folder, backups };
   }
 
   /**
-   * Replaces the store with a backup. The backup is fully checked (passphrase, hash, integrity, schema) before
-   * anything changes; the replaced files are kept beside it, renamed, never deleted.
+   * Replaces the store with a backup. Who may: an unlocked session; a locked one only with today's passphrase;
+   * a store whose files are missing or damaged with the backup's passphrase alone. A backup of another caseload
+   * needs the explicit confirmation. The backup is fully checked — key, hash, integrity, schema, audit chain,
+   * anchor — in a staged copy before anything changes; the replaced files are kept beside it, renamed.
    */
-  async restoreBackup(file: string, passphrase: string): Promise<SessionStatus> {
-    const path = join(this.paths.backups, file);
-    if (!existsSync(path)) throw new AppError('NOT_FOUND', `There is no backup called ${file}.`);
-    const backup = decodeBackup(readFileSync(path), path);
-    const dataKey = await this.unwrapThrottled(backup.keyFile, passphrase);
-    const staging = `${this.paths.db}.restoring`;
-    rmSync(staging, { force: true });
-    writeFileAtomic(staging, backup.db);
+  async restoreBackup(input: { file: string; passphrase: string; currentPassphrase?: string | undefined; replaceOtherCaseload: boolean }): Promise<SessionStatus> {
+    const path = join(this.backupFolder(), input.file);
+    if (!existsSync(path)) throw new AppError('NOT_FOUND', `There is no backup ${path}.`, { fields: [{ path: 'file', message: 'is not in the backup folder' }] });
+    const state = this.status().state;
+    if (state === 'locked') {
+      if (!input.currentPassphrase) {
+        throw new AppError('VALIDATION', 'Enter this caseload’s current passphrase to replace it with a backup.', {
+          fields: [{ path: 'currentPassphrase', message: 'is required to restore over a caseload that opens' }],
+        });
+      }
+      (await this.unwrapThrottled(this.readOwnKeyFile(), input.currentPassphrase, 'currentPassphrase')).fill(0);
+    }
+    const backup = readBackup(path, kdfFloor(this.kdf));
+    const currentStoreId = this.currentStoreId();
+    const otherCaseload = currentStoreId !== null && backup.keyFile.storeId !== currentStoreId;
+    if (otherCaseload && !input.replaceOtherCaseload) {
+      throw new AppError('OTHER_CASELOAD', `The backup ${path} was made from another caseload. Confirm that you want to replace this caseload with it.`, {
+        fields: [{ path: 'replaceOtherCaseload', message: 'must be confirmed for a backup of another caseload' }],
+      });
+    }
+    const dataKey = await this.unwrapThrottled(backup.keyFile, input.passphrase);
+    this.throttle.recordSuccess();
+    let keyFile: KeyFile & { storeId: string };
     try {
-      const check = openEncrypted(staging, dataKey, { create: false, nativeBinding: this.options.nativeBinding });
-      try {
-        await migrate(check, kyselyFor(check), path);
-        check.pragma('wal_checkpoint(TRUNCATE)');
-      } finally {
-        check.close();
-      }
+      keyFile = await this.stageBackup(backup.db, dataKey, backup.keyFile, backup.anchor, path, otherCaseload);
     } catch (err) {
-      for (const f of [staging, `${staging}-wal`, `${staging}-shm`]) rmSync(f, { force: true });
-      if (err instanceof AppError && err.code === 'STORE_CORRUPT') {
-        throw new AppError('BACKUP_INVALID', `The backup ${path} is damaged.`, { file: path });
-      }
+      for (const f of withCompanions(this.paths.next)) rmSync(f, { force: true });
+      dataKey.fill(0);
       throw err;
     }
-    await this.lock();
-    const stamp = this.now().toISOString().replace(/[-:.]/g, '');
-    for (const f of [this.paths.db, `${this.paths.db}-wal`, `${this.paths.db}-shm`, this.paths.keyFile]) {
-      if (existsSync(f)) renameSync(f, `${f}.replaced-${stamp}`);
-    }
-    for (const f of [`${staging}-wal`, `${staging}-shm`]) rmSync(f, { force: true });
-    renameSync(staging, this.paths.db);
-    writeKeyFile(this.paths.keyFile, backup.keyFile);
-    await this.openWithKey(dataKey);
-    const store = this.requireOpen();
-    await appendAudit(store.db, { actorId: store.owner.id, action: 'restore', entity: 'store', entityIds: [] }, this.now());
+    prepareSwap(this.paths, 'restore', stampOf(this.now()));
+    if (this.store) await this.lock();
+    writeKeyFile(this.paths.keyFile, keyFile); // the commit point
+    rollForward(this.paths);
+    this.store = await this.openStoreAs(dataKey, keyFile);
+    this.openProblem = null;
     this.touch();
-    return this.status();
+    return this.status([`Restored the backup ${input.file}, made on ${formatUkDate(backup.createdAt.slice(0, 10))} at ${backup.createdAt.slice(11, 16)} UTC.`]);
+  }
+
+  /** Writes the backup's database to `next` and proves it: opens, migrates, schema, chain, anchor. Records the restore in it. */
+  private async stageBackup(bytes: Buffer, dataKey: Buffer, keyFile: KeyFile, anchor: AuditAnchor | null, path: string, otherCaseload: boolean): Promise<KeyFile & { storeId: string }> {
+    for (const f of withCompanions(this.paths.next)) rmSync(f, { force: true });
+    writeFileAtomic(this.paths.next, bytes);
+    const invalid = (why: string) => new AppError('BACKUP_INVALID', `The backup ${path} cannot be used: ${why}.`, { file: path });
+    const asBackupProblem: Partial<Record<ErrorCode, string>> = {
+      STORE_CORRUPT: 'it is damaged or does not match its key',
+      SCHEMA_ALTERED: 'its tables, indexes or triggers have been altered',
+      STORE_ROLLED_BACK: 'its audit trail is behind what its header records',
+    };
+    let sqlite: Sqlite;
+    try {
+      sqlite = openEncrypted(this.paths.next, dataKey, { create: false, cipher: keyFile.cipher, nativeBinding: this.options.nativeBinding });
+    } catch (err) {
+      throw err instanceof AppError && asBackupProblem[err.code] ? invalid(asBackupProblem[err.code]!) : err;
+    }
+    try {
+      const db = kyselyFor(sqlite);
+      await migrate(sqlite, db, path);
+      await assertSchema(sqlite, path, this.options.nativeBinding);
+      const verified = await verifyAudit(db);
+      if (!verified.ok) throw invalid(`its audit trail does not verify (${verified.problems[0]!.detail})`);
+      await assertAnchor(db, anchor, path);
+      const settings = new Map((await db.selectFrom('settings').select(['key', 'value']).execute()).map((r) => [r.key, r.value]));
+      const ownerId = settings.get('owner_user_id');
+      if (!ownerId) throw invalid('it has no owner recorded');
+      let storeId = settings.get('store_id') ?? keyFile.storeId;
+      if (!storeId) {
+        storeId = randomUUID();
+        await db.insertInto('settings').values({ key: 'store_id', value: storeId }).execute();
+      }
+      await appendAudit(db, { actorId: ownerId, action: otherCaseload ? 'restore-other-caseload' : 'restore', entity: 'store', entityIds: [] }, this.now());
+      const restoredAnchor = await auditAnchorOf(db);
+      sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      return { ...keyFile, storeId, anchor: restoredAnchor };
+    } catch (err) {
+      throw err instanceof AppError && asBackupProblem[err.code] ? invalid(asBackupProblem[err.code]!) : err;
+    } finally {
+      sqlite.close();
+    }
   }
 
   async close(): Promise<void> {
@@ -308,14 +606,27 @@ export class CaseloadEngine {
       },
       'session.changePassphrase': (i) => this.changePassphrase(i.current, i.next),
       'backup.create': () => this.createBackup(),
-      // Listed while locked too: restore is offered from the unlock and store-error screens.
+      // Listed while locked too: restore is offered from the unlock, setup and problem screens.
       'backup.list': async () => this.listBackups(),
-      'backup.restore': (i) => this.restoreBackup(i.file, i.passphrase),
+      'backup.restore': (i) => this.restoreBackup(i),
     };
   }
 
   /** Every contract method: the lifecycle above plus every clinical domain. */
   handlers(): Handlers {
     return serviceRegistry(this);
+  }
+}
+
+/** The database must reach the chain head its key file (or backup header) recorded; behind it means rolled back. */
+async function assertAnchor(db: Kysely<CaseloadDb>, anchor: AuditAnchor | null, file: string): Promise<void> {
+  if (!anchor || anchor.count === 0) return;
+  const event = await db.selectFrom('audit_event').select('hash').where('seq', '=', anchor.count).executeTakeFirst();
+  if (event?.hash !== anchor.hash) {
+    throw new AppError(
+      'STORE_ROLLED_BACK',
+      `The caseload database ${file} is older than its key file records (audit event ${anchor.count} is ${event ? 'different' : 'missing'}): it may have been replaced with an earlier copy. Restore from a backup, or ask your service's IT team.`,
+      { file },
+    );
   }
 }

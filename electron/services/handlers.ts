@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Contract } from '../../shared/contract/contract';
+import type { ShellMethod } from '../../shared/contract/files';
 import type { CaseloadContext } from './caseload/context';
 
 type MethodSpecs = Record<string, { input: z.ZodType; output: z.ZodType }>;
@@ -9,8 +10,11 @@ export type HandlerMap<C extends MethodSpecs> = {
   [M in keyof C]: (input: z.output<C[M]['input']>) => Promise<z.output<C[M]['output']>>;
 };
 
-/** The whole registry: every contract method, merged from the domain files (see registry.ts). */
-export type Handlers = HandlerMap<Contract>;
+/**
+ * The whole registry: every contract method but the shell's own (files.ts), merged from the domain files
+ * (see registry.ts).
+ */
+export type Handlers = HandlerMap<Omit<Contract, ShellMethod>>;
 
 /** Domain handlers ask for the context on each call, so a locked store refuses them with LOCKED. */
 export type ContextSource = () => CaseloadContext;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { auditMethods } from './audit';
 import { backupMethods } from './backup';
+import { fileMethods } from './files';
 import { patientMethods } from './patients';
 import { sessionMethods } from './session';
 import { userMethods } from './users';
@@ -17,6 +18,7 @@ export const contract = {
   ...patientMethods,
   ...auditMethods,
   ...backupMethods,
+  ...fileMethods,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

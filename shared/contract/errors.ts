@@ -7,11 +7,16 @@ export const ERROR_CODES = [
   'NOT_SET_UP', // no store on this device yet
   'ALREADY_SET_UP',
   'LOCKED', // the store is locked; unlock first
-  'WRONG_PASSPHRASE',
+  'WRONG_PASSPHRASE', // `retryAfterMs` says how long the next attempt must wait
+  'RETRY_AFTER', // too soon after wrong passphrases; `retryAfterMs` says how long to wait
   'KEYFILE_CORRUPT', // `file` names it
   'STORE_CORRUPT', // `file` names it
   'STORE_MISSING',
   'NEWER_DATABASE', // written by a newer app version
+  'UNKNOWN_CIPHER', // the key file or backup names a cipher this version does not know
+  'SCHEMA_ALTERED', // tables, indexes or triggers differ from the migrations': altered outside the app
+  'STORE_ROLLED_BACK', // the database is behind the audit anchor its key file records
+  'OTHER_CASELOAD', // a backup of another store: needs the explicit "replace this caseload" confirmation
   'NOT_FOUND',
   'DUPLICATE',
   'STALE_VERSION', // someone changed the record since it was read
@@ -28,6 +33,7 @@ export const AppErrorShape = z.strictObject({
   message: z.string(),
   fields: z.array(FieldProblem).optional(),
   file: z.string().optional(),
+  retryAfterMs: z.number().int().nonnegative().optional(),
 });
 export type AppErrorShape = z.infer<typeof AppErrorShape>;
 
@@ -36,12 +42,14 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly fields?: FieldProblem[];
   readonly file?: string;
-  constructor(code: ErrorCode, message: string, extra: { fields?: FieldProblem[]; file?: string } = {}) {
+  readonly retryAfterMs?: number;
+  constructor(code: ErrorCode, message: string, extra: { fields?: FieldProblem[]; file?: string; retryAfterMs?: number } = {}) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     if (extra.fields) this.fields = extra.fields;
     if (extra.file) this.file = extra.file;
+    if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
   }
   toShape(): AppErrorShape {
     return {
@@ -49,6 +57,7 @@ export class AppError extends Error {
       message: this.message,
       ...(this.fields ? { fields: this.fields } : {}),
       ...(this.file ? { file: this.file } : {}),
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
     };
   }
   static fromShape(shape: AppErrorShape): AppError {

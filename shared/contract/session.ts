@@ -18,6 +18,10 @@ export const SessionStatus = z.strictObject({
   demo: z.boolean(),
   idleLockMinutes: z.number().int().positive(),
   problem: z.strictObject({ code: z.string(), message: z.string(), file: z.string().optional() }).nullable(),
+  /** Backups exist where this device keeps them: restore is offered on the setup and problem screens. */
+  backupsAvailable: z.boolean(),
+  /** Things to tell the person once, right after an unlock or a restore (failed attempts, repairs, what was restored). */
+  notices: z.array(z.string()),
 });
 export type SessionStatus = z.infer<typeof SessionStatus>;
 

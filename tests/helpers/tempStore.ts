@@ -12,8 +12,9 @@ export function tempDir(prefix = 'caseload-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** Tests pin AEGIS-256 (this machine's calibrated choice) unless they test the cipher choice itself. */
 export function newEngine(dataDir = tempDir(), extra: Partial<EngineOptions> = {}): CaseloadEngine {
-  return new CaseloadEngine({ dataDir, kdf: TEST_KDF, unlockBackoffBaseMs: 0, ...extra });
+  return new CaseloadEngine({ dataDir, kdf: TEST_KDF, cipher: 'aegis-256', unlockBackoffBaseMs: 0, ...extra });
 }
 
 export async function setUpEngine(dataDir = tempDir(), extra: Partial<EngineOptions> = {}): Promise<CaseloadEngine> {
@@ -25,7 +26,7 @@ export async function setUpEngine(dataDir = tempDir(), extra: Partial<EngineOpti
 /** Bytes of every file the store keeps, for byte-identical comparisons. */
 export function snapshotFiles(dataDir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of ['caseload.db', 'caseload.db-wal', 'caseload.db-shm', 'caseload.key']) {
+  for (const name of ['caseload.db', 'caseload.db-wal', 'caseload.db-shm', 'caseload.key', 'caseload.db.next', 'caseload.swap.json']) {
     const p = join(dataDir, name);
     out[name] = existsSync(p) ? readFileSync(p).toString('base64') : '(absent)';
   }

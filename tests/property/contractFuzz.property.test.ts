@@ -32,10 +32,14 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'backup.create': 1,
   'backup.list': 0,
   'backup.restore': 2,
+  'files.chooseFolder': 0,
 };
 
-/** Setup is refused on a set-up store, and there is no backup with a fuzzed name to restore. */
-const NEVER_ACCEPTED: MethodName[] = ['session.setup', 'backup.restore'];
+/**
+ * Setup is refused on a set-up store, there is no backup with a fuzzed name to restore, and choosing a folder
+ * is the shell's (the engine's registry never answers it).
+ */
+const NEVER_ACCEPTED: MethodName[] = ['session.setup', 'backup.restore', 'files.chooseFolder'];
 
 const junk = fc.oneof(
   fc.anything({ maxDepth: 2 }),
@@ -76,7 +80,11 @@ function payloads(method: MethodName, ids: () => string[]): fc.Arbitrary<unknown
       { id: field(fc.constantFrom(...ids()), id), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), changes: field(fc.record(patientFields, { requiredKeys: [] }), junk) },
       { requiredKeys: ['id', 'version', 'changes'] },
     ),
-    'backup.restore': fc.record({ file: fc.oneof(fc.constant('caseload-x.ccbak'), fc.constant('../caseload.key'), fc.string()), passphrase }, { requiredKeys: [] }),
+    'backup.restore': fc.record(
+      { file: fc.oneof(fc.constant('caseload-x.ccbak'), fc.constant('../caseload.key'), fc.string()), passphrase, currentPassphrase: passphrase, replaceOtherCaseload: field(fc.boolean(), fc.string()) },
+      { requiredKeys: [] },
+    ),
+    'files.chooseFolder': fc.record({ purpose: field(fc.constant('backups'), fc.string()) }, { requiredKeys: [] }),
   };
   const base = shaped[method] ?? fc.constant({});
   return fc.oneof({ weight: 4, arbitrary: base }, { weight: 1, arbitrary: junk }, { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), junk, { maxKeys: 3 }) });
@@ -113,7 +121,7 @@ describe('contract fuzzing', () => {
   async function resolveCurrent(payload: unknown): Promise<unknown> {
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
     const p = { ...(payload as Record<string, unknown>) };
-    for (const key of ['passphrase', 'current', 'next']) if (p[key] === CURRENT) p[key] = currentPassphrase;
+    for (const key of ['passphrase', 'current', 'next', 'currentPassphrase']) if (p[key] === CURRENT) p[key] = currentPassphrase;
     if (p.version === CURRENT) {
       const row = typeof p.id === 'string' ? await engine.context().db.selectFrom('patients').select('version').where('id', '=', p.id).executeTakeFirst() : undefined;
       p.version = row?.version ?? 1;

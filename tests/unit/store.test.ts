@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { createEngineDispatcher } from '../../electron/services/dispatch';
 import { MIGRATION_NAMES } from '../../electron/services/store/migrations';
-import { chooseKdfParams, readKeyFile } from '../../electron/services/store/keyFile';
+import { TEST_MIN_N, chooseKdfParams, readKeyFile } from '../../electron/services/store/keyFile';
 import { AppError } from '../../shared/contract/errors';
 import { PASSPHRASE, newEngine, removeDir, setUpEngine, snapshotFiles, tempDir, validNhsNumber } from '../helpers/tempStore';
 
@@ -81,43 +81,46 @@ describe('wrong passphrase', () => {
     expect(locked.status().state).toBe('locked');
   });
 
-  it('makes each further attempt wait longer', async () => {
+  it('refuses each further attempt until a growing delay has passed, saying how long, without sleeping', async () => {
     const d = dir();
     await (await setUpEngine(d)).close();
-    const engine = newEngine(d, { unlockBackoffBaseMs: 150 });
-    const timed = async (p: string) => {
-      const t = performance.now();
-      await engine.unlock(p).catch(() => undefined);
-      return performance.now() - t;
-    };
-    await timed('wrong one');
-    const second = await timed('wrong two'); // waits 150 ms
-    const third = await timed('wrong three'); // waits 300 ms
-    expect(second).toBeGreaterThanOrEqual(140);
-    expect(third).toBeGreaterThanOrEqual(290);
-    expect(third).toBeGreaterThan(second);
-    await engine.unlock(PASSPHRASE); // still opens after waiting 600 ms
-    expect(engine.status().state).toBe('unlocked');
+    let now = Date.parse('2026-11-23T09:00:00Z');
+    const engine = newEngine(d, { unlockBackoffBaseMs: 1000, now: () => new Date(now) });
+    const first = await expectCode(engine.unlock('wrong one'), 'WRONG_PASSPHRASE');
+    expect(first.retryAfterMs).toBe(1000);
+    const started = performance.now();
+    const early = await expectCode(engine.unlock(PASSPHRASE), 'RETRY_AFTER'); // even the right passphrase waits
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(early.retryAfterMs).toBe(1000);
+    now += 1000;
+    expect((await expectCode(engine.unlock('wrong two'), 'WRONG_PASSPHRASE')).retryAfterMs).toBe(2000);
+    now += 1999;
+    expect((await expectCode(engine.unlock(PASSPHRASE), 'RETRY_AFTER')).retryAfterMs).toBe(1);
+    now += 1;
+    expect((await engine.unlock(PASSPHRASE)).state).toBe('unlocked');
     await engine.close();
   });
 });
 
 describe('change passphrase', () => {
-  it('re-wraps the data key without re-encrypting the database', async () => {
+  it('rotates the data key: the database is re-encrypted and the old passphrase opens nothing', async () => {
     const d = dir();
     const engine = await setUpEngine(d);
     await engine.handlers()['patients.create'](patient());
     await engine.lock();
     await engine.unlock(PASSPHRASE);
     const dbBefore = readFileSync(join(d, 'caseload.db'));
-    const keyBefore = readKeyFile(join(d, 'caseload.key'));
+    const keyBefore = readKeyFile(join(d, 'caseload.key'), TEST_MIN_N);
     await engine.changePassphrase(PASSPHRASE, 'a brand new passphrase');
-    expect(readFileSync(join(d, 'caseload.db')).subarray(0, 4096)).toEqual(dbBefore.subarray(0, 4096)); // same salt page: not re-encrypted
-    expect(readKeyFile(join(d, 'caseload.key')).wrapped.ciphertext).not.toBe(keyBefore.wrapped.ciphertext);
+    expect(readFileSync(join(d, 'caseload.db')).subarray(0, 4096)).not.toEqual(dbBefore.subarray(0, 4096));
+    expect(readKeyFile(join(d, 'caseload.key'), TEST_MIN_N).wrapped.ciphertext).not.toBe(keyBefore.wrapped.ciphertext);
+    expect(readdirSync(d).filter((f) => f.includes('.replaced-') || f.includes('.next'))).toEqual([]); // nothing of the old key left
+    expect((await engine.handlers()['patients.list']({})).patients).toHaveLength(1);
     await engine.lock();
     await expectCode(engine.unlock(PASSPHRASE), 'WRONG_PASSPHRASE');
     await engine.unlock('a brand new passphrase');
     expect((await engine.handlers()['patients.list']({})).patients).toHaveLength(1);
+    expect((await engine.handlers()['audit.verify']({})).ok).toBe(true);
     await engine.close();
   });
 
@@ -239,8 +242,8 @@ describe('backup and restore', () => {
     const fresh = newEngine(d);
     await expectCode(fresh.unlock(PASSPHRASE), 'STORE_CORRUPT');
     expect((await fresh.handlers()['backup.list']({})).backups.map((b) => b.file)).toEqual([backup.file]);
-    await expectCode(fresh.restoreBackup(backup.file, 'wrong passphrase here'), 'WRONG_PASSPHRASE');
-    const status = await fresh.restoreBackup(backup.file, PASSPHRASE);
+    await expectCode(fresh.restoreBackup({ file: backup.file, passphrase: 'wrong passphrase here', replaceOtherCaseload: false }), 'WRONG_PASSPHRASE');
+    const status = await fresh.restoreBackup({ file: backup.file, passphrase: PASSPHRASE, replaceOtherCaseload: false });
     expect(status.state).toBe('unlocked');
     expect((await fresh.handlers()['patients.list']({})).patients.map((p) => p.id)).toEqual([kept.id]);
     expect(readdirSync(d).some((f) => f.startsWith('caseload.db.replaced-'))).toBe(true);
@@ -256,7 +259,7 @@ describe('backup and restore', () => {
     const path = join(d, 'backups', backup.file);
     appendFileSync(path, 'tail');
     const before = snapshotFiles(d);
-    await expectCode(newEngine(d).restoreBackup(backup.file, PASSPHRASE), 'BACKUP_INVALID');
+    await expectCode(newEngine(d).restoreBackup({ file: backup.file, passphrase: PASSPHRASE, currentPassphrase: PASSPHRASE, replaceOtherCaseload: false }), 'BACKUP_INVALID');
     expect(snapshotFiles(d)).toEqual(before);
   });
 });

@@ -15,7 +15,21 @@ import type { AuditEventTable, CaseloadDb } from '../store/schema';
  */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export type AuditAction = 'create' | 'update' | 'view' | 'list' | 'unlock' | 'lock' | 'setup' | 'change-passphrase' | 'backup' | 'restore';
+export type AuditAction =
+  | 'create'
+  | 'update'
+  | 'view'
+  | 'list'
+  | 'unlock'
+  | 'unlock-failed'
+  | 'lock'
+  | 'setup'
+  | 'change-passphrase'
+  | 'change-cipher'
+  | 'backup'
+  | 'restore'
+  | 'restore-other-caseload'
+  | 'audit-head-repaired';
 
 export interface AuditInput {
   actorId: string;
@@ -31,27 +45,70 @@ export function hashEvent(row: ChainFields): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** Appends one event; call inside the same transaction as the change it records. */
-export async function appendAudit(trx: Transaction<CaseloadDb> | Kysely<CaseloadDb>, event: AuditInput, now = new Date()): Promise<void> {
-  const head = await trx.selectFrom('audit_head').select(['count', 'last_hash']).where('id', '=', 1).executeTakeFirst();
-  const count = head?.count ?? 0;
+type Db = Transaction<CaseloadDb> | Kysely<CaseloadDb>;
+
+/**
+ * Appends one event. Inside a transaction it joins it (the event commits with the change it records);
+ * otherwise it opens its own, so an event and the chain head are never written apart — a crash between the
+ * two once left the head behind and every later unlock failing on a duplicate seq.
+ * The next seq and previous hash come from the last event itself; the head is the cross-check.
+ */
+export async function appendAudit(db: Db, event: AuditInput, now = new Date()): Promise<void> {
+  if (!db.isTransaction) {
+    await (db as Kysely<CaseloadDb>).transaction().execute((trx) => appendAudit(trx, event, now));
+    return;
+  }
+  const last = await db.selectFrom('audit_event').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const head = await db.selectFrom('audit_head').select('count').where('id', '=', 1).executeTakeFirst();
   const fields: ChainFields = {
-    seq: count + 1,
+    // Past a truncated tail (head ahead of the events) the gap stays visible to verify.
+    seq: Math.max(last?.seq ?? 0, head?.count ?? 0) + 1,
     id: uuidv7(),
     at: now.toISOString(),
     actor_id: event.actorId,
     action: event.action,
     entity: event.entity,
     entity_ids: JSON.stringify(event.entityIds),
-    prev_hash: head?.last_hash ?? GENESIS_HASH,
+    prev_hash: last?.hash ?? GENESIS_HASH,
   };
   const hash = hashEvent(fields);
-  await trx.insertInto('audit_event').values({ ...fields, hash }).execute();
-  await trx
+  await db.insertInto('audit_event').values({ ...fields, hash }).execute();
+  await db
     .insertInto('audit_head')
     .values({ id: 1, count: fields.seq, last_hash: hash })
     .onConflict((oc) => oc.column('id').doUpdateSet({ count: fields.seq, last_hash: hash }))
     .execute();
+}
+
+/** The chain's current head: what the key file and backups record as the anchor. */
+export async function auditAnchorOf(db: Db): Promise<{ count: number; hash: string }> {
+  const last = await db.selectFrom('audit_event').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return { count: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH };
+}
+
+/**
+ * On open: compares the head with the last event. A head behind the last event (a crash between the two
+ * writes, possible before they shared a transaction) is repaired and said; a head ahead of it, or naming
+ * another hash, is a truncated or edited tail and is only reported — `audit.verify` names the rows.
+ * Never fatal to unlocking. Returns what the person should be told, if anything.
+ */
+export async function reconcileAuditHead(db: Kysely<CaseloadDb>, actorId: string, now: Date): Promise<string | null> {
+  return db.transaction().execute(async (trx) => {
+    const last = await auditAnchorOf(trx);
+    const head = await trx.selectFrom('audit_head').select(['count', 'last_hash']).where('id', '=', 1).executeTakeFirst();
+    const headCount = head?.count ?? 0;
+    if (headCount === last.count && (head?.last_hash ?? GENESIS_HASH) === last.hash) return null;
+    if (headCount < last.count) {
+      await trx
+        .insertInto('audit_head')
+        .values({ id: 1, count: last.count, last_hash: last.hash })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ count: last.count, last_hash: last.hash }))
+        .execute();
+      await appendAudit(trx, { actorId, action: 'audit-head-repaired', entity: 'audit', entityIds: [] }, now);
+      return `The audit trail's head was behind its last event (${headCount} of ${last.count}), as after a crash; it has been brought up to date.`;
+    }
+    return `The audit trail does not match its recorded head (${headCount} events recorded, ${last.count} present). Run "Verify audit trail" and tell your service's information governance lead.`;
+  });
 }
 
 /** Walks the chain and names every row that breaks it. */

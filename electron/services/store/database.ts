@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { Kysely, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
 import { Migrator, type MigrationProvider } from 'kysely/migration';
 import { AppError } from '../../../shared/contract/errors';
+import { applyCipher, type Cipher } from './cipher';
 import { MIGRATIONS, MIGRATION_NAMES } from './migrations';
 import type { CaseloadDb } from './schema';
 
@@ -13,14 +14,16 @@ export interface OpenOptions {
   create: boolean;
   /** Path to a native build for another runtime (Electron); tests use the Node build. */
   nativeBinding?: string | undefined;
+  /** The page cipher the key file records; ignored for `plaintext`. */
+  cipher: Cipher;
   /** Plain (unencrypted) database: for the benchmark's comparison only. */
   plaintext?: boolean;
 }
 
 /**
- * Opens the encrypted database with the raw 256-bit data key (SQLCipher v4 scheme, raw-key form, so the
- * library's passphrase KDF is never used), then proves the key and the file at once: a wrong key or a damaged
- * page only surfaces on the first read (TOOLCHAIN.md), so read sqlite_master and run quick_check before any write.
+ * Opens the encrypted database with the raw 256-bit data key and the cipher its key file names (cipher.ts),
+ * then proves the key and the file at once: a wrong key or a damaged page only surfaces on the first read
+ * (TOOLCHAIN.md), so read sqlite_master and run quick_check before any write.
  */
 export function openEncrypted(file: string, dataKey: Buffer | null, options: OpenOptions): Sqlite {
   if (!options.create && !existsSync(file)) {
@@ -34,11 +37,12 @@ export function openEncrypted(file: string, dataKey: Buffer | null, options: Ope
   }
   try {
     if (!options.plaintext) {
-      if (!dataKey || dataKey.length !== 32) throw new Error('data key must be 32 bytes');
-      db.pragma(`cipher='sqlcipher'`);
-      db.pragma('legacy=4');
-      db.pragma(`key="x'${dataKey.toString('hex')}'"`);
+      if (!dataKey) throw new Error('data key must be 32 bytes');
+      applyCipher(db, options.cipher, dataKey);
     }
+    // A schema entry (trigger, view, default) must never run functions with side effects: a tampered backup
+    // could otherwise carry code into the store.
+    db.pragma('trusted_schema = OFF');
     db.prepare('select count(*) from sqlite_master').get();
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(`integrity check: ${String(check)}`);

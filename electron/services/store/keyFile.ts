@@ -3,29 +3,71 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AppError } from '../../../shared/contract/errors';
 import { writeFileAtomic } from './atomicWrite';
+import { isCipher, unknownCipher, type Cipher } from './cipher';
 
 /**
- * The key file holds the random 256-bit data key, wrapped (AES-256-GCM) by a key derived from the clinician's
- * passphrase with scrypt. Changing the passphrase re-wraps the data key; the database is never re-encrypted.
- * The key file holds no patient data, so it is safe to write in the clear.
+ * The key file holds the store's random 256-bit data key, wrapped (AES-256-GCM) by a key derived from the
+ * clinician's passphrase with scrypt, plus what opening needs and nothing secret: the store's id, its page
+ * cipher, and the audit anchor (the chain head's count and hash at the last store-level operation — a floor
+ * the database may be ahead of, never behind). It holds no patient data, so it is written in the clear.
+ *
+ * Version 1 files (before ciphers and anchors were recorded) are read as SQLCipher v4 with no anchor and
+ * rewritten as version 2 at the next unlock.
  */
+
+/**
+ * scrypt cost (r = 8, p = 1 as calibrated). New and re-wrapped key files get N ≥ 2^17. Key files and backups
+ * from before that floor (N ≥ 2^14) are still accepted, and an own key file is raised at its next unlock. The
+ * ceiling (1 GiB of memory) keeps a hostile backup from exhausting the machine. Key files made with the
+ * `insecure-test-only` cost are accepted only by an engine started in that mode.
+ */
+export const PRODUCT_MIN_N = 2 ** 17;
+export const ACCEPTED_MIN_N = 2 ** 14;
+export const TEST_MIN_N = 2 ** 10;
+export const MAX_N = 2 ** 20;
+
+const powerOfTwo = (n: number) => Number.isInteger(Math.log2(n));
 const KdfParams = z.strictObject({
   algorithm: z.literal('scrypt'),
-  N: z.number().int().min(2).max(2 ** 22),
-  r: z.number().int().min(1).max(32),
-  p: z.number().int().min(1).max(16),
-  salt: z.base64(),
+  N: z.number().int().min(TEST_MIN_N).max(MAX_N).refine(powerOfTwo, 'must be a power of two'),
+  r: z.literal(8),
+  p: z.literal(1),
+  salt: z.base64().refine((s) => Buffer.from(s, 'base64').length === 16, 'must be 16 bytes'),
 });
 export type KdfParams = z.infer<typeof KdfParams>;
 
-const KeyFileSchema = z.strictObject({
+const Wrapped = z.strictObject({ iv: z.base64(), tag: z.base64(), ciphertext: z.base64() });
+export const AuditAnchor = z.strictObject({ count: z.number().int().nonnegative(), hash: z.string().regex(/^[0-9a-f]{64}$/) });
+export type AuditAnchor = z.infer<typeof AuditAnchor>;
+
+const KeyFileV1 = z.strictObject({
   format: z.literal('clinic-caseload-key'),
   version: z.literal(1),
   kdf: KdfParams,
-  wrapped: z.strictObject({ iv: z.base64(), tag: z.base64(), ciphertext: z.base64() }),
+  wrapped: Wrapped,
   createdAt: z.string(),
 });
-export type KeyFile = z.infer<typeof KeyFileSchema>;
+const KeyFileV2 = z.strictObject({
+  format: z.literal('clinic-caseload-key'),
+  version: z.literal(2),
+  storeId: z.uuid(),
+  cipher: z.string().max(40),
+  kdf: KdfParams,
+  wrapped: Wrapped,
+  anchor: AuditAnchor.nullable(),
+  createdAt: z.string(),
+});
+
+/** A key file as the engine uses it, whichever version it was read from. */
+export interface KeyFile {
+  /** Null only for a version 1 file, until its first unlock reads the id from the database. */
+  storeId: string | null;
+  cipher: Cipher;
+  kdf: KdfParams;
+  wrapped: z.infer<typeof Wrapped>;
+  anchor: AuditAnchor | null;
+  createdAt: string;
+}
 
 const WRAP_AAD = Buffer.from('clinic-caseload data key v1');
 
@@ -33,42 +75,48 @@ const WRAP_AAD = Buffer.from('clinic-caseload data key v1');
 export type KdfCost = { kind: 'calibrate'; targetMs: number } | { kind: 'insecure-test-only'; N: number };
 export const PRODUCT_KDF: KdfCost = { kind: 'calibrate', targetMs: 250 };
 
-function scrypt(passphrase: string, salt: Buffer, p: Omit<KdfParams, 'salt' | 'algorithm'>): Promise<Buffer> {
+/** The lowest N an engine with this cost accepts, in its own key file and in a backup's. */
+export function kdfFloor(cost: KdfCost): number {
+  return cost.kind === 'insecure-test-only' ? TEST_MIN_N : ACCEPTED_MIN_N;
+}
+
+function scrypt(passphrase: string, salt: Buffer, p: Pick<KdfParams, 'N' | 'r' | 'p'>): Promise<Buffer> {
   const options: ScryptOptions = { N: p.N, r: p.r, p: p.p, maxmem: 256 * p.N * p.r + 32 * 1024 * 1024 };
   return new Promise((resolve, reject) =>
     scryptCb(passphrase.normalize('NFC'), salt, 32, options, (err, key) => (err ? reject(err) : resolve(key))),
   );
 }
 
-/** Doubles scrypt's N until one derivation takes at least the target time on this machine. */
+/** Doubles scrypt's N from the product floor until one derivation takes at least the target time here. */
 export async function chooseKdfParams(cost: KdfCost): Promise<KdfParams> {
   const salt = randomBytes(16);
-  const base = { algorithm: 'scrypt' as const, r: 8, p: 1, salt: salt.toString('base64') };
+  const base = { algorithm: 'scrypt' as const, r: 8 as const, p: 1 as const, salt: salt.toString('base64') };
   if (cost.kind === 'insecure-test-only') return { ...base, N: cost.N };
-  let N = 2 ** 14;
+  let N = PRODUCT_MIN_N;
   for (;;) {
     const started = performance.now();
     await scrypt('calibration', salt, { ...base, N });
-    if (performance.now() - started >= cost.targetMs || N >= 2 ** 21) return { ...base, N };
+    if (performance.now() - started >= cost.targetMs || N >= MAX_N) return { ...base, N };
     N *= 2;
   }
 }
 
-export async function wrapDataKey(dataKey: Buffer, passphrase: string, kdf: KdfParams): Promise<KeyFile> {
+export async function wrapDataKey(
+  dataKey: Buffer,
+  passphrase: string,
+  kdf: KdfParams,
+  about: { storeId: string | null; cipher: Cipher; anchor: AuditAnchor | null },
+): Promise<KeyFile> {
   const kek = await scrypt(passphrase, Buffer.from(kdf.salt, 'base64'), kdf);
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', kek, iv);
   cipher.setAAD(WRAP_AAD);
   const ciphertext = Buffer.concat([cipher.update(dataKey), cipher.final()]);
+  kek.fill(0);
   return {
-    format: 'clinic-caseload-key',
-    version: 1,
+    ...about,
     kdf,
-    wrapped: {
-      iv: iv.toString('base64'),
-      tag: cipher.getAuthTag().toString('base64'),
-      ciphertext: ciphertext.toString('base64'),
-    },
+    wrapped: { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') },
     createdAt: new Date().toISOString(),
   };
 }
@@ -84,26 +132,45 @@ export async function unwrapDataKey(keyFile: KeyFile, passphrase: string): Promi
     if (key.length !== 32) throw new Error('bad key length');
     return key;
   } catch {
-    throw new AppError('WRONG_PASSPHRASE', 'That passphrase is not right for this caseload.');
+    throw new AppError('WRONG_PASSPHRASE', 'That passphrase is not right for this caseload.', { fields: [{ path: 'passphrase', message: 'is not right' }] });
+  } finally {
+    kek.fill(0);
   }
 }
 
-export function parseKeyFile(text: string, file: string): KeyFile {
+/** Parses either version; `minN` is the caller's floor for the scrypt cost (see kdfFloor). */
+export function parseKeyFile(json: unknown, file: string, minN: number): KeyFile {
+  const damaged = (why: string) => new AppError('KEYFILE_CORRUPT', `The key file ${file} is damaged (${why}).`, { file });
+  const version = (json as { version?: unknown } | null)?.version;
+  let keyFile: KeyFile;
+  if (version === 1) {
+    const v1 = KeyFileV1.safeParse(json);
+    if (!v1.success) throw damaged('unexpected contents');
+    keyFile = { storeId: null, cipher: 'sqlcipher-v4', kdf: v1.data.kdf, wrapped: v1.data.wrapped, anchor: null, createdAt: v1.data.createdAt };
+  } else {
+    const v2 = KeyFileV2.safeParse(json);
+    if (!v2.success) throw damaged('unexpected contents');
+    if (!isCipher(v2.data.cipher)) throw unknownCipher(v2.data.cipher, file);
+    keyFile = { ...v2.data, cipher: v2.data.cipher };
+  }
+  if (keyFile.kdf.N < minN) throw damaged(`its passphrase protection (scrypt N = ${keyFile.kdf.N}) is below the minimum ${minN}`);
+  return keyFile;
+}
+
+export function serialiseKeyFile(keyFile: KeyFile): object {
+  if (!keyFile.storeId) throw new Error('a key file is written only once the store id is known');
+  return { format: 'clinic-caseload-key', version: 2, ...keyFile };
+}
+
+export function readKeyFile(path: string, minN: number): KeyFile {
   let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch {
-    throw new AppError('KEYFILE_CORRUPT', `The key file ${file} is damaged (not readable JSON).`, { file });
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('KEYFILE_CORRUPT', `The key file ${path} is missing.`, { file: path });
+    throw new AppError('KEYFILE_CORRUPT', `The key file ${path} is damaged (not readable JSON).`, { file: path });
   }
-  const parsed = KeyFileSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new AppError('KEYFILE_CORRUPT', `The key file ${file} is damaged (unexpected contents).`, { file });
-  }
-  return parsed.data;
-}
-
-export function readKeyFile(path: string): KeyFile {
-  return parseKeyFile(readFileSync(path, 'utf8'), path);
+  return parseKeyFile(json, path, minN);
 }
 
 export function keyFileExists(path: string): boolean {
@@ -111,5 +178,5 @@ export function keyFileExists(path: string): boolean {
 }
 
 export function writeKeyFile(path: string, keyFile: KeyFile): void {
-  writeFileAtomic(path, JSON.stringify(keyFile, null, 2) + '\n');
+  writeFileAtomic(path, JSON.stringify(serialiseKeyFile(keyFile), null, 2) + '\n');
 }

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createEngineDispatcher } from '../dispatch';
+import { createEngineDispatcher, resultOf } from '../dispatch';
 import { CaseloadEngine } from '../engine';
 import type { WorkerConfig, WorkerRequest, WorkerResponse } from './protocol';
 
@@ -20,6 +20,11 @@ const idleTimer = setInterval(() => {
 
 port.on('message', (message: WorkerRequest) => {
   queue = queue.then(async () => {
+    if ('control' in message && message.control === 'setDestination') {
+      const result = await resultOf('files.chooseFolder', async () => engine.setDestination(message.purpose, message.folder));
+      port.postMessage({ id: message.id, result } satisfies WorkerResponse);
+      return;
+    }
     if ('control' in message) {
       clearInterval(idleTimer);
       await engine.close();

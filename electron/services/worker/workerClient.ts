@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Result } from '../../../shared/contract/errors';
+import type { DestinationPurpose } from '../../../shared/contract/files';
 import type { WorkerConfig, WorkerRequest, WorkerResponse } from './protocol';
 
 /**
@@ -55,13 +56,21 @@ export class CaseloadWorkerClient {
     return worker;
   }
 
-  call(method: string, input: unknown): Promise<Result<unknown>> {
+  private send(request: WorkerRequest): Promise<Result<unknown>> {
     const worker = this.ensure();
-    const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      worker.postMessage({ id, method, input } satisfies WorkerRequest);
+      this.pending.set(request.id, resolve);
+      worker.postMessage(request);
     });
+  }
+
+  call(method: string, input: unknown): Promise<Result<unknown>> {
+    return this.send({ id: this.nextId++, method, input });
+  }
+
+  /** The shell's own request (files.ts): a folder the person picked in the shell's dialog, never one from the page. */
+  setDestination(purpose: DestinationPurpose, folder: string): Promise<Result<unknown>> {
+    return this.send({ id: this.nextId++, control: 'setDestination', purpose, folder });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,484 @@
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyCipher } from '../../electron/services/store/cipher';
+import { readDeviceSettings } from '../../electron/services/session/deviceSettings';
+import { MAX_HEADER_BYTES } from '../../electron/services/store/backupFile';
+import { PRODUCT_MIN_N, TEST_MIN_N, readKeyFile, serialiseKeyFile, unwrapDataKey } from '../../electron/services/store/keyFile';
+import { AppError } from '../../shared/contract/errors';
+import { PASSPHRASE, newEngine, removeDir, setUpEngine, snapshotFiles, tempDir, validNhsNumber } from '../helpers/tempStore';
+
+/** Issue #6: crash safety, fail-closed lock, restore guards, backoff, ciphers, key rotation, audit anchoring. */
+const dirs: string[] = [];
+function dir(): string {
+  const d = tempDir('caseload-hardening-');
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  while (dirs.length) removeDir(dirs.pop()!);
+});
+
+const patient = (n: number) => ({ nhsNumber: validNhsNumber(n), givenName: 'Ines', familyName: `Okonkwo ${n}`, dateOfBirth: '1975-03-09', gpPractice: 'Hillside Surgery' });
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<AppError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err, `expected ${code}`).toBeInstanceOf(AppError);
+  expect((err as AppError).code).toBe(code);
+  return err as AppError;
+}
+
+/** Opens a store's database directly, with the key from its key file: the "someone with a database tool" threat. */
+async function rawOpen(d: string, passphrase = PASSPHRASE, file = join(d, 'caseload.db')): Promise<Database.Database> {
+  const keyFile = readKeyFile(join(d, 'caseload.key'), TEST_MIN_N);
+  const key = await unwrapDataKey(keyFile, passphrase);
+  const db = new Database(file);
+  applyCipher(db, keyFile.cipher, key);
+  return db;
+}
+
+async function backupOf(d: string): Promise<string> {
+  const engine = newEngine(d);
+  await engine.unlock(PASSPHRASE);
+  const b = await engine.createBackup();
+  await engine.close();
+  return b.file;
+}
+
+describe('crash safety', () => {
+  it('a chain head left behind its last event (as a crash between two writes once did) is repaired and told; unlock works', async () => {
+    const d = dir();
+    await (await setUpEngine(d)).close();
+    const db = await rawOpen(d);
+    // The old fault: an event written, the head not.
+    const last = db.prepare('select * from audit_event order by seq desc limit 1').get() as Record<string, unknown>;
+    db.prepare('update audit_head set count = count - 1').run();
+    db.close();
+    const engine = newEngine(d);
+    const status = await engine.unlock(PASSPHRASE);
+    expect(status.state).toBe('unlocked');
+    expect(status.notices.join(' ')).toMatch(/head was behind its last event/);
+    expect((await engine.handlers()['audit.verify']({})).ok).toBe(true);
+    const actions = await engine.context().db.selectFrom('audit_event').select(['seq', 'action']).where('seq', '>', last.seq as number).orderBy('seq').execute();
+    expect(actions.map((a) => a.action)).toEqual(['audit-head-repaired', 'unlock']);
+    await engine.close();
+  });
+
+  it('an unexpected failure while opening leads to the problem screen with restore, not a dead end', async () => {
+    const d = dir();
+    const engine = await setUpEngine(d);
+    await engine.createBackup();
+    await engine.close();
+    const db = await rawOpen(d);
+    db.prepare(`delete from settings where key = 'owner_user_id'`).run();
+    db.close();
+    const fresh = newEngine(d);
+    await expectCode(fresh.unlock(PASSPHRASE), 'STORE_CORRUPT');
+    const status = fresh.status();
+    expect(status).toMatchObject({ state: 'store-error', problem: { code: 'STORE_CORRUPT' }, backupsAvailable: true });
+  });
+});
+
+describe('lock fails closed', () => {
+  /**
+   * A disk with no room left. As root, a real one: a 2 MiB tmpfs holding the store, filled to the last byte.
+   * Elsewhere, SQLite's own ceiling: no page may be added to the database.
+   */
+  async function fullDiskStore(extra: Parameters<typeof setUpEngine>[1]): Promise<{ dir: string; engine: Awaited<ReturnType<typeof setUpEngine>>; cleanup: () => void }> {
+    const mountPoint = dir();
+    let mounted = false;
+    if (process.getuid?.() === 0) mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint]).status === 0;
+    const d = join(mountPoint, 'store');
+    const engine = await setUpEngine(d, extra);
+    const cleanup = () => {
+      if (mounted) spawnSync('umount', ['-l', mountPoint]);
+    };
+    if (mounted) {
+      const filler = join(mountPoint, 'filler');
+      try {
+        for (;;) appendFileSync(filler, Buffer.alloc(64 * 1024));
+      } catch {
+        for (;;) {
+          try {
+            appendFileSync(filler, Buffer.alloc(1));
+          } catch {
+            break;
+          }
+        }
+      }
+    } else {
+      const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(engine.context().db)).rows[0]!.page_count;
+      await sql.raw(`pragma max_page_count = ${pages}`).execute(engine.context().db);
+    }
+    // Proof the disk is full: writes now fail.
+    let failed = false;
+    for (let i = 0; i < 500 && !failed; i++) failed = await engine.handlers()['patients.create'](patient(100 + i)).then(() => false, () => true);
+    expect(failed).toBe(true);
+    return { dir: d, engine, cleanup };
+  }
+
+  it.each([
+    ['session.lock (also what suspend and screen lock call)', (e: Awaited<ReturnType<typeof setUpEngine>>) => e.handlers()['session.lock']({}).then(() => undefined)],
+    ['idle lock', async (e: Awaited<ReturnType<typeof setUpEngine>>) => void (await e.lockIfIdle())],
+  ])('%s with a full disk ends locked, key zeroed, and the next unlock says the lock was not recorded', async (_label, lockIt) => {
+    let now = Date.parse('2026-11-23T09:00:00Z');
+    const { dir: d, engine, cleanup } = await fullDiskStore({ now: () => new Date(now), idleLockMinutes: 1 });
+    try {
+      now += 2 * 60_000;
+      const key = (engine as unknown as { store: { dataKey: Buffer } }).store.dataKey;
+      await lockIt(engine);
+      expect(engine.status().state).toBe('locked');
+      expect(key.every((b) => b === 0)).toBe(true);
+      await expectCode(engine.handlers()['patients.list']({}), 'LOCKED');
+      rmSync(join(d, '..', 'filler'), { force: true }); // room again
+      const reopened = newEngine(d);
+      const status = await reopened.unlock(PASSPHRASE);
+      expect(status.notices.join(' ')).toMatch(/ended without its lock being recorded/);
+      await reopened.close();
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('restore guards', () => {
+  it('a healthy locked store is never replaced with an old passphrase alone; today’s passphrase lets it', async () => {
+    const d = dir();
+    const engine = await setUpEngine(d);
+    await engine.handlers()['patients.create'](patient(1));
+    const backup = await engine.createBackup();
+    await engine.changePassphrase(PASSPHRASE, 'the passphrase of today');
+    await engine.handlers()['patients.create'](patient(2));
+    await engine.close();
+    const before = snapshotFiles(d);
+    const locked = newEngine(d);
+    const missing = await expectCode(locked.restoreBackup({ file: backup.file, passphrase: PASSPHRASE, replaceOtherCaseload: false }), 'VALIDATION');
+    expect(missing.fields?.[0]?.path).toBe('currentPassphrase');
+    const wrong = await expectCode(locked.restoreBackup({ file: backup.file, passphrase: PASSPHRASE, currentPassphrase: PASSPHRASE, replaceOtherCaseload: false }), 'WRONG_PASSPHRASE');
+    expect(wrong.fields?.[0]?.path).toBe('currentPassphrase');
+    expect(snapshotFiles(d)).toEqual(before);
+    const status = await locked.restoreBackup({ file: backup.file, passphrase: PASSPHRASE, currentPassphrase: 'the passphrase of today', replaceOtherCaseload: false });
+    expect(status.state).toBe('unlocked');
+    expect(status.notices[0]).toContain(backup.file);
+    expect((await locked.handlers()['patients.list']({})).patients).toHaveLength(1);
+    // The restored store opens with the backup's passphrase: the backup brought its own key.
+    await locked.lock();
+    await locked.unlock(PASSPHRASE);
+    await locked.close();
+  });
+
+  it('a backup of another caseload needs the explicit confirmation, and that restore is audited as such', async () => {
+    const mine = dir();
+    const theirs = dir();
+    await (await setUpEngine(mine)).close();
+    const other = await setUpEngine(theirs);
+    await other.handlers()['patients.create'](patient(7));
+    const foreign = await other.createBackup();
+    await other.close();
+    mkdirSync(join(mine, 'backups'), { recursive: true });
+    copyFileSync(foreign.path, join(mine, 'backups', foreign.file));
+    const engine = newEngine(mine);
+    await engine.unlock(PASSPHRASE);
+    expect((await engine.handlers()['backup.list']({})).backups).toEqual([expect.objectContaining({ file: foreign.file, otherCaseload: true })]);
+    await expectCode(engine.restoreBackup({ file: foreign.file, passphrase: PASSPHRASE, replaceOtherCaseload: false }), 'OTHER_CASELOAD');
+    expect(engine.status().state).toBe('unlocked');
+    await engine.lock();
+    const before = snapshotFiles(mine);
+    await expectCode(engine.restoreBackup({ file: foreign.file, passphrase: PASSPHRASE, currentPassphrase: PASSPHRASE, replaceOtherCaseload: false }), 'OTHER_CASELOAD');
+    expect(snapshotFiles(mine)).toEqual(before);
+    await engine.unlock(PASSPHRASE);
+    await engine.restoreBackup({ file: foreign.file, passphrase: PASSPHRASE, replaceOtherCaseload: true });
+    const last = await engine.context().db.selectFrom('audit_event').select('action').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(last.action).toBe('restore-other-caseload');
+    expect((await engine.handlers()['patients.list']({})).patients.map((p) => p.familyName)).toEqual(['Okonkwo 7']);
+    await engine.close();
+  });
+
+  it.each([
+    ['append-only triggers dropped', 'drop trigger audit_event_no_update; drop trigger audit_event_no_delete'],
+    ['a hidden trigger added', `create trigger hide_views after insert on audit_event when new.action = 'view' begin select 1; end`],
+    ['an index added', 'create index sneaky on patients (gp_practice)'],
+  ])('refuses a backup whose schema was altered (%s), changing nothing', async (_label, alteration) => {
+    const d = dir();
+    const engine = await setUpEngine(d);
+    const backup = await engine.createBackup();
+    await engine.close();
+    // Rebuild the backup with an altered database: same key, valid hash, valid header.
+    const staged = join(d, 'altered.db');
+    const { readBackup, encodeBackup } = await import('../../electron/services/store/backupFile');
+    const parsed = readBackup(backup.path, TEST_MIN_N);
+    writeFileSync(staged, parsed.db);
+    const db = new Database(staged);
+    applyCipher(db, parsed.keyFile.cipher, await unwrapDataKey(parsed.keyFile, PASSPHRASE));
+    db.exec(alteration);
+    db.close();
+    writeFileSync(backup.path, encodeBackup(parsed.keyFile, parsed.anchor!, readFileSync(staged), parsed.createdAt));
+    const before = snapshotFiles(d);
+    const err = await expectCode(newEngine(d).restoreBackup({ file: backup.file, passphrase: PASSPHRASE, currentPassphrase: PASSPHRASE, replaceOtherCaseload: false }), 'BACKUP_INVALID');
+    expect(err.message).toMatch(/altered/);
+    expect(snapshotFiles(d)).toEqual(before);
+  });
+
+  it('refuses a backup whose audit chain was rewritten, changing nothing', async () => {
+    const d = dir();
+    const engine = await setUpEngine(d);
+    await engine.handlers()['patients.create'](patient(3));
+    const backup = await engine.createBackup();
+    await engine.close();
+    const { readBackup, encodeBackup } = await import('../../electron/services/store/backupFile');
+    const parsed = readBackup(backup.path, TEST_MIN_N);
+    const staged = join(d, 'rewritten.db');
+    writeFileSync(staged, parsed.db);
+    const db = new Database(staged);
+    applyCipher(db, parsed.keyFile.cipher, await unwrapDataKey(parsed.keyFile, PASSPHRASE));
+    // A trigger-free edit of history, then the triggers put back so the schema itself looks untouched.
+    const triggers = db.prepare(`select sql from sqlite_schema where type = 'trigger'`).all() as { sql: string }[];
+    db.exec('drop trigger audit_event_no_update; drop trigger audit_event_no_delete');
+    db.prepare(`update audit_event set entity_ids = '[]' where seq = 2`).run();
+    for (const t of triggers) db.exec(t.sql);
+    db.close();
+    writeFileSync(backup.path, encodeBackup(parsed.keyFile, parsed.anchor!, readFileSync(staged), parsed.createdAt));
+    const err = await expectCode(newEngine(d).restoreBackup({ file: backup.file, passphrase: PASSPHRASE, currentPassphrase: PASSPHRASE, replaceOtherCaseload: false }), 'BACKUP_INVALID');
+    expect(err.message).toMatch(/audit trail/);
+  });
+
+  it('refuses an oversized header and out-of-range passphrase protection before reading the body', async () => {
+    const d = dir();
+    await (await setUpEngine(d)).close();
+    const file = await backupOf(d);
+    const path = join(d, 'backups', file);
+    const bytes = readFileSync(path);
+    const huge = Buffer.from(bytes);
+    huge.writeUInt32BE(MAX_HEADER_BYTES + 1, 8);
+    writeFileSync(path, huge);
+    expect((await expectCode(newEngine(d).restoreBackup({ file, passphrase: PASSPHRASE, currentPassphrase: PASSPHRASE, replaceOtherCaseload: false }), 'BACKUP_INVALID')).message).toMatch(/header is too large/);
+    for (const N of [2 ** 4, 2 ** 24]) {
+      const headerLength = bytes.readUInt32BE(8);
+      const header = JSON.parse(bytes.subarray(12, 12 + headerLength).toString('utf8'));
+      header.keyFile.kdf.N = N;
+      const json = Buffer.from(JSON.stringify(header));
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(json.length);
+      writeFileSync(path, Buffer.concat([bytes.subarray(0, 8), length, json, bytes.subarray(12 + headerLength)]));
+      const err = await expectCode(newEngine(d).restoreBackup({ file, passphrase: PASSPHRASE, currentPassphrase: PASSPHRASE, replaceOtherCaseload: false }), 'BACKUP_INVALID');
+      expect(err.message).toMatch(/key is damaged|passphrase protection/);
+    }
+  });
+
+  it('when the caseload files are gone but backups remain, setup offers restore and the backup passphrase alone restores', async () => {
+    const d = dir();
+    const engine = await setUpEngine(d);
+    await engine.handlers()['patients.create'](patient(4));
+    const backup = await engine.createBackup();
+    await engine.close();
+    for (const f of readdirSync(d)) if (f.startsWith('caseload.db') || f === 'caseload.key') removeDir(join(d, f));
+    const fresh = newEngine(d);
+    expect(fresh.status()).toMatchObject({ state: 'needs-setup', backupsAvailable: true });
+    const status = await fresh.restoreBackup({ file: backup.file, passphrase: PASSPHRASE, replaceOtherCaseload: false });
+    expect(status.state).toBe('unlocked');
+    expect((await fresh.handlers()['patients.list']({})).patients).toHaveLength(1);
+    await fresh.close();
+  });
+
+  it('an altered live database is refused on open, with trusted_schema off on every connection', async () => {
+    const d = dir();
+    const engine = await setUpEngine(d);
+    expect((await sql<{ trusted_schema: number }>`pragma trusted_schema`.execute(engine.context().db)).rows[0]!.trusted_schema).toBe(0);
+    await engine.close();
+    const db = await rawOpen(d);
+    db.exec('drop trigger audit_event_no_delete');
+    db.close();
+    const fresh = newEngine(d);
+    await expectCode(fresh.unlock(PASSPHRASE), 'SCHEMA_ALTERED');
+    expect(fresh.status()).toMatchObject({ state: 'store-error', problem: { code: 'SCHEMA_ALTERED' } });
+  });
+});
+
+describe('wrong passphrases', () => {
+  it('the count survives a restart; the failures are told and audited at the next good unlock', async () => {
+    const d = dir();
+    await (await setUpEngine(d)).close();
+    let now = Date.parse('2026-11-23T09:00:00Z');
+    const first = newEngine(d, { unlockBackoffBaseMs: 1000, now: () => new Date(now) });
+    await expectCode(first.unlock('wrong number one'), 'WRONG_PASSPHRASE');
+    const restarted = newEngine(d, { unlockBackoffBaseMs: 1000, now: () => new Date(now) });
+    expect((await expectCode(restarted.unlock(PASSPHRASE), 'RETRY_AFTER')).retryAfterMs).toBe(1000);
+    now += 1000;
+    await expectCode(restarted.unlock('wrong number two'), 'WRONG_PASSPHRASE');
+    now += 2000;
+    const status = await restarted.unlock(PASSPHRASE);
+    expect(status.notices.join(' ')).toMatch(/^2 wrong passphrase attempts since this caseload was last unlocked/);
+    const events = await restarted.context().db.selectFrom('audit_event').select(['action', 'at']).orderBy('seq', 'desc').limit(3).execute();
+    expect(events.map((e) => e.action)).toEqual(['unlock', 'unlock-failed', 'unlock-failed']);
+    expect(events[2]!.at).toBe('2026-11-23T09:00:00.000Z');
+    await restarted.lock();
+    expect((await restarted.unlock(PASSPHRASE)).notices).toEqual([]); // told once
+    await restarted.close();
+  });
+});
+
+describe('ciphers and key files', () => {
+  it('a new store calibrates its cipher, records it in the device settings and a version 2 key file', async () => {
+    const d = dir();
+    const engine = await setUpEngine(d, { cipher: 'calibrate' });
+    const calibrated = readDeviceSettings(join(d, 'caseload.device.json')).calibratedCipher;
+    expect(['aegis-256', 'sqlcipher-v4']).toContain(calibrated);
+    const json = JSON.parse(readFileSync(join(d, 'caseload.key'), 'utf8'));
+    expect(json).toMatchObject({ version: 2, cipher: calibrated, storeId: expect.any(String), anchor: { count: 1 } });
+    await engine.close();
+  });
+
+  it('AEGIS-256 is authenticated: one flipped byte is refused, never read', async () => {
+    const d = dir();
+    const engine = await setUpEngine(d, { cipher: 'aegis-256' });
+    for (let i = 0; i < 30; i++) await engine.handlers()['patients.create'](patient(i * 13));
+    await engine.close();
+    const file = join(d, 'caseload.db');
+    const bytes = readFileSync(file);
+    bytes[4096 + 200] = bytes[4096 + 200]! ^ 0x01;
+    writeFileSync(file, bytes);
+    await expectCode(newEngine(d).unlock(PASSPHRASE), 'STORE_CORRUPT');
+  });
+
+  it('a version 1 SQLCipher store (before ciphers were recorded) opens, migrates to AEGIS-256 on a machine calibrated to it, and keeps its data', async () => {
+    const d = dir();
+    const old = await setUpEngine(d, { cipher: 'sqlcipher-v4' });
+    const kept = await old.handlers()['patients.create'](patient(5));
+    const oldBackup = await old.createBackup();
+    await old.close();
+    const v2 = readKeyFile(join(d, 'caseload.key'), TEST_MIN_N);
+    const { storeId: _s, anchor: _a, cipher: _c, ...v1 } = serialiseKeyFile(v2) as Record<string, unknown>;
+    writeFileSync(join(d, 'caseload.key'), JSON.stringify({ ...v1, version: 1 }));
+    const engine = newEngine(d, { cipher: 'aegis-256' });
+    await engine.unlock(PASSPHRASE);
+    const key = readKeyFile(join(d, 'caseload.key'), TEST_MIN_N);
+    expect(key).toMatchObject({ cipher: 'aegis-256', storeId: v2.storeId });
+    expect((await engine.handlers()['patients.list']({})).patients.map((p) => p.id)).toEqual([kept.id]);
+    expect((await engine.handlers()['audit.verify']({})).ok).toBe(true);
+    const actions = (await engine.context().db.selectFrom('audit_event').select('action').execute()).map((r) => r.action);
+    expect(actions).toContain('change-cipher');
+    await engine.close();
+    expect(readdirSync(d).filter((f) => f.includes('.next') || f.includes('swap'))).toEqual([]);
+    // The migrated file no longer opens as SQLCipher, and an old SQLCipher backup still restores.
+    const asSqlcipher = new Database(join(d, 'caseload.db'));
+    applyCipher(asSqlcipher, 'sqlcipher-v4', await unwrapDataKey(key, PASSPHRASE));
+    expect(() => asSqlcipher.prepare('select count(*) from sqlite_master').get()).toThrow(/not a database/);
+    asSqlcipher.close();
+    const restorer = newEngine(d, { cipher: 'aegis-256' });
+    const restored = await restorer.restoreBackup({ file: oldBackup.file, passphrase: PASSPHRASE, currentPassphrase: PASSPHRASE, replaceOtherCaseload: false });
+    expect(restored.state).toBe('unlocked');
+    await restorer.close();
+  });
+
+  it('an unknown cipher in the key file gets its own error, not "corrupt"', async () => {
+    const d = dir();
+    await (await setUpEngine(d)).close();
+    const json = JSON.parse(readFileSync(join(d, 'caseload.key'), 'utf8'));
+    writeFileSync(join(d, 'caseload.key'), JSON.stringify({ ...json, cipher: 'rot13-ultra' }));
+    const engine = newEngine(d);
+    expect(engine.status()).toMatchObject({ state: 'store-error', problem: { code: 'UNKNOWN_CIPHER' } });
+    await expectCode(engine.unlock(PASSPHRASE), 'UNKNOWN_CIPHER');
+  });
+
+  it('a product key file below the scrypt floor is raised to N ≥ 2^17 at the next unlock', async () => {
+    const d = dir();
+    await (await setUpEngine(d, { kdf: { kind: 'insecure-test-only', N: 2 ** 14 } })).close();
+    const product = newEngine(d, { kdf: { kind: 'calibrate', targetMs: 1 } });
+    await product.unlock(PASSPHRASE);
+    expect(readKeyFile(join(d, 'caseload.key'), TEST_MIN_N).kdf.N).toBeGreaterThanOrEqual(PRODUCT_MIN_N);
+    await product.lock();
+    expect((await product.unlock(PASSPHRASE)).state).toBe('unlocked');
+    await product.close();
+  }, 30_000);
+});
+
+describe('key rotation', () => {
+  it('after a passphrase change an old backup opens only itself, never the current database', async () => {
+    const d = dir();
+    const engine = await setUpEngine(d);
+    const backup = await engine.createBackup();
+    await engine.changePassphrase(PASSPHRASE, 'rotated passphrase now');
+    await engine.close();
+    const { readBackup } = await import('../../electron/services/store/backupFile');
+    const oldKey = await unwrapDataKey(readBackup(backup.path, TEST_MIN_N).keyFile, PASSPHRASE);
+    const current = new Database(join(d, 'caseload.db'));
+    applyCipher(current, readKeyFile(join(d, 'caseload.key'), TEST_MIN_N).cipher, oldKey);
+    expect(() => current.prepare('select count(*) from sqlite_master').get()).toThrow(/not a database/);
+    current.close();
+    expect(readdirSync(d).filter((f) => f.includes('replaced'))).toEqual([]);
+  });
+
+  it('a crash after the commit point finishes the swap at the next unlock; before it, the copy is dropped', async () => {
+    const d = dir();
+    const engine = await setUpEngine(d);
+    await engine.handlers()['patients.create'](patient(9));
+    await engine.close();
+    // Before the commit point: a stray copy and journal, the key file unchanged.
+    writeFileSync(join(d, 'caseload.db.next'), Buffer.alloc(4096, 3));
+    writeFileSync(join(d, 'caseload.swap.json'), JSON.stringify({ reason: 'rotate', stamp: '20261123T090000000Z' }));
+    const fresh = newEngine(d);
+    await fresh.unlock(PASSPHRASE);
+    expect(existsSync(join(d, 'caseload.db.next'))).toBe(false);
+    expect((await fresh.handlers()['patients.list']({})).patients).toHaveLength(1);
+    await fresh.close();
+  });
+});
+
+describe('audit anchoring', () => {
+  it('a database rolled back to an earlier copy is detected on open; an ordinary crash (database ahead) is not mistaken for one', async () => {
+    const d = dir();
+    const engine = await setUpEngine(d);
+    await engine.close();
+    const early = join(d, 'early-copy.db');
+    copyFileSync(join(d, 'caseload.db'), early);
+    await engine.unlock(PASSPHRASE);
+    await engine.handlers()['patients.create'](patient(11));
+    await engine.close();
+    const anchor = readKeyFile(join(d, 'caseload.key'), TEST_MIN_N).anchor!;
+    expect(anchor.count).toBeGreaterThan(3);
+    // Database ahead of the key file (a crash after commit, before the anchor was written): opens.
+    const db = await rawOpen(d);
+    db.close();
+    const ahead = newEngine(d);
+    await ahead.unlock(PASSPHRASE);
+    await ahead.handlers()['patients.create'](patient(12));
+    const keyBefore = readFileSync(join(d, 'caseload.key'));
+    (ahead as unknown as { store: { sqlite: Database.Database } }).store.sqlite.close(); // crash: no lock, no anchor
+    writeFileSync(join(d, 'caseload.key'), keyBefore);
+    const afterCrash = newEngine(d);
+    expect((await afterCrash.unlock(PASSPHRASE)).state).toBe('unlocked');
+    await afterCrash.close();
+    // Rolled back: the early copy put in place of today's database.
+    copyFileSync(early, join(d, 'caseload.db'));
+    for (const f of ['caseload.db-wal', 'caseload.db-shm']) removeDir(join(d, f));
+    const rolledBack = newEngine(d);
+    const err = await expectCode(rolledBack.unlock(PASSPHRASE), 'STORE_ROLLED_BACK');
+    expect(err.file).toBe(join(d, 'caseload.db'));
+    expect(rolledBack.status().state).toBe('store-error');
+  });
+});
+
+describe('backup destination', () => {
+  it('accepts only an existing, writable, absolute folder; backups and the list then use it and name the full path', async () => {
+    const d = dir();
+    const elsewhere = dir();
+    const engine = await setUpEngine(d);
+    await expectCode(Promise.resolve().then(() => engine.setDestination('backups', 'relative/folder')), 'VALIDATION');
+    await expectCode(Promise.resolve().then(() => engine.setDestination('backups', join(elsewhere, 'missing'))), 'VALIDATION');
+    engine.setDestination('backups', elsewhere);
+    const b = await engine.createBackup();
+    expect(b.path).toBe(join(elsewhere, b.file));
+    expect(existsSync(b.path)).toBe(true);
+    const list = await engine.handlers()['backup.list']({});
+    expect(list).toEqual({ folder: elsewhere, backups: [expect.objectContaining({ file: b.file, path: b.path, otherCaseload: false })] });
+    const audit = await engine.context().db.selectFrom('audit_event').select('action').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(audit.action).toBe('backup');
+    await engine.close();
+  });
+});
