@@ -25,8 +25,12 @@ export interface HostOptions {
 }
 
 export interface RunningHost {
+  /** The address to open: the page's URL with a one-time sign-in code (never the token). */
   url: string;
+  /** For programs (tests) calling the API directly: `Authorization: Bearer <token>`. Never put in a URL. */
   token: string;
+  /** A fresh address with its own one-time code, e.g. one for Chromium and one to print. */
+  signInUrl(): string;
   close(): Promise<void>;
 }
 
@@ -42,7 +46,7 @@ const MIME: Record<string, string> = {
 };
 const MAX_BODY = 1024 * 1024;
 
-async function bundleBridge(token: string): Promise<string> {
+async function bundleBridge(): Promise<string> {
   const out = await build({
     entryPoints: [join(ROOT, 'electron/host/bridge.ts')],
     bundle: true,
@@ -51,7 +55,6 @@ async function bundleBridge(token: string): Promise<string> {
     platform: 'browser',
     target: 'es2022',
     minify: true,
-    define: { __BRIDGE_TOKEN__: JSON.stringify(token) },
   });
   return out.outputFiles[0]!.text;
 }
@@ -63,8 +66,46 @@ function tokenMatches(given: string | null | undefined, token: string): boolean 
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function send(res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8'): void {
+/** Takes `given` out of `secrets` if it is there (each code works once); compared in constant time. */
+function takeOnce(secrets: Set<string>, given: string | null): boolean {
+  for (const secret of secrets) {
+    if (tokenMatches(given, secret)) {
+      secrets.delete(secret);
+      return true;
+    }
+  }
+  return false;
+}
+
+function oneOf(secrets: Set<string>, given: string | null | undefined): boolean {
+  let found = false;
+  for (const secret of secrets) found = tokenMatches(given, secret) || found;
+  return found;
+}
+
+/** The value of one cookie from a Cookie header, or null. */
+function cookieValue(header: string | undefined, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+/** decodeURIComponent without the URIError: null for a malformed %-encoding. */
+function decodePath(path: string): string | null {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+}
+
+const newSecret = () => randomBytes(32).toString('base64url');
+
+function send(res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
   res.writeHead(status, {
+    ...extra,
     'content-type': type,
     'content-security-policy': CONTENT_SECURITY_POLICY,
     'x-content-type-options': 'nosniff',
@@ -95,22 +136,44 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const rendererDir = resolve(options.rendererDir ?? join(ROOT, 'out/renderer'));
   const indexPath = join(rendererDir, 'index.html');
   if (!existsSync(indexPath)) throw new Error(`No built renderer at ${rendererDir}. Run "npm run build" first.`);
-  const token = randomBytes(32).toString('base64url');
-  const bridge = await bundleBridge(token);
-  const index = readFileSync(indexPath, 'utf8').replace('</head>', `  <script src="/bridge.js?t=${token}"></script>\n  </head>`);
+  // Two ways in. Programs (tests) send `Authorization: Bearer <token>`. A browser is given an address with a
+  // one-time code, exchanged once for an HttpOnly, SameSite=Strict cookie, so no secret is left in a URL, a
+  // browser's history or Chromium's command line, and the page's script never holds one.
+  const token = newSecret();
+  const codes = new Set<string>();
+  const sessions = new Set<string>();
+  const bridge = await bundleBridge();
+  const index = readFileSync(indexPath, 'utf8').replace('</head>', '  <script src="/bridge.js"></script>\n  </head>');
   const client = new CaseloadWorkerClient(SOURCE_WORKER, options.worker);
   const call = createShellCall(client, { chooseFolder: async () => options.exportDir ?? null });
   let expectedHost = '';
+  let cookieName = '';
+
+  const hasSession = (req: IncomingMessage) => oneOf(sessions, cookieValue(req.headers.cookie, cookieName));
+  const apiAllowed = (req: IncomingMessage): boolean => {
+    const authorization = req.headers.authorization;
+    if (authorization !== undefined) return /^Bearer [A-Za-z0-9_-]+$/.test(authorization) && tokenMatches(authorization.slice(7), token);
+    // The cookie alone is not enough (CSRF): the custom header cannot be sent cross-site without a CORS
+    // preflight, which this host never answers, and a browser's Origin must be this host's own.
+    const origin = req.headers.origin;
+    return req.headers['x-caseload'] === '1' && (origin === undefined || origin === `http://${expectedHost}`) && hasSession(req);
+  };
 
   const server = createServer((req, res) => {
     void (async () => {
       // DNS-rebinding guard: only our own loopback address may be named.
       if (req.headers.host !== expectedHost) return send(res, 421, 'Wrong host');
-      const url = new URL(req.url ?? '/', `http://${expectedHost}`);
-      if (url.pathname.startsWith('/api/')) {
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', `http://${expectedHost}`);
+      } catch {
+        return send(res, 400, 'Bad request');
+      }
+      const path = decodePath(url.pathname);
+      if (path === null) return send(res, 400, 'Bad %-encoding in the address');
+      if (path.startsWith('/api/')) {
         if (req.method !== 'POST') return send(res, 405, 'POST only');
-        const auth = req.headers.authorization?.replace(/^Bearer /, '');
-        if (!tokenMatches(auth, token)) return send(res, 401, 'Missing or wrong token');
+        if (!apiAllowed(req)) return send(res, 401, 'Missing or wrong credentials');
         if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'JSON only');
         let input: unknown;
         try {
@@ -119,17 +182,28 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           const error = { code: 'VALIDATION', message: 'The request body is not valid JSON.', fields: [{ path: '(input)', message: 'is not JSON' }] };
           return send(res, 200, JSON.stringify({ ok: false, error }), MIME['.json']);
         }
-        const result = await call(decodeURIComponent(url.pathname.slice(5)), input);
+        const result = await call(path.slice(5), input);
         return send(res, 200, JSON.stringify(result), MIME['.json']);
       }
       if (req.method !== 'GET') return send(res, 405, 'GET only');
-      if (url.pathname === '/bridge.js') {
-        return tokenMatches(url.searchParams.get('t'), token) ? send(res, 200, bridge, MIME['.js']) : send(res, 401, 'Missing or wrong token');
+      if (path === '/' && url.searchParams.has('code')) {
+        if (!takeOnce(codes, url.searchParams.get('code'))) {
+          return send(res, 401, 'This sign-in address has already been used. Restart the host for a new one.');
+        }
+        const session = newSecret();
+        sessions.add(session);
+        return send(res, 303, 'Signed in', undefined, {
+          location: '/',
+          'set-cookie': `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`,
+        });
       }
-      if (url.pathname === '/' || url.pathname === '/index.html') {
-        return tokenMatches(url.searchParams.get('t'), token) ? send(res, 200, index, MIME['.html']) : send(res, 401, 'Open the address the host printed (it carries the token).');
+      if (path === '/bridge.js') {
+        return hasSession(req) ? send(res, 200, bridge, MIME['.js']) : send(res, 401, 'Not signed in');
       }
-      const file = resolve(rendererDir, '.' + decodeURIComponent(url.pathname));
+      if (path === '/' || path === '/index.html') {
+        return hasSession(req) ? send(res, 200, index, MIME['.html']) : send(res, 401, 'Open the address the host printed (it carries a one-time sign-in code).');
+      }
+      const file = resolve(rendererDir, '.' + path);
       if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'Not found');
       return send(res, 200, readFileSync(file), MIME[extname(file)] ?? 'application/octet-stream');
     })().catch(() => send(res, 500, 'Host error'));
@@ -138,9 +212,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   await new Promise<void>((ok) => server.listen(options.port ?? 0, '127.0.0.1', ok));
   const port = (server.address() as AddressInfo).port;
   expectedHost = `127.0.0.1:${port}`;
+  cookieName = `caseload_${port}`; // cookies ignore the port: a host on another port must not see this one's
+  const signInUrl = () => {
+    const code = newSecret();
+    codes.add(code);
+    return `http://${expectedHost}/?code=${code}`;
+  };
   return {
-    url: `http://${expectedHost}/?t=${token}`,
+    url: signInUrl(),
     token,
+    signInUrl,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));

@@ -1,9 +1,10 @@
-import { app, BrowserWindow, dialog, ipcMain, net, powerMonitor, protocol, session, type WebFrameMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, powerMonitor, protocol, session, type WebFrameMain } from 'electron';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../../shared/contract/csp';
 import { IPC_CHANNEL } from '../../shared/contract/ipc';
 import { createShellCall } from '../services/shell/shellCall';
+import { watchScreenLock, type ScreenLockWatcher } from '../services/shell/screenLockWatcher';
 import { CaseloadWorkerClient } from '../services/worker/workerClient';
 
 /**
@@ -21,12 +22,14 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 let mainWindow: BrowserWindow | null = null;
+let screenLock: ScreenLockWatcher | null = null;
 const worker = new CaseloadWorkerClient(
   { path: join(__dirname, 'dbWorker.js') },
   {
     dataDir: join(app.getPath('userData'), 'caseload'),
     // An Electron-ABI build of the native module, kept apart from the Node build the tests use (see README).
-    nativeBinding: process.env.CASELOAD_NATIVE_BINDING,
+    // Development only: an installed app loads the module it was packaged with, never one named by the environment.
+    ...(app.isPackaged ? {} : { nativeBinding: process.env.CASELOAD_NATIVE_BINDING }),
   },
 );
 
@@ -74,8 +77,11 @@ function createWindow(): void {
       webSecurity: true,
       allowRunningInsecureContent: false,
       spellcheck: false, // spellcheck would send typed clinical text to a dictionary service
+      devTools: !app.isPackaged, // DevTools would let anyone at the desk read and drive the page
     },
   });
+  // Keeps the caseload out of screen sharing and screenshots where the OS allows it (Windows, macOS).
+  mainWindow.setContentProtection(true);
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   mainWindow.on('closed', () => {
     mainWindow = null;
@@ -84,6 +90,8 @@ function createWindow(): void {
 }
 
 void app.whenReady().then(() => {
+  // No default menu in the installed app: its View menu has Reload and Toggle Developer Tools.
+  if (app.isPackaged) Menu.setApplicationMenu(null);
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
@@ -102,12 +110,14 @@ void app.whenReady().then(() => {
     }
     return call(method, input);
   });
-  const lockNow = () => void worker.call('session.lock', {});
+  const lockNow = () => void worker.call('session.lock', {}).catch(() => undefined);
   powerMonitor.on('suspend', lockNow);
-  powerMonitor.on('lock-screen', lockNow);
+  powerMonitor.on('lock-screen', lockNow); // Windows and macOS
+  screenLock = watchScreenLock(lockNow); // Linux desktops, over D-Bus; inert where there is no session bus
   createWindow();
 });
 
 app.on('window-all-closed', () => {
+  screenLock?.close();
   void worker.close().finally(() => app.quit());
 });

@@ -2,99 +2,172 @@ import Module, { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeScreensaver, startPrivateBus, type PrivateBus } from '../helpers/dbusDaemon';
 import { removeDir, tempDir } from '../helpers/tempStore';
 
 /**
  * The Electron binary cannot be downloaded on our build machines, so this loads the *built* main process
  * (out/main/index.js) under Node with a recording stand-in for the 'electron' module, and checks the security
- * settings it really applies. The IPC path goes on to the real database worker bundle.
+ * settings it really applies — once as the installed (packaged) app and once as a development run. The IPC path
+ * goes on to the real database worker bundle, so "locked" below is the store's own answer.
  */
 const ROOT = resolve(__dirname, '../..');
 const MAIN = resolve(ROOT, 'out/main/index.js');
+const PASSPHRASE = 'electron shell passphrase';
+const BOGUS_BINDING = '/nonexistent/caseload/better_sqlite3.node';
 
 type Handler = (...args: unknown[]) => unknown;
-const recorded = {
-  windows: [] as { webPreferences: Record<string, unknown> }[],
-  appHandlers: new Map<string, Handler>(),
-  ipc: new Map<string, Handler>(),
-  power: new Map<string, Handler>(),
-  permissionRequest: null as Handler | null,
-  permissionCheck: null as Handler | null,
-  headers: null as Handler | null,
-  protocol: null as ((req: { url: string }) => Response | Promise<Response>) | null,
-  privileged: [] as unknown[],
-  loaded: [] as string[],
-  fetched: [] as string[],
-};
 const mainFrame = { url: 'app://caseload/index.html' };
-class FakeWindow {
-  webContents = { mainFrame };
-  constructor(options: { webPreferences: Record<string, unknown> }) {
-    recorded.windows.push(options);
-  }
-  once() {}
-  on() {}
-  show() {}
-  isMinimized() {
-    return false;
-  }
-  focus() {}
-  restore() {}
-  loadURL(url: string) {
-    recorded.loaded.push(url);
-    return Promise.resolve();
-  }
+
+interface Recorded {
+  /** Calls that matter for order: menu, window creation, content protection, page load. */
+  log: string[];
+  windows: { webPreferences: Record<string, unknown> }[];
+  appHandlers: Map<string, Handler>;
+  ipc: Map<string, Handler>;
+  power: Map<string, Handler>;
+  permissionRequest: Handler | null;
+  permissionCheck: Handler | null;
+  headers: Handler | null;
+  protocol: ((req: { url: string }) => Response | Promise<Response>) | null;
+  fetched: string[];
+  quit: Promise<void>;
 }
-let userData = '';
-const fakeElectron = {
-  app: {
-    requestSingleInstanceLock: () => true,
-    quit: () => undefined,
-    on: (event: string, fn: Handler) => recorded.appHandlers.set(event, fn),
-    whenReady: () => Promise.resolve(),
-    getPath: () => userData,
-  },
-  BrowserWindow: FakeWindow,
-  ipcMain: { handle: (channel: string, fn: Handler) => recorded.ipc.set(channel, fn) },
-  net: { fetch: (url: string) => (recorded.fetched.push(url), new Response('ok')) },
-  powerMonitor: { on: (event: string, fn: Handler) => recorded.power.set(event, fn) },
-  protocol: {
-    registerSchemesAsPrivileged: (s: unknown[]) => recorded.privileged.push(...s),
-    handle: (_scheme: string, fn: typeof recorded.protocol) => (recorded.protocol = fn),
-  },
-  session: {
-    defaultSession: {
-      setPermissionRequestHandler: (fn: Handler) => (recorded.permissionRequest = fn),
-      setPermissionCheckHandler: (fn: Handler) => (recorded.permissionCheck = fn),
-      webRequest: { onHeadersReceived: (fn: Handler) => (recorded.headers = fn) },
+
+/** A stand-in 'electron' module that records what the main process asks of it. */
+function standInElectron(isPackaged: boolean, userData: string) {
+  let quit: () => void = () => undefined;
+  const recorded: Recorded = {
+    log: [],
+    windows: [],
+    appHandlers: new Map(),
+    ipc: new Map(),
+    power: new Map(),
+    permissionRequest: null,
+    permissionCheck: null,
+    headers: null,
+    protocol: null,
+    fetched: [],
+    quit: new Promise<void>((ok) => (quit = ok)),
+  };
+  class FakeWindow {
+    webContents = { mainFrame };
+    constructor(options: { webPreferences: Record<string, unknown> }) {
+      recorded.windows.push(options);
+      recorded.log.push('window');
+    }
+    once() {}
+    on() {}
+    show() {}
+    isMinimized() {
+      return false;
+    }
+    focus() {}
+    restore() {}
+    setContentProtection(enabled: boolean) {
+      recorded.log.push(`content-protection:${enabled}`);
+    }
+    loadURL(url: string) {
+      recorded.log.push(`load:${url}`);
+      return Promise.resolve();
+    }
+  }
+  const electron = {
+    app: {
+      isPackaged,
+      requestSingleInstanceLock: () => true,
+      quit: () => quit(),
+      on: (event: string, fn: Handler) => recorded.appHandlers.set(event, fn),
+      whenReady: () => Promise.resolve(),
+      getPath: () => userData,
     },
-  },
+    BrowserWindow: FakeWindow,
+    Menu: { setApplicationMenu: (menu: unknown) => recorded.log.push(`menu:${menu === null ? 'none' : 'set'}`) },
+    ipcMain: { handle: (channel: string, fn: Handler) => recorded.ipc.set(channel, fn) },
+    net: { fetch: (url: string) => (recorded.fetched.push(url), new Response('ok')) },
+    powerMonitor: { on: (event: string, fn: Handler) => recorded.power.set(event, fn) },
+    protocol: {
+      registerSchemesAsPrivileged: () => undefined,
+      handle: (_scheme: string, fn: Recorded['protocol']) => (recorded.protocol = fn),
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (fn: Handler) => (recorded.permissionRequest = fn),
+        setPermissionCheckHandler: (fn: Handler) => (recorded.permissionCheck = fn),
+        webRequest: { onHeadersReceived: (fn: Handler) => (recorded.headers = fn) },
+      },
+    },
+  };
+  return { electron, recorded };
+}
+
+const moduleWithLoad = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+const originalLoad = moduleWithLoad._load;
+
+/** Loads a fresh copy of the built main process against a new stand-in, with the given environment. */
+async function loadMain(isPackaged: boolean, userData: string, env: Record<string, string>): Promise<Recorded> {
+  if (!existsSync(MAIN)) throw new Error('Run "npm run build" before the unit tests (npm test does).');
+  const { electron, recorded } = standInElectron(isPackaged, userData);
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  moduleWithLoad._load = function (request: string, ...rest: unknown[]) {
+    return request === 'electron' ? electron : originalLoad.call(this, request, ...rest);
+  };
+  try {
+    const load = createRequire(__filename);
+    delete load.cache[MAIN];
+    load(MAIN);
+    await new Promise((r) => setTimeout(r, 50)); // let whenReady().then(...) run
+  } finally {
+    moduleWithLoad._load = originalLoad;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  return recorded;
+}
+
+async function shutDown(recorded: Recorded | undefined): Promise<void> {
+  if (!recorded) return;
+  recorded.appHandlers.get('window-all-closed')?.();
+  await recorded.quit; // the worker has closed the store by then
+}
+
+const ipcCall = (recorded: Recorded, method: string, input: unknown) => recorded.ipc.get('caseload:call')!({ senderFrame: mainFrame }, method, input);
+const stateOf = async (recorded: Recorded) => ((await ipcCall(recorded, 'session.status', {})) as { value: { state: string } }).value.state;
+
+const SECURE_WEB_PREFERENCES = {
+  preload: resolve(ROOT, 'out/preload/index.js'),
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  spellcheck: false,
 };
 
-describe('Electron main process (built bundle, stand-in electron module)', () => {
-  const moduleWithLoad = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
-  const originalLoad = moduleWithLoad._load;
+describe('Electron main process, installed app (built bundle, stand-in electron module)', () => {
+  let recorded: Recorded;
+  let bus: PrivateBus;
+  let userData = '';
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error('Run "npm run build" before the unit tests (npm test does).');
+    bus = await startPrivateBus();
     userData = tempDir('caseload-electron-');
-    moduleWithLoad._load = function (request: string, ...rest: unknown[]) {
-      return request === 'electron' ? fakeElectron : originalLoad.call(this, request, ...rest);
-    };
-    createRequire(__filename)(MAIN);
-    await new Promise((r) => setTimeout(r, 50)); // let whenReady().then(...) run
+    // A development-only override in the environment of an installed app must be ignored.
+    recorded = await loadMain(true, userData, { CASELOAD_NATIVE_BINDING: BOGUS_BINDING, DBUS_SESSION_BUS_ADDRESS: bus.address });
   });
   afterAll(async () => {
-    moduleWithLoad._load = originalLoad;
-    const closeAll = recorded.appHandlers.get('window-all-closed');
-    await closeAll?.();
+    await shutDown(recorded);
+    await bus?.stop();
     removeDir(userData);
   });
 
-  it('opens one window: context isolation, sandbox, no Node integration, preload from the build', () => {
+  it('opens one window with exactly the secure web preferences, DevTools off, no menu, content protection on', () => {
     expect(recorded.windows).toHaveLength(1);
-    expect(recorded.windows[0]!.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webSecurity: true });
-    expect(recorded.windows[0]!.webPreferences.preload).toBe(resolve(ROOT, 'out/preload/index.js'));
-    expect(recorded.loaded).toEqual(['app://caseload/index.html']);
+    expect(recorded.windows[0]!.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, devTools: false });
+    expect(recorded.log).toEqual(['menu:none', 'window', 'content-protection:true', 'load:app://caseload/index.html']);
   });
 
   it('blocks navigation, redirects, webviews and new windows in every web contents', () => {
@@ -140,7 +213,78 @@ describe('Electron main process (built bundle, stand-in electron module)', () =>
     expect(await handler({ senderFrame: mainFrame }, 'patients.list', { query: 5 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 
-  it('locks on suspend and on screen lock', () => {
+  it('ignores CASELOAD_NATIVE_BINDING: the store is created with the packaged native module', async () => {
+    expect(await ipcCall(recorded, 'session.setup', { passphrase: PASSPHRASE, displayName: 'Dr Shell', role: 'hit' })).toMatchObject({ ok: true, value: { state: 'unlocked' } });
+  });
+
+  /**
+   * Unlocks, fires one lock trigger, and returns the store's state. A powerMonitor event fires once: its lock call
+   * is queued in the worker ahead of the status call. A bus signal is repeated until it lands (or 10 s pass),
+   * because the watcher's subscription may still be on its way to the bus when the test starts.
+   */
+  async function stateAfter(fire: () => void, repeatUntilLocked = false): Promise<string> {
+    expect(await ipcCall(recorded, 'session.unlock', { passphrase: PASSPHRASE })).toMatchObject({ ok: true, value: { state: 'unlocked' } });
+    expect(await stateOf(recorded)).toBe('unlocked');
+    fire();
+    let state = await stateOf(recorded);
+    const deadline = Date.now() + 10_000;
+    while (repeatUntilLocked && state !== 'locked' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      state = await stateOf(recorded);
+      if (state !== 'locked') fire();
+    }
+    return state;
+  }
+
+  it('listens for suspend and screen lock from powerMonitor only', () => {
     expect([...recorded.power.keys()].sort()).toEqual(['lock-screen', 'suspend']);
+  });
+
+  it('locks the store on suspend', async () => {
+    await ipcCall(recorded, 'session.lock', {});
+    expect(await stateAfter(() => recorded.power.get('suspend')!())).toBe('locked');
+  });
+
+  it('locks the store on screen lock (powerMonitor, Windows and macOS)', async () => {
+    expect(await stateAfter(() => recorded.power.get('lock-screen')!())).toBe('locked');
+  });
+
+  it("locks the store on screen lock on Linux (the session bus screensaver's ActiveChanged(true))", async () => {
+    const screensaver = await startFakeScreensaver(bus);
+    try {
+      // The screen unlocking is not a lock.
+      expect(await stateAfter(() => screensaver.activeChanged(false))).toBe('unlocked');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await stateOf(recorded)).toBe('unlocked');
+      expect(await stateAfter(() => screensaver.activeChanged(true), true)).toBe('locked');
+    } finally {
+      screensaver.close();
+    }
+  });
+});
+
+describe('Electron main process, development run', () => {
+  let recorded: Recorded;
+  let userData = '';
+  beforeAll(async () => {
+    userData = tempDir('caseload-electron-dev-');
+    // No session bus here: the shell must start all the same.
+    recorded = await loadMain(false, userData, { CASELOAD_NATIVE_BINDING: BOGUS_BINDING, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/caseload/bus' });
+  });
+  afterAll(async () => {
+    await shutDown(recorded);
+    removeDir(userData);
+  });
+
+  it('keeps DevTools and the default menu for development; the rest of the settings are the same', () => {
+    expect(recorded.windows).toHaveLength(1);
+    expect(recorded.windows[0]!.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, devTools: true });
+    expect(recorded.log).toEqual(['window', 'content-protection:true', 'load:app://caseload/index.html']);
+  });
+
+  it('honours CASELOAD_NATIVE_BINDING (here a missing file, so creating the store fails)', async () => {
+    const result = (await ipcCall(recorded, 'session.setup', { passphrase: PASSPHRASE, displayName: 'Dr Dev', role: 'hit' })) as { ok: boolean; error?: { code: string } };
+    expect(result.ok).toBe(false);
+    expect(result.error?.code).not.toBe('VALIDATION');
   });
 });
