@@ -28,15 +28,17 @@ export const OutcomeOverrides = z.strictObject({
   /** OCD ADSM (ref §2.1, §2.2: the guide names the OCI, 0–168; the OCI-R is a configured alternative). */
   ocdMeasure: z.enum(['oci', 'oci-r']).default('oci'),
   /**
-   * Problem descriptors that mean medically unexplained symptoms, for PHQ-15 caseness (ref §2.2 notes). The
-   * reference names no codes, so the default is a local choice: ICD-10 somatoform disorders F45 except F45.2
-   * (health anxiety has its own ADSM), F45.0, F45.1, F45.3, F45.4, F45.8, F45.9; IBS (K58); CFS (G93.3); and
-   * their SNOMED CT concepts 10743008 (IBS) and 52702003 (CFS). An ICD-10 entry also covers its subcodes.
+   * Problem descriptors that mean an unspecified medically unexplained symptom, for PHQ-15 caseness (ref §2.2
+   * notes: PHQ-15 "when an unspecified MUS is recorded"). The reference names no codes, so the default is a local
+   * choice: the ICD-10 somatoform disorders F45 except F45.2 (health anxiety has its own ADSM). IBS (K58, SNOMED
+   * 10743008) and CFS (G93.3, 52702003) are not in the default: the guide measures IBS with the IBS-SSS, and both
+   * are named MUS descriptors, not unspecified ones; a service that wants PHQ-15 caseness for them adds them here.
+   * An ICD-10 entry also covers its subcodes.
    */
   musDescriptors: z
     .array(z.string().regex(/^([A-Z]\d{2}(\.\d{1,2})?|\d{6,18})$/, 'must be an ICD-10 (e.g. F45.1) or SNOMED CT code'))
     .min(1)
-    .default(['F45', 'F45.0', 'F45.1', 'F45.3', 'F45.4', 'F45.8', 'F45.9', 'K58', 'G93.3', '10743008', '52702003']),
+    .default(['F45']),
   /** CSRI-style service-use recall period in months (issue #3: service-set, default 3). */
   serviceUseRecallMonths: z.number().int().min(1).max(24).default(3),
   /** SNOMED CT codes that mean "diabetes" for the LTC measures schedule (defaults: diabetes mellitus, type 1, type 2). */

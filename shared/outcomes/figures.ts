@@ -84,9 +84,10 @@ function toFigure(spec: Spec, r: ProgrammeRates): ProgrammeFigure {
 
 /**
  * The report as flat figures, each citing its reference row, in a fixed order; then the end-code breakdown (ref §4
- * "End codes", §5.6) by group, by code and invalid codes. With `suppressBelow` (e.g. 5), every figure from 1 to
- * `suppressBelow − 1` referrals loses its value, count and denominator (`suppressed: true`) for export; a figure
- * from no referrals discloses nothing and is kept.
+ * "End codes", §5.6) by group, by code and invalid codes. With `suppressBelow` (e.g. 5), a figure loses its value,
+ * count and denominator (`suppressed: true`) for export when it is from 1 to `suppressBelow − 1` referrals, or when
+ * its count is from 1 to `suppressBelow − 1`: a rate of 2 in 40 discloses the 2 as surely as the count does, and
+ * NHS England's own dashboards suppress every small count, numerators included. A zero discloses nothing and is kept.
  */
 export function programmeFigures(rates: ProgrammeRates, options: { suppressBelow?: number } = {}): ProgrammeFigure[] {
   const endCodes = rates.endCodes;
@@ -99,7 +100,10 @@ export function programmeFigures(rates: ProgrammeRates, options: { suppressBelow
   ];
   const limit = options.suppressBelow;
   if (limit === undefined) return figures;
+  const small = (n: number | null) => n !== null && n > 0 && n < limit;
   return figures.map((f) =>
-    f.referrals > 0 && f.referrals < limit ? { ...f, value: null, count: null, denominator: null, suppressed: true, note: `suppressed: from fewer than ${limit} referrals` } : f,
+    small(f.referrals) || small(f.count)
+      ? { ...f, value: null, count: null, denominator: null, suppressed: true, note: small(f.referrals) ? `suppressed: from fewer than ${limit} referrals` : `suppressed: a count below ${limit}` }
+      : f,
   );
 }

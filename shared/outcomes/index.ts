@@ -20,11 +20,11 @@
  *   `total: null`, no prorating) or `'na'` where allowed. Score-entry shells take `[total]`. PHQ-15 caseness
  *   (≥ 10) is given only with `context.problemDescriptor` an MUS descriptor; otherwise `caseness: null`.
  * - `measureTotalProblems(instrumentId, total)` → `FieldProblem[]` (paths `instrumentId`, `total`) for a stored
- *   total, e.g. the OCI accepts 0–168; empty when it may be saved.
+ *   total, e.g. the OCI accepts 0–168, a PHQ-9 must be whole; empty when it may be saved.
  * - `contactEntryProblems(contact, { referralReceived, dischargeDate? })` → `FieldProblem[]` for a contact being
  *   entered: its shape, and `date` before the referral or after discharge (a follow-up may be after discharge).
  * - `reliableChange(instrumentId, first, last)` → `'improved' | 'deteriorated' | 'none'`.
- * - `adsmFor(problemDescriptor)` → the ADSM instrument id, or null for GAD-7.
+ * - `adsmFor(problemDescriptor)` → the ADSM instrument id (subcodes follow their category: F40.01 → MI), or null for GAD-7.
  * - `classifyEpisode(episode)` → `EpisodeClassification`: finishedCourse, treatmentContacts,
  *   firstTreatmentDate, secondTreatmentDate, waitDays, within6Weeks, within18Weeks, anxietyMeasure,
  *   `phq9` and `anxiety` (each `{ instrumentId, count, first, last }`, first/last `{ date, total } | null`, taken
@@ -46,7 +46,8 @@
  *   split by 'pathway' | 'ltc' | 'referralSource' | 'clinician' | 'step'; a missing value is "not recorded"; with
  *   'ltc' a referral with several conditions is in each group. Repeat referrals look across all groups.
  * - `programmeFigures(rates, { suppressBelow: 5 })` → flat `ProgrammeFigure[]` for export, each with its
- *   `source` row and `local` flag; figures from 1–4 referrals lose their values (`suppressed: true`).
+ *   `source` row and `local` flag; figures from 1–4 referrals or with a count of 1–4 lose their values
+ *   (`suppressed: true`).
  * - `measuresDue(episode, { date, type, final })` → which measures to take at a contact, and why.
  * - `hba1cFromPercent(percent)` / `hba1cToPercent(mmolPerMol)` → unit conversion (ref §3).
  *

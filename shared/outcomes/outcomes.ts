@@ -25,6 +25,13 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, path: string): z.
   return r.data;
 }
 
+/** True when every possible total of the instrument is a whole number (sums of whole answers, whole score entries). */
+function integralTotal(def: InstrumentDefinition): boolean {
+  if (def.scoring.method === 'value') return def.items[0]?.range?.integer === true;
+  if (def.scoring.method !== 'sum') return false;
+  return def.items.every((item) => (item.range ? item.range.integer : (item.options ?? def.responseOptions).every((o) => Number.isInteger(o.value))));
+}
+
 /** The catalogue with a service's overrides applied; an overridden value becomes the service's (verified) choice. */
 function buildCatalogue(config: OutcomeConfig): Map<string, InstrumentDefinition> {
   const byId = new Map<string, InstrumentDefinition>();
@@ -107,8 +114,12 @@ export function createOutcomes(overrides: OutcomeOverrides = {}): Outcomes {
     const def = typeof instrumentId === 'string' ? catalogue.get(instrumentId) : undefined;
     if (!def) return [{ path: 'instrumentId', message: `"${String(instrumentId).slice(0, 40)}" is not in the instrument catalogue` }];
     if (typeof total !== 'number' || !Number.isFinite(total)) return [{ path: 'total', message: 'must be a number' }];
+    if (def.scoring.method === 'none') return [{ path: 'total', message: `${def.title} has no total` }];
     const range = def.totalRange;
-    return range && (total < range.min || total > range.max) ? [{ path: 'total', message: `must be between ${range.min} and ${range.max} for ${def.title}` }] : [];
+    if (range && (total < range.min || total > range.max)) return [{ path: 'total', message: `must be between ${range.min} and ${range.max} for ${def.title}` }];
+    // A sum of whole-number answers (PHQ-9, GAD-7 …) or a whole-number score entry (PDSS, OCI …) is whole: a stored
+    // PHQ-9 of 9.5 is a data error, and counting it would decide caseness (≥ 10, ref §2.2) on a value that cannot exist.
+    return integralTotal(def) && !Number.isInteger(total) ? [{ path: 'total', message: `must be a whole number for ${def.title}` }] : [];
   };
   const reliableChange = (id: string, first: number, last: number) => reliableChangeWith(instrument(id), first, last);
 

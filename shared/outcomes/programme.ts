@@ -1,6 +1,6 @@
 import { daysBetween } from '../domain/dates';
 import { END_CODE_GROUPS, endCodeGroup, REFERRAL_SOURCES, type EndCodeGroup } from './codes';
-import type { EpisodeClassification } from './episode';
+import { treatmentContactsOf, type EpisodeClassification } from './episode';
 import { ATTENDED_CODES, contactWindow, type Episode, type Period } from './episodeSchema';
 
 export interface Rate {
@@ -105,7 +105,7 @@ export interface ProgrammeRates {
   dnaRate: Rate & { referrals: number };
   /** Attended treatment contacts per finished course (ref §4, §6 "mean sessions"). */
   meanTreatmentContacts: Average;
-  /** Open at the period end with the last attended contact more than 90 days before it, of all open (ref §4). */
+  /** Open at the period end, last attended treatment more than 90 days before it, of the open with a treatment (ref §4). */
   openNoContactOver90Days: Rate;
   /** Received in the period ≤ 365 days after the same patient's earlier referral with ≥ 2 attended contacts ended (ref §4). */
   repeatReferrals: Rate;
@@ -195,15 +195,12 @@ function aggregate(items: readonly ReportItem[], repeats: ReadonlySet<number>, e
   const periodContacts = items.map((i) => i.episode.contacts.filter((c) => inPeriod(c.date, period) && ['in', 'follow-up'].includes(contactWindow(c, i.episode))));
   const allContacts = periodContacts.flat();
 
-  const open = items.filter((i) => i.episode.referralReceived <= period.end && (i.episode.dischargeDate === undefined || i.episode.dischargeDate > period.end));
-  const stale = open.filter((i) => {
-    const last = attendedInWindow(i.episode)
-      .map((c) => c.date)
-      .filter((d) => d <= period.end)
-      .sort()
-      .pop();
-    return last !== undefined && daysBetween(last, period.end) > NO_CONTACT_DAYS;
-  });
+  // ref §4 "Open, no contact > 90 days" (NHSE KM 143–160): the last contact is the last attended *treatment* session
+  // (TherapySession_LastDate), and the denominator is the open referrals that have had one. A referral still waiting
+  // for treatment is not "without contact": counting it would dilute the rate with the waiting list.
+  const lastTreatment = (i: ReportItem) => treatmentContactsOf(i.episode).map((c) => c.date).filter((d) => d <= period.end).pop();
+  const open = items.filter((i) => i.episode.referralReceived <= period.end && (i.episode.dischargeDate === undefined || i.episode.dischargeDate > period.end) && lastTreatment(i) !== undefined);
+  const stale = open.filter((i) => daysBetween(lastTreatment(i)!, period.end) > NO_CONTACT_DAYS);
 
   const matchable = received.filter((i) => i.episode.patientId !== undefined);
 
@@ -249,19 +246,20 @@ function aggregate(items: readonly ReportItem[], repeats: ReadonlySet<number>, e
     firstToSecondWaits: { n: secondGaps.length, within28Days: band(0, 28), days29To56: band(29, 56), days57To90: band(57, 90), over90Days: band(91, Infinity) },
     dnaRate: { ...rate(allContacts.filter((c) => c.attendance === 3).length, allContacts.length, 'no contacts in the period'), referrals: periodContacts.filter((cs) => cs.length > 0).length },
     meanTreatmentContacts: meanOf(finished.map((r) => r.treatmentContacts), 'no finished course in the period'),
-    openNoContactOver90Days: rate(stale.length, open.length, 'no referral open at the end of the period'),
+    openNoContactOver90Days: rate(stale.length, open.length, 'no referral open at the end of the period with an attended treatment'),
     repeatReferrals: rate(matchable.filter((i) => repeats.has(i.index)).length, matchable.length, 'no referral received in the period with a patient id'),
     endCodes: { ended: ended.length, byCode, byGroup, invalid },
     adsmCompleteness: rate(adsmFinished.filter((i) => i.result.anxietyMeasure === i.adsm).length, adsmFinished.length, 'no finished course with an ADSM problem descriptor'),
     supplementaryMeans: { wsas: firstLast(finishedItems, 'wsas'), dds17: firstLast(finishedItems, 'dds17'), phq15: firstLast(finishedItems, 'phq15') },
-    dataQuality: {
-      excluded,
-      excludedCount: excluded.length,
-      warnings: items
-        .filter((i) => i.result.dataQuality.length > 0)
-        .map((i) => ({ index: i.index, ...(i.episode.id !== undefined ? { id: i.episode.id } : {}), warnings: i.result.dataQuality })),
-    },
+    dataQuality: { excluded, excludedCount: excluded.length, warnings: warningsOf(items) },
   };
+}
+
+/** The data-quality warnings of the episodes that count, each listed once. */
+function warningsOf(items: readonly ReportItem[]): DataQuality['warnings'] {
+  return items
+    .filter((i) => i.result.dataQuality.length > 0)
+    .map((i) => ({ index: i.index, ...(i.episode.id !== undefined ? { id: i.episode.id } : {}), warnings: i.result.dataQuality }));
 }
 
 /**
@@ -290,7 +288,7 @@ export interface ProgrammeRatesSplit {
   dimension: Dimension;
   /** Sorted by key, "not recorded" last. With `ltc`, a referral with several conditions is in each of their groups. */
   groups: ProgrammeRatesGroup[];
-  /** Malformed episodes cannot be placed in a group: they are listed here. */
+  /** Malformed episodes cannot be placed in a group: they are listed here, with every counted episode's warnings. */
   dataQuality: DataQuality;
 }
 
@@ -328,6 +326,7 @@ export function programmeRatesSplit(items: readonly ReportItem[], excluded: Excl
   return {
     dimension,
     groups: keys.map((key) => ({ key, label: labelOf(key, dimension), rates: aggregate(groups.get(key)!, repeats, [], period) })),
-    dataQuality: { excluded, excludedCount: excluded.length, warnings: [] },
+    // Every episode's warnings once, not per group: with 'ltc' an episode sits in several groups.
+    dataQuality: { excluded, excludedCount: excluded.length, warnings: warningsOf(items) },
   };
 }

@@ -115,6 +115,18 @@ const episodeArb: fc.Arbitrary<EpisodeInput> = fc
   });
 
 describe('episode classification properties', () => {
+  it('the generator reaches the cases the laws are about (else they would hold vacuously)', () => {
+    const rs = fc.sample(episodeArb, { numRuns: 3000, seed: 7 }).map((e) => classifyEpisode(e));
+    const n = (pred: (r: ReturnType<typeof classifyEpisode>) => boolean) => rs.filter(pred).length;
+    expect(n((r) => r.pairedScores)).toBeGreaterThan(300);
+    expect(n((r) => r.pairedScores && (r.phq9.first!.date !== r.anxiety.first!.date || r.phq9.last!.date !== r.anxiety.last!.date))).toBeGreaterThan(100);
+    expect(n((r) => r.recovered)).toBeGreaterThan(20);
+    expect(n((r) => r.reliablyImproved)).toBeGreaterThan(50);
+    expect(n((r) => r.reliablyDeteriorated)).toBeGreaterThan(50);
+    expect(n((r) => r.anxietyMeasure !== 'gad7')).toBeGreaterThan(30);
+    expect(n((r) => r.finishedCourse)).toBeGreaterThan(100);
+  });
+
   it('does not depend on the order contacts (or measures) are listed in', () => {
     fc.assert(
       fc.property(episodeArb, fc.infiniteStream(fc.nat()), (episode, randoms) => {
@@ -144,10 +156,12 @@ describe('episode classification properties', () => {
           if (s.last && episode.dischargeDate) expect(s.last.date <= episode.dischargeDate).toBe(true);
           if (s.first) expect(s.first.date >= episode.referralReceived).toBe(true);
         }
-        // ref §2.1: the ADSM is used exactly when it has two or more scores.
+        // ref §2.1: the ADSM is used only with two or more scores; otherwise GAD-7, and the reason says so.
         const adsm = outcomes.adsmFor(episode.problemDescriptor);
+        if (adsm && r.anxietyMeasure === adsm) expect(r.anxiety.count).toBeGreaterThanOrEqual(2);
         if (adsm && r.anxietyMeasure === 'gad7') expect(r.reasons.anxietyMeasure).toMatch(/fallback/);
         if (!adsm) expect(r.anxietyMeasure).toBe('gad7');
+        expect([adsm, 'gad7']).toContain(r.anxietyMeasure);
       }),
       { numRuns: 3000 },
     );

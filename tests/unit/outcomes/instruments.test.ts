@@ -275,6 +275,16 @@ describe('ADSM score-entry shells (ref §2.2, verified against NHS Digital\'s gu
     expectError(() => scoreMeasure('mi-alone', [0.9]), 'INVALID_ANSWERS', ['answers.0']);
     expectError(() => scoreMeasure('mi-alone', [5.1]), 'INVALID_ANSWERS', ['answers.0']);
   });
+  it('a stored total must be possible for its instrument: whole for sums and whole-number entries, not for means', () => {
+    const o = createOutcomes();
+    expect(o.measureTotalProblems('phq9', 9.5)).toEqual([{ path: 'total', message: expect.stringContaining('whole number') }]);
+    expect(o.measureTotalProblems('gad7', 7.9).map((p) => p.path)).toEqual(['total']);
+    expect(o.measureTotalProblems('pdss', 5.5).map((p) => p.path)).toEqual(['total']);
+    expect(o.measureTotalProblems('oci', 39.5).map((p) => p.path)).toEqual(['total']);
+    expect(o.measureTotalProblems('mi-alone', 2.31)).toEqual([]); // a mean of 1–5 items (ref §2.2)
+    expect(o.measureTotalProblems('dds17', 2.94)).toEqual([]); // a mean (ref §3)
+    expect(o.measureTotalProblems('peq-treatment', 3)).toEqual([{ path: 'total', message: expect.stringContaining('no total') }]);
+  });
   it('the OCI (not the OCI-R) takes totals above 72: a total of 100 is valid and at caseness', () => {
     expect(scoreMeasure('oci', [100])).toMatchObject({ total: 100, caseness: true, warnings: [] });
     expect(createOutcomes().measureTotalProblems('oci', 100)).toEqual([]);
@@ -312,10 +322,16 @@ describe('supplementary MUS/LTC measures (ref §2.2 notes)', () => {
     const nine = spread(9, 15, 2);
     expect(scoreMeasure('phq15', ten, { problemDescriptor: 'F45.1' }).caseness).toBe(true);
     expect(scoreMeasure('phq15', nine, { problemDescriptor: 'F45.1' }).caseness).toBe(false);
-    expect(scoreMeasure('phq15', ten, { problemDescriptor: 'K58.0' }).caseness).toBe(true); // IBS
-    // Not MUS: depression with diabetes, health anxiety (its own ADSM), or no descriptor at all.
+    expect(scoreMeasure('phq15', ten, { problemDescriptor: 'F45.9' }).caseness).toBe(true); // somatoform, unspecified
+    // Not an unspecified MUS: IBS is measured with the IBS-SSS (ref §2.2 notes), CFS is a named descriptor too.
+    expect(scoreMeasure('phq15', ten, { problemDescriptor: 'K58.0' }).caseness).toBeNull();
+    expect(scoreMeasure('phq15', ten, { problemDescriptor: '10743008' }).caseness).toBeNull();
+    expect(scoreMeasure('phq15', ten, { problemDescriptor: 'G93.3' }).caseness).toBeNull();
+    expect(createOutcomes({ musDescriptors: ['F45', 'K58'] }).scoreMeasure('phq15', ten, { problemDescriptor: 'K58.0' }).caseness).toBe(true);
+    // Not MUS: depression with diabetes, health anxiety (its own ADSM, subcodes too), or no descriptor at all.
     expect(scoreMeasure('phq15', ten, { problemDescriptor: 'F32.1' }).caseness).toBeNull();
     expect(scoreMeasure('phq15', ten, { problemDescriptor: 'F45.2' }).caseness).toBeNull();
+    expect(scoreMeasure('phq15', ten, { problemDescriptor: 'F45.21' }).caseness).toBeNull();
     expect(scoreMeasure('phq15', ten).caseness).toBeNull();
     expect(scoreMeasure('phq15', ten).severity).toBe('Medium');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEpisode, contactEntryProblems, CONTACT_TYPES, createOutcomes, measureTotalProblems, programmeRates, type EpisodeInput } from '../../../shared/outcomes';
+import { adsmFor, classifyEpisode, contactEntryProblems, CONTACT_TYPES, createOutcomes, measureTotalProblems, programmeRates, type EpisodeInput } from '../../../shared/outcomes';
 
 /**
  * Issue #7 rules, expected values typed from the reference (§2.1, §2.2, §4), never read from the catalogue.
@@ -65,6 +65,32 @@ describe('ADSM → GAD-7 fallback with fewer than two ADSM scores, said in reaso
     const r = classifyEpisode(base({ problemDescriptor: 'F41.0', measures: [score('2026-01-26', 'phq9', 9), score('2026-02-23', 'phq9', 5), score('2026-02-23', 'gad7', 5)] }));
     expect(r).toMatchObject({ anxietyMeasure: 'gad7', pairedScores: false, casenessAtStart: null });
     expect(r.reasons.anxietyMeasure).toMatch(/no scores.*GAD-7 has only one/);
+  });
+});
+
+describe('ADSM by problem descriptor, subcodes included (ref §2.1)', () => {
+  it.each([
+    ['F40.0', 'mi-alone'],
+    ['F40.00', 'mi-alone'], // WHO ICD-10: agoraphobia without panic disorder
+    ['F4001', 'mi-alone'], // agoraphobia with panic disorder, undotted
+    ['F40.1', 'spin'],
+    ['F40.10', 'spin'],
+    ['F41.0', 'pdss'],
+    ['F41.01', 'pdss'],
+    ['F42', 'oci'],
+    ['F42.2', 'oci'],
+    ['F43.1', 'pcl5'],
+    ['F43.10', 'pcl5'],
+    ['F45.2', 'hai-short'],
+    ['F45.21', 'hai-short'],
+  ])('%s → %s', (descriptor, expected) => expect(adsmFor(descriptor)).toBe(expected));
+  it.each(['F40.2', 'F40.20', 'F41.1', 'F41.2', 'F43.0', 'F43.2', 'F45.0', 'F32.1', '83482000'])('%s → GAD-7 (null)', (descriptor) => expect(adsmFor(descriptor)).toBeNull());
+  it('an F40.01 referral with two MI scores is measured on the MI (> 2.3), not GAD-7', () => {
+    const r = classifyEpisode(
+      base({ problemDescriptor: 'F40.01', measures: [score('2026-01-26', 'phq9', 9), score('2026-01-26', 'mi-alone', 3.1), score('2026-02-23', 'phq9', 5), score('2026-02-23', 'mi-alone', 2.3)] }),
+    );
+    // MI 3.1 > 2.3: caseness; last 2.3 is not above 2.3: recovered; fall 0.8 ≥ 0.73: reliably improved.
+    expect(r).toMatchObject({ anxietyMeasure: 'mi-alone', casenessAtStart: true, recovered: true, reliablyImproved: true });
   });
 });
 

@@ -94,6 +94,17 @@ describe('service figures NHS England publishes (ref §4)', () => {
   it('open referrals with no contact for more than 90 days: 1 of 3 open', () => {
     expect(r.openNoContactOver90Days).toEqual({ count: 1, denominator: 3, rate: 1 / 3 });
   });
+  it('open, no contact > 90 days runs from the last attended treatment, over the open referrals that had one (NHSE KM)', () => {
+    const extra: EpisodeInput[] = [
+      // j: waiting for treatment, assessed 200 days before the period end: not in the figure at all.
+      { id: 'j', referralReceived: '2025-09-01', pathway: 'core', contacts: [tx('2025-09-12', 5, 'assessment')] },
+      // k: last treatment 91 days before 31 March (30 Dec); an assessment since does not reset it.
+      { id: 'k', referralReceived: '2025-10-01', pathway: 'core', contacts: [tx('2025-12-30'), tx('2026-03-01', 5, 'assessment')] },
+      // l: last treatment exactly 90 days before (31 Dec): not over 90.
+      { id: 'l', referralReceived: '2025-10-01', pathway: 'core', contacts: [tx('2025-12-31')] },
+    ];
+    expect(programmeRates([...caseload, ...extra], period).openNoContactOver90Days).toEqual({ count: 2, denominator: 5, rate: 2 / 5 });
+  });
   it('repeat referrals within 365 days of an earlier referral with ≥ 2 appointments', () => {
     expect(r.repeatReferrals).toEqual({ count: 1, denominator: 1, rate: 1 });
     const notRepeat = caseload.map((e) => (e.id === 'd' ? { ...e, contacts: [tx('2025-06-10')] } : e));
@@ -132,6 +143,8 @@ describe('split by dimension; a missing value is "not recorded"', () => {
     const s = programmeRatesBy(caseload, period, 'pathway');
     expect(s.groups.map((g) => [g.key, g.rates.finished])).toEqual([['core', 1], ['integrated-ltc', 1]]);
     expect(s.dataQuality.excludedCount).toBe(1);
+    // The pre-referral contact of a is listed once for the whole split, not lost.
+    expect(s.dataQuality.warnings).toEqual([{ index: 0, id: 'a', warnings: [expect.stringContaining('2026-03-01')] }]);
   });
   it('by referral source, with labels from ref §5.2', () => {
     const s = programmeRatesBy(caseload, period, 'referralSource');
@@ -168,13 +181,26 @@ describe('export figures: sources, local flags, small-number suppression', () =>
     expect(byId.get('endCodeGroup.seen-and-taken-on')).toMatchObject({ value: 2 });
     expect(f.filter((x) => x.id.startsWith('endCode.')).length).toBe(END_CODES.length + 1);
   });
-  it('figures from fewer than 5 referrals are suppressed for export; zero and ≥ 5 are kept', () => {
+  it('figures from fewer than 5 referrals, or with a count below 5, are suppressed for export; zero is kept', () => {
     const byId = new Map(programmeFigures(r, { suppressBelow: 5 }).map((x) => [x.id, x]));
     expect(byId.get('referralsReceived')).toMatchObject({ value: null, count: null, suppressed: true });
     expect(byId.get('recovery')).toMatchObject({ value: null, count: null, denominator: null, suppressed: true });
-    expect(byId.get('dnaRate')).toMatchObject({ value: 2 / 7, referrals: 5, suppressed: false });
+    // 5 referrals, but 2 DNAs: the rate would disclose the 2.
+    expect(byId.get('dnaRate')).toMatchObject({ value: null, count: null, denominator: null, referrals: 5, suppressed: true, note: 'suppressed: a count below 5' });
     expect(byId.get('endCode.50')).toMatchObject({ value: 0, suppressed: false });
     expect(byId.get('endCode.invalid')).toMatchObject({ value: null, suppressed: true });
+  });
+  it('a rate of a small count in a large denominator is suppressed; 0 of 6 and 5 of 6 are kept', () => {
+    const many = (n: number, recovered: number): EpisodeInput[] =>
+      Array.from({ length: n }, (_, k) => ({
+        id: `m${k}`, referralReceived: '2026-01-05', pathway: 'core', contacts: [tx('2026-01-26'), tx('2026-02-23')], dischargeDate: '2026-03-02', endCode: '46',
+        // Recovered: 15/12 → 5/4. Not recovered: 15/12 → 14/11 (still at caseness).
+        measures: [m('2026-01-26', 'phq9', 15), m('2026-01-26', 'gad7', 12), m('2026-02-23', 'phq9', k < recovered ? 5 : 14), m('2026-02-23', 'gad7', k < recovered ? 4 : 11)],
+      }));
+    const fig = (n: number, recovered: number) => programmeFigures(programmeRates(many(n, recovered), period), { suppressBelow: 5 }).find((x) => x.id === 'recovery')!;
+    expect(fig(6, 2)).toMatchObject({ value: null, count: null, suppressed: true });
+    expect(fig(6, 0)).toMatchObject({ value: 0, count: 0, denominator: 6, suppressed: false });
+    expect(fig(6, 5)).toMatchObject({ value: 5 / 6, count: 5, denominator: 6, suppressed: false });
   });
 });
 
