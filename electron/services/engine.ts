@@ -8,7 +8,7 @@ import { backupFileName, type backupMethods } from '../../shared/contract/backup
 import { AppError, type ErrorCode } from '../../shared/contract/errors';
 import type { DestinationPurpose } from '../../shared/contract/files';
 import type { SessionStatus, sessionMethods } from '../../shared/contract/session';
-import { formatUkDate } from '../../shared/domain/dates';
+import { formatLocalDateTime } from '../../shared/domain/dates';
 import type { Role } from '../../shared/domain/people';
 import { appendAudit, auditAnchorOf, reconcileAuditHead, verifyAudit } from './audit/auditChain';
 import type { CaseloadContext } from './caseload/context';
@@ -287,7 +287,7 @@ export class CaseloadEngine {
     const last = await store.db.selectFrom('audit_event').select(['action', 'at']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     if (last && last.action !== 'lock') {
       notices.push(
-        `The last session (last activity ${formatUkDate(last.at.slice(0, 10))} ${last.at.slice(11, 16)} UTC) ended without its lock being recorded: the app or computer stopped, or the disk was full.`,
+        `The last session (last activity ${formatLocalDateTime(new Date(last.at))}) ended without its lock being recorded: the app or computer stopped, or the disk was full.`,
       );
     }
     const repaired = await reconcileAuditHead(store.db, store.owner.id, this.now());
@@ -296,9 +296,8 @@ export class CaseloadEngine {
       await appendAudit(store.db, { actorId: store.owner.id, action: 'unlock-failed', entity: 'session', entityIds: [] }, new Date(at));
     }
     if (failedAt.length > 0) {
-      const lastAt = new Date(failedAt[failedAt.length - 1]!);
       notices.push(
-        `${failedAt.length} wrong passphrase attempt${failedAt.length === 1 ? '' : 's'} since this caseload was last unlocked, the last on ${formatUkDate(lastAt.toISOString().slice(0, 10))} at ${lastAt.toISOString().slice(11, 16)} UTC. If that was not you, tell your service's information governance lead.`,
+        `${failedAt.length} wrong passphrase attempt${failedAt.length === 1 ? '' : 's'} since this caseload was last unlocked, the last on ${formatLocalDateTime(new Date(failedAt[failedAt.length - 1]!))}. If that was not you, tell your service's information governance lead.`,
       );
     }
     return notices;
@@ -544,7 +543,7 @@ export class CaseloadEngine {
     this.store = await this.openStoreAs(dataKey, keyFile);
     this.openProblem = null;
     this.touch();
-    return this.status([`Restored the backup ${input.file}, made on ${formatUkDate(backup.createdAt.slice(0, 10))} at ${backup.createdAt.slice(11, 16)} UTC.`]);
+    return this.status([`Restored the backup ${input.file}, made on ${formatLocalDateTime(new Date(backup.createdAt))}.`]);
   }
 
   /** Writes the backup's database to `next` and proves it: opens, migrates, schema, chain, anchor. Records the restore in it. */

@@ -46,3 +46,10 @@ export function todayIso(now: Date = new Date()): string {
   const d = String(now.getDate()).padStart(2, '0');
   return `${y}-${m}-${d}`;
 }
+
+/** An instant as the clinician reads it, in this machine's local time: "23/11/2026 at 14:05". */
+export function formatLocalDateTime(instant: Date): string {
+  const hh = String(instant.getHours()).padStart(2, '0');
+  const mm = String(instant.getMinutes()).padStart(2, '0');
+  return `${formatUkDate(todayIso(instant))} at ${hh}:${mm}`;
+}

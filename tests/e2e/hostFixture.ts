@@ -11,13 +11,16 @@ export const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
 export interface Host {
   url: string;
   dataDir: string;
+  /** What the host's "choose folder" answers with: its stand-in for Electron's native folder dialog. */
+  exportDir: string;
   stop(): Promise<void>;
   restart(): Promise<Host>;
 }
 
 /** Starts the real host (same registry, same contract, same page as the demo) on a data folder. */
-export async function startHost(dataDir: string): Promise<Host> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--data-dir', dataDir, '--insecure-test-kdf', '--unlock-backoff-ms', '300'], {
+export async function startHost(dataDir: string, exportDir = mkdtempSync(join(tmpdir(), 'caseload-e2e-exports-'))): Promise<Host> {
+  const args = ['--import', 'tsx', 'electron/host/cli.ts', '--data-dir', dataDir, '--export-dir', exportDir, '--insecure-test-kdf', '--unlock-backoff-ms', '300'];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -36,7 +39,7 @@ export async function startHost(dataDir: string): Promise<Host> {
       child.once('exit', () => ok());
       child.kill('SIGTERM');
     });
-  return { url, dataDir, stop, restart: async () => (await stop(), startHost(dataDir)) };
+  return { url, dataDir, exportDir, stop, restart: async () => (await stop(), startHost(dataDir, exportDir)) };
 }
 
 export const test = base.extend<{ host: Host }>({
@@ -46,6 +49,7 @@ export const test = base.extend<{ host: Host }>({
     await use(host);
     await host.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(host.exportDir, { recursive: true, force: true });
   },
 });
 export { expect };

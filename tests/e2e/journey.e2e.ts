@@ -96,7 +96,7 @@ test('first run → add patient → lock → wrong passphrase → unlock → pat
   await checkScreen(page, '09-change-passphrase');
   await change.getByLabel('Current passphrase').fill(PASSPHRASE);
   await change.getByRole('button', { name: 'Change passphrase' }).click();
-  await expect(page.getByText('Passphrase changed.')).toBeVisible();
+  await expect(page.getByText(/^Passphrase changed and the caseload re-encrypted/)).toBeVisible();
   await page.getByRole('button', { name: 'Lock' }).click();
   await page.getByLabel('Passphrase').fill('a new clinic passphrase');
   await page.getByRole('button', { name: 'Unlock' }).click();
@@ -121,8 +121,11 @@ test('a damaged database is named, left alone, and can be restored from a backup
   await dialog.getByLabel('GP practice').fill('Oakfield Practice');
   await dialog.getByRole('button', { name: 'Add to caseload' }).click();
   await expect(page.getByRole('row', { name: /NOWAK, Tomasz/ })).toBeVisible();
-  await page.getByRole('button', { name: 'Back up now' }).click();
-  await expect(page.getByText('Encrypted backup saved')).toBeVisible();
+  await page.getByRole('button', { name: 'Backups' }).click();
+  const backups = page.getByRole('dialog', { name: 'Backups' });
+  await backups.getByRole('button', { name: 'Back up now' }).click();
+  await expect(backups.getByText(new RegExp(`^Encrypted backup saved as ${join(host.dataDir, 'backups')}/caseload-.*\\.ccbak`))).toBeVisible();
+  await backups.getByRole('button', { name: 'Close' }).click();
   await page.getByRole('button', { name: 'Lock' }).click();
   await expect(page.getByRole('heading', { name: 'Unlock your caseload' })).toBeVisible();
 
@@ -144,3 +147,65 @@ test('a damaged database is named, left alone, and can be restored from a backup
   await expect(page.getByRole('row', { name: /NOWAK, Tomasz/ })).toBeVisible();
   await restarted.stop();
 });
+
+test('backups go to a folder chosen in the shell; restore from the unlock screen needs today’s passphrase; wrong attempts count down and are told', async ({ page, host }) => {
+  await page.goto(host.url);
+  await setUp(page);
+  await page.getByRole('button', { name: 'Backups' }).click();
+  const backups = page.getByRole('dialog', { name: 'Backups' });
+  await expect(backups.getByText(join(host.dataDir, 'backups'))).toBeVisible();
+  await backups.getByRole('button', { name: 'Choose backup folder…' }).click();
+  await expect(backups.getByText(`Backups will now be saved in ${host.exportDir}.`)).toBeVisible();
+  await backups.getByRole('button', { name: 'Back up now' }).click();
+  await expect(backups.getByText(new RegExp(`^Encrypted backup saved as ${host.exportDir}/caseload-`))).toBeVisible();
+  await checkScreen(page, '10-backups-dialog');
+  await backups.getByRole('button', { name: 'Close' }).click();
+
+  // A patient added after the backup, so the restore visibly goes back in time.
+  await page.getByRole('button', { name: 'Add patient' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add patient' });
+  await dialog.getByLabel('NHS number').fill(validNhsNumber(91));
+  await dialog.getByLabel('Given name').fill('Amara');
+  await dialog.getByLabel('Family name').fill('Diallo');
+  await dialog.getByLabel('Date of birth').fill('02/02/1992');
+  await dialog.getByLabel('GP practice').fill('Northgate Surgery');
+  await dialog.getByRole('button', { name: 'Add to caseload' }).click();
+  await expect(page.getByRole('row', { name: /DIALLO, Amara/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Lock' }).click();
+
+  // A wrong passphrase: the error and a countdown, not a silent spinner.
+  await page.getByLabel('Passphrase').fill('not my passphrase at all');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('alert')).toContainText('That passphrase is not right');
+  await page.getByLabel('Passphrase').fill('still not my passphrase');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('button', { name: /^Wait \d+ s$/ })).toBeDisabled();
+  await expect(page.getByRole('alert')).toContainText(/try again in \d+ seconds?/);
+  await checkScreen(page, '11-unlock-countdown');
+
+  await page.getByRole('button', { name: 'Restore from a backup…' }).click();
+  await expect(page.getByRole('heading', { name: 'Restore from a backup' })).toBeVisible();
+  await page.getByLabel('Passphrase at the time of the backup').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Restore this backup' }).click();
+  await expect(page.getByText('Enter the passphrase that opens this caseload today')).toBeVisible();
+  await page.getByLabel('Today’s passphrase'.replace('’', "'")).fill(PASSPHRASE);
+  await checkScreen(page, '12-restore-from-unlock');
+  await page.getByRole('button', { name: 'Restore this backup' }).click();
+  await expect(page.getByRole('heading', { name: 'Caseload' })).toBeVisible();
+  await expect(page.getByRole('row', { name: /DIALLO, Amara/ })).toHaveCount(0);
+  const told = page.getByRole('status').filter({ hasText: 'Since you last opened the caseload' });
+  await expect(told).toContainText(/Restored the backup caseload-.*\.ccbak, made on/);
+  await checkScreen(page, '13-restored-notice');
+  await told.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(told).toBeHidden();
+
+  // The failed attempts are told at the next good unlock.
+  await page.getByRole('button', { name: 'Lock' }).click();
+  await page.getByLabel('Passphrase').fill('wrong once more');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('alert')).toContainText('That passphrase is not right');
+  await page.getByLabel('Passphrase').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Since you last opened the caseload' })).toContainText('1 wrong passphrase attempt since this caseload was last unlocked');
+});
+

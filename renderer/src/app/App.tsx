@@ -6,7 +6,7 @@ import { StoreProblemScreen } from '../features/session/StoreProblemScreen';
 import { Workspace } from './Workspace';
 
 export function App() {
-  const { status, setStatus, loadError } = useSession();
+  const { status, setStatus, loadError, notices, dismissNotices } = useSession();
   if (loadError) {
     return (
       <Center h="100vh" component="main">
@@ -23,12 +23,12 @@ export function App() {
   }
   switch (status.state) {
     case 'needs-setup':
-      return <SetupScreen demo={status.demo} onDone={setStatus} />;
+      return <SetupScreen demo={status.demo} backupsAvailable={status.backupsAvailable} onDone={setStatus} />;
     case 'locked':
       return <UnlockScreen demo={status.demo} onUnlocked={setStatus} />;
     case 'store-error':
       return <StoreProblemScreen problem={status.problem} onRestored={setStatus} />;
     case 'unlocked':
-      return <Workspace status={status} onLocked={setStatus} />;
+      return <Workspace status={status} notices={notices} onDismissNotices={dismissNotices} onStatus={setStatus} />;
   }
 }

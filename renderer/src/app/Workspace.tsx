@@ -1,31 +1,35 @@
-import { AppShell, Badge, Button, Group, Notification, Text } from '@mantine/core';
+import { AppShell, Badge, Button, Group, List, Notification, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/session';
 import { ROLE_LABELS } from '../../../shared/domain/people';
+import { BackupsDialog } from '../features/backup/BackupsDialog';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
 import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';
 import { api } from '../lib/api';
-import { errorMessage } from '../lib/errors';
+import { DemoBadge } from '../lib/DemoBadge';
 
-export function Workspace({ status, onLocked }: { status: SessionStatus; onLocked: (s: SessionStatus) => void }) {
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+export function Workspace({
+  status,
+  notices,
+  onDismissNotices,
+  onStatus,
+}: {
+  status: SessionStatus;
+  notices: string[];
+  onDismissNotices: () => void;
+  onStatus: (s: SessionStatus) => void;
+}) {
+  const [notice, setNotice] = useState<string | null>(null);
   const [changingPassphrase, setChangingPassphrase] = useState(false);
-  const lock = async () => onLocked(await api['session.lock']({}));
-  const backUp = async () => {
-    try {
-      const b = await api['backup.create']({});
-      setNotice({ ok: true, text: `Encrypted backup saved (${b.file}).` });
-    } catch (err) {
-      setNotice({ ok: false, text: errorMessage(err) });
-    }
-  };
+  const [backups, setBackups] = useState(false);
+  const lock = async () => onStatus(await api['session.lock']({}));
   return (
     <AppShell header={{ height: 56 }} padding="md">
       <AppShell.Header px="md">
         <Group h="100%" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Text fw={700} c="nhsBlue.7" size="lg">Clinic Caseload</Text>
-            {status.demo && <Badge color="orange" variant="filled">Demo – synthetic data</Badge>}
+            {status.demo && <DemoBadge />}
             <Badge color="gray" variant="light" title="Sync with the service is not set up on this device yet">Stored on this device · encrypted</Badge>
           </Group>
           <Group gap="sm" wrap="nowrap">
@@ -35,15 +39,24 @@ export function Workspace({ status, onLocked }: { status: SessionStatus; onLocke
               </Text>
             )}
             <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
-            <Button variant="default" size="xs" onClick={backUp}>Back up now</Button>
+            <Button variant="default" size="xs" onClick={() => setBackups(true)}>Backups</Button>
             <Button variant="filled" color="dark" size="xs" onClick={lock}>Lock</Button>
           </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Main bg="gray.0">
+        {notices.length > 0 && (
+          <Notification color="yellow" title="Since you last opened the caseload" onClose={onDismissNotices} mb="md" role="status" withBorder closeButtonProps={{ 'aria-label': 'Dismiss' }}>
+            <List size="sm" c="gray.9">
+              {notices.map((n) => (
+                <List.Item key={n}>{n}</List.Item>
+              ))}
+            </List>
+          </Notification>
+        )}
         {notice && (
-          <Notification color={notice.ok ? 'teal' : 'red'} onClose={() => setNotice(null)} mb="md" role="status" withBorder>
-            {notice.text}
+          <Notification color="teal" onClose={() => setNotice(null)} mb="md" role="status" withBorder closeButtonProps={{ 'aria-label': 'Dismiss' }}>
+            {notice}
           </Notification>
         )}
         <CaseloadPage />
@@ -52,7 +65,15 @@ export function Workspace({ status, onLocked }: { status: SessionStatus; onLocke
           onClose={() => setChangingPassphrase(false)}
           onChanged={() => {
             setChangingPassphrase(false);
-            setNotice({ ok: true, text: 'Passphrase changed. Use the new one next time you unlock.' });
+            setNotice('Passphrase changed and the caseload re-encrypted with a new key. Use the new passphrase next time you unlock; backups made before today open with the passphrase of their day.');
+          }}
+        />
+        <BackupsDialog
+          opened={backups}
+          onClose={() => setBackups(false)}
+          onRestored={(s) => {
+            setBackups(false);
+            onStatus(s);
           }}
         />
       </AppShell.Main>

@@ -12,6 +12,13 @@ const ACTIVITY_THROTTLE_MS = 30_000;
 export function useSession() {
   const [status, setStatus] = useState<SessionStatus | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  /** Told once after an unlock or restore (failed attempts, repairs, what was restored); kept until dismissed. */
+  const [notices, setNotices] = useState<string[]>([]);
+  const accept = useCallback((next: SessionStatus) => {
+    setStatus(next);
+    if (next.notices.length > 0) setNotices(next.notices);
+    if (next.state !== 'unlocked') setNotices([]);
+  }, []);
 
   const refresh = useCallback(async () => {
     try {
@@ -45,5 +52,5 @@ export function useSession() {
     };
   }, [unlocked, refresh]);
 
-  return { status, setStatus, refresh, loadError };
+  return { status, setStatus: accept, refresh, loadError, notices, dismissNotices: () => setNotices([]) };
 }

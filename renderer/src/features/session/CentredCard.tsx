@@ -1,4 +1,5 @@
-import { Badge, Center, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Center, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { DemoBadge } from '../../lib/DemoBadge';
 import type { ReactNode } from 'react';
 
 /** The frame for the screens shown before the caseload opens: setup, unlock, store problems. */
@@ -9,7 +10,7 @@ export function CentredCard({ title, intro, demo, children }: { title: string; i
         <Stack gap="md">
           <Group justify="space-between" align="center">
             <Text fw={700} c="nhsBlue.7">Clinic Caseload</Text>
-            {demo && <Badge color="orange" variant="filled">Demo – synthetic data</Badge>}
+            {demo && <DemoBadge />}
           </Group>
           <Title order={1} size="h2">{title}</Title>
           <Text size="sm" c="gray.7">{intro}</Text>

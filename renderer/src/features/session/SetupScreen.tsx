@@ -1,14 +1,16 @@
-import { Alert, Button, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Divider, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { PASSPHRASE_MIN, type SessionStatus } from '../../../../shared/contract/session';
 import { ROLES, ROLE_LABELS, type Role } from '../../../../shared/domain/people';
 import { api } from '../../lib/api';
 import { errorMessage, fieldErrors } from '../../lib/errors';
+import { RestoreBackupForm } from '../backup/RestoreBackupForm';
 import { CentredCard } from './CentredCard';
 
-export function SetupScreen({ demo, onDone }: { demo: boolean; onDone: (s: SessionStatus) => void }) {
+export function SetupScreen({ demo, backupsAvailable, onDone }: { demo: boolean; backupsAvailable: boolean; onDone: (s: SessionStatus) => void }) {
   const [failure, setFailure] = useState<string | null>(null);
+  const [restoring, setRestoring] = useState(false);
   const form = useForm({
     initialValues: { displayName: '', role: '' as Role | '', passphrase: '', confirm: '' },
     validate: {
@@ -31,12 +33,29 @@ export function SetupScreen({ demo, onDone }: { demo: boolean; onDone: (s: Sessi
     }
   });
 
+  if (restoring) {
+    return (
+      <CentredCard title="Restore from a backup" demo={demo} intro="The caseload's files are not on this device, but backups are. Restoring one brings back everything recorded until it was made.">
+        <RestoreBackupForm needsCurrentPassphrase={false} onRestored={onDone} />
+        <Button variant="subtle" onClick={() => setRestoring(false)}>Back to setting up</Button>
+      </CentredCard>
+    );
+  }
   return (
     <CentredCard
       title="Set up this device"
       demo={demo}
       intro="Your caseload is stored on this laptop, encrypted. Choose a passphrase only you know: it unlocks the caseload and cannot be recovered if forgotten, so keep a backup."
     >
+      {backupsAvailable && (
+        <Alert color="nhsBlue" title="Backups of a caseload were found on this device">
+          <Stack gap="xs">
+            <Text size="sm">If your caseload's files were lost, restore a backup instead of starting an empty caseload.</Text>
+            <Button variant="default" onClick={() => setRestoring(true)} w="fit-content">Restore from a backup…</Button>
+          </Stack>
+        </Alert>
+      )}
+      {backupsAvailable && <Divider label="or start a new caseload" />}
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <TextInput label="Your name" autoComplete="name" data-autofocus autoFocus {...form.getInputProps('displayName')} />
