@@ -1,8 +1,9 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, powerMonitor, protocol, session, type WebFrameMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, powerMonitor, protocol, safeStorage, session, type WebFrameMain } from 'electron';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../../shared/contract/csp';
 import { IPC_CHANNEL } from '../../shared/contract/ipc';
+import { loadDeviceSecret } from '../services/shell/deviceSecret';
 import { createShellCall } from '../services/shell/shellCall';
 import { watchScreenLock, type ScreenLockWatcher } from '../services/shell/screenLockWatcher';
 import { CaseloadWorkerClient } from '../services/worker/workerClient';
@@ -23,24 +24,29 @@ if (!app.requestSingleInstanceLock()) {
 
 let mainWindow: BrowserWindow | null = null;
 let screenLock: ScreenLockWatcher | null = null;
-const worker = new CaseloadWorkerClient(
-  { path: join(__dirname, 'dbWorker.js') },
-  {
-    dataDir: join(app.getPath('userData'), 'caseload'),
-    // An Electron-ABI build of the native module, kept apart from the Node build the tests use (see README).
-    // Development only: an installed app loads the module it was packaged with, never one named by the environment.
-    ...(app.isPackaged ? {} : { nativeBinding: process.env.CASELOAD_NATIVE_BINDING }),
-  },
-);
+const dataDir = join(app.getPath('userData'), 'caseload');
+
+/** Started once the app is ready: the keychain can only be asked then, and the worker must know its answer. */
+function startWorker(): CaseloadWorkerClient {
+  const deviceSecret = loadDeviceSecret(safeStorage, join(app.getPath('userData'), 'caseload-device-secret.bin'));
+  return new CaseloadWorkerClient(
+    { path: join(__dirname, 'dbWorker.js') },
+    {
+      dataDir,
+      ...(deviceSecret ? { deviceSecret: deviceSecret.toString('base64') } : {}),
+      // An Electron-ABI build of the native module, kept apart from the Node build the tests use (see README).
+      // Development only: an installed app loads the module it was packaged with, never one named by the environment.
+      ...(app.isPackaged ? {} : { nativeBinding: process.env.CASELOAD_NATIVE_BINDING }),
+    },
+  );
+}
 
 /** Files leave the encrypted store only for a folder picked here, in the native dialog (shared/contract/files.ts). */
-const call = createShellCall(worker, {
-  async chooseFolder() {
-    if (!mainWindow) return null;
-    const picked = await dialog.showOpenDialog(mainWindow, { title: 'Choose where backups are saved', properties: ['openDirectory', 'createDirectory'] });
-    return picked.canceled ? null : (picked.filePaths[0] ?? null);
-  },
-});
+async function chooseFolder(): Promise<string | null> {
+  if (!mainWindow) return null;
+  const picked = await dialog.showOpenDialog(mainWindow, { title: 'Choose where backups are saved', properties: ['openDirectory', 'createDirectory'] });
+  return picked.canceled ? null : (picked.filePaths[0] ?? null);
+}
 
 function isAppFrame(frame: WebFrameMain | null): boolean {
   return !!frame && !!mainWindow && frame === mainWindow.webContents.mainFrame && frame.url.startsWith(`${APP_ORIGIN}/`);
@@ -89,7 +95,12 @@ function createWindow(): void {
   void mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
+let worker: CaseloadWorkerClient | null = null;
+
 void app.whenReady().then(() => {
+  const started = startWorker();
+  worker = started;
+  const call = createShellCall(started, { chooseFolder });
   // No default menu in the installed app: its View menu has Reload and Toggle Developer Tools.
   if (app.isPackaged) Menu.setApplicationMenu(null);
   const ses = session.defaultSession;
@@ -110,7 +121,7 @@ void app.whenReady().then(() => {
     }
     return call(method, input);
   });
-  const lockNow = () => void worker.call('session.lock', {}).catch(() => undefined);
+  const lockNow = () => void started.call('session.lock', {}).catch(() => undefined);
   powerMonitor.on('suspend', lockNow);
   powerMonitor.on('lock-screen', lockNow); // Windows and macOS
   screenLock = watchScreenLock(lockNow); // Linux desktops, over D-Bus; inert where there is no session bus
@@ -119,5 +130,5 @@ void app.whenReady().then(() => {
 
 app.on('window-all-closed', () => {
   screenLock?.close();
-  void worker.close().finally(() => app.quit());
+  void (worker?.close() ?? Promise.resolve()).finally(() => app.quit());
 });

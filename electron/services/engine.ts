@@ -47,6 +47,8 @@ export interface EngineOptions {
   /** The product calibrates the page cipher when a store is made; tests may fix it. */
   cipher?: Cipher | 'calibrate';
   nativeBinding?: string | undefined;
+  /** This computer's keychain secret (shell/deviceSecret.ts): the key file is then sealed to it. */
+  deviceSecret?: Buffer | null;
   demo?: boolean;
   idleLockMinutes?: number;
   /** First wrong-passphrase delay; doubles per failure. Tests shorten it. */
@@ -63,7 +65,16 @@ interface OpenStore {
 }
 
 /** Failures that mean "this store cannot be opened as it is": the problem screen, with restore, follows. */
-const STORE_PROBLEMS: ReadonlySet<ErrorCode> = new Set(['STORE_CORRUPT', 'STORE_MISSING', 'SCHEMA_ALTERED', 'STORE_ROLLED_BACK', 'NEWER_DATABASE', 'UNKNOWN_CIPHER', 'KEYFILE_CORRUPT']);
+const STORE_PROBLEMS: ReadonlySet<ErrorCode> = new Set([
+  'STORE_CORRUPT',
+  'STORE_MISSING',
+  'SCHEMA_ALTERED',
+  'STORE_ROLLED_BACK',
+  'NEWER_DATABASE',
+  'UNKNOWN_CIPHER',
+  'KEYFILE_CORRUPT',
+  'KEYCHAIN_UNAVAILABLE',
+]);
 
 const stampOf = (d: Date) => d.toISOString().replace(/[-:.]/g, '');
 
@@ -129,7 +140,12 @@ export class CaseloadEngine {
   }
 
   private readOwnKeyFile(): KeyFile {
-    return readKeyFile(this.paths.keyFile, kdfFloor(this.kdf));
+    return readKeyFile(this.paths.keyFile, kdfFloor(this.kdf), this.options.deviceSecret ?? null);
+  }
+
+  /** Every key file write: sealed to this computer's keychain where it has one. */
+  private saveKeyFile(keyFile: KeyFile): void {
+    writeKeyFile(this.paths.keyFile, keyFile, this.options.deviceSecret ?? null);
   }
 
   private targetCipher(): Cipher {
@@ -166,7 +182,7 @@ export class CaseloadEngine {
       });
       const keyFile = { ...(await wrapDataKey(dataKey, input.passphrase, kdf, { storeId, cipher, anchor: await auditAnchorOf(db) })), storeId };
       // The key file is written last: a crash before this leaves no half-made store that claims to be set up.
-      writeKeyFile(this.paths.keyFile, keyFile);
+      this.saveKeyFile(keyFile);
       this.store = { sqlite, db, dataKey, keyFile, owner: { id: ownerId, displayName: input.displayName, role: input.role } };
     } catch (err) {
       sqlite.close();
@@ -329,7 +345,7 @@ export class CaseloadEngine {
   /** Records the chain head in the key file: the floor a later open checks the database against. */
   private async writeAnchor(store: OpenStore): Promise<void> {
     store.keyFile = { ...store.keyFile, anchor: await auditAnchorOf(store.db) };
-    writeKeyFile(this.paths.keyFile, store.keyFile);
+    this.saveKeyFile(store.keyFile);
   }
 
   /** Fails closed: whatever the audit write does, the database ends closed and the key zeroed. */
@@ -397,7 +413,7 @@ export class CaseloadEngine {
       abandonSwap(this.paths); // before the commit point: the live store is untouched and stays open
       throw err;
     }
-    writeKeyFile(this.paths.keyFile, keyFile); // the commit point
+    this.saveKeyFile(keyFile); // the commit point
     this.store = null;
     if (to.key !== store.dataKey) this.closeStore(store);
     else store.sqlite.close();
@@ -538,7 +554,7 @@ export class CaseloadEngine {
     }
     prepareSwap(this.paths, 'restore', stampOf(this.now()));
     if (this.store) await this.lock();
-    writeKeyFile(this.paths.keyFile, keyFile); // the commit point
+    this.saveKeyFile(keyFile); // the commit point
     rollForward(this.paths);
     this.store = await this.openStoreAs(dataKey, keyFile);
     this.openProblem = null;

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'STORE_MISSING',
   'NEWER_DATABASE', // written by a newer app version
   'UNKNOWN_CIPHER', // the key file or backup names a cipher this version does not know
+  'KEYCHAIN_UNAVAILABLE', // the key file is sealed to an OS keychain this computer cannot open now
   'SCHEMA_ALTERED', // tables, indexes or triggers differ from the migrations': altered outside the app
   'STORE_ROLLED_BACK', // the database is behind the audit anchor its key file records
   'OTHER_CASELOAD', // a backup of another store: needs the explicit "replace this caseload" confirmation

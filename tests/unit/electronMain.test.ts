@@ -1,6 +1,6 @@
 import Module, { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeScreensaver, startPrivateBus, type PrivateBus } from '../helpers/dbusDaemon';
 import { removeDir, tempDir } from '../helpers/tempStore';
@@ -35,7 +35,14 @@ interface Recorded {
 }
 
 /** A stand-in 'electron' module that records what the main process asks of it. */
-function standInElectron(isPackaged: boolean, userData: string) {
+/** The OS keychain behind safeStorage: which backend Chromium picked on Linux, and whether it works at all. */
+interface StandInKeychain {
+  available: boolean;
+  backend: string;
+}
+const REAL_KEYCHAIN: StandInKeychain = { available: true, backend: 'gnome_libsecret' };
+
+function standInElectron(isPackaged: boolean, userData: string, keychain: StandInKeychain) {
   let quit: () => void = () => undefined;
   const recorded: Recorded = {
     log: [],
@@ -82,6 +89,17 @@ function standInElectron(isPackaged: boolean, userData: string) {
       getPath: () => userData,
     },
     BrowserWindow: FakeWindow,
+    // A reversible stand-in for the OS keychain: what matters here is who asks it, and what is then on disk.
+    safeStorage: {
+      isEncryptionAvailable: () => keychain.available,
+      getSelectedStorageBackend: () => keychain.backend,
+      encryptString: (plain: string) => Buffer.from(`os-sealed:${Buffer.from(plain).toString('hex')}`),
+      decryptString: (sealed: Buffer) => {
+        const text = sealed.toString();
+        if (!text.startsWith('os-sealed:')) throw new Error('not sealed by this keychain');
+        return Buffer.from(text.slice('os-sealed:'.length), 'hex').toString();
+      },
+    },
     Menu: { setApplicationMenu: (menu: unknown) => recorded.log.push(`menu:${menu === null ? 'none' : 'set'}`) },
     ipcMain: { handle: (channel: string, fn: Handler) => recorded.ipc.set(channel, fn) },
     net: { fetch: (url: string) => (recorded.fetched.push(url), new Response('ok')) },
@@ -105,9 +123,9 @@ const moduleWithLoad = Module as unknown as { _load: (request: string, ...rest: 
 const originalLoad = moduleWithLoad._load;
 
 /** Loads a fresh copy of the built main process against a new stand-in, with the given environment. */
-async function loadMain(isPackaged: boolean, userData: string, env: Record<string, string>): Promise<Recorded> {
+async function loadMain(isPackaged: boolean, userData: string, env: Record<string, string>, keychain = REAL_KEYCHAIN): Promise<Recorded> {
   if (!existsSync(MAIN)) throw new Error('Run "npm run build" before the unit tests (npm test does).');
-  const { electron, recorded } = standInElectron(isPackaged, userData);
+  const { electron, recorded } = standInElectron(isPackaged, userData, keychain);
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   moduleWithLoad._load = function (request: string, ...rest: unknown[]) {
@@ -217,6 +235,13 @@ describe('Electron main process, installed app (built bundle, stand-in electron 
     expect(await ipcCall(recorded, 'session.setup', { passphrase: PASSPHRASE, displayName: 'Dr Shell', role: 'hit' })).toMatchObject({ ok: true, value: { state: 'unlocked' } });
   });
 
+  it('seals the key file to the OS keychain (safeStorage), so a copied key file cannot be tried elsewhere', () => {
+    const keyFile = JSON.parse(readFileSync(join(userData, 'caseload', 'caseload.key'), 'utf8'));
+    expect(keyFile.sealed).toEqual({ iv: expect.any(String), tag: expect.any(String), ciphertext: expect.any(String) });
+    expect(keyFile.wrapped).toBeUndefined();
+    expect(readFileSync(join(userData, 'caseload-device-secret.bin'), 'utf8')).toMatch(/^os-sealed:/);
+  });
+
   /**
    * Unlocks, fires one lock trigger, and returns the store's state. A powerMonitor event fires once: its lock call
    * is queued in the worker ahead of the status call. A bus signal is repeated until it lands (or 10 s pass),
@@ -288,3 +313,25 @@ describe('Electron main process, development run', () => {
     expect(result.error?.code).not.toBe('VALIDATION');
   });
 });
+
+describe('Electron main process, installed app where the only keychain is basic_text', () => {
+  let recorded: Recorded;
+  let userData = '';
+  beforeAll(async () => {
+    userData = tempDir('caseload-electron-basic-');
+    recorded = await loadMain(true, userData, { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/caseload/bus' }, { available: true, backend: 'basic_text' });
+  });
+  afterAll(async () => {
+    await shutDown(recorded);
+    removeDir(userData);
+  });
+
+  it('never uses the basic_text backend: the key file keeps the passphrase wrap alone', async () => {
+    expect(await ipcCall(recorded, 'session.setup', { passphrase: PASSPHRASE, displayName: 'Dr Basic', role: 'pwp' })).toMatchObject({ ok: true });
+    const keyFile = JSON.parse(readFileSync(join(userData, 'caseload', 'caseload.key'), 'utf8'));
+    expect(keyFile.wrapped).toEqual({ iv: expect.any(String), tag: expect.any(String), ciphertext: expect.any(String) });
+    expect(keyFile.sealed).toBeUndefined();
+    expect(existsSync(join(userData, 'caseload-device-secret.bin'))).toBe(false);
+  });
+});
+

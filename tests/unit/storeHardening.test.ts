@@ -482,3 +482,54 @@ describe('backup destination', () => {
     await engine.close();
   });
 });
+
+describe('OS keychain sealing (safeStorage)', () => {
+  const fakeKeychain = (backend: string, available = true) => ({
+    isEncryptionAvailable: () => available,
+    getSelectedStorageBackend: () => backend,
+    encryptString: (plain: string) => Buffer.from(`sealed:${Buffer.from(plain).toString('hex')}`),
+    decryptString: (sealed: Buffer) => {
+      const text = sealed.toString();
+      if (!text.startsWith('sealed:')) throw new Error('foreign');
+      return Buffer.from(text.slice(7), 'hex').toString();
+    },
+  });
+
+  it('makes one secret per computer, reuses it, and refuses basic_text, no keychain, or one that cannot open it', async () => {
+    const { loadDeviceSecret } = await import('../../electron/services/shell/deviceSecret');
+    const d = dir();
+    const file = join(d, 'secret.bin');
+    expect(loadDeviceSecret(fakeKeychain('basic_text'), file, 'linux')).toBeNull();
+    expect(loadDeviceSecret(fakeKeychain('gnome_libsecret', false), file, 'linux')).toBeNull();
+    expect(existsSync(file)).toBe(false);
+    const first = loadDeviceSecret(fakeKeychain('kwallet5'), file, 'linux');
+    expect(first).toHaveLength(32);
+    expect(loadDeviceSecret(fakeKeychain('kwallet5'), file, 'linux')).toEqual(first);
+    expect(loadDeviceSecret(fakeKeychain('whatever'), file, 'win32')).toEqual(first); // the Linux-only backend check
+    writeFileSync(file, 'made by another keychain');
+    expect(loadDeviceSecret(fakeKeychain('kwallet5'), file, 'linux')).toBeNull();
+  });
+
+  it('a sealed key file opens only with the computer’s secret; its backups stay portable', async () => {
+    const d = dir();
+    const secret = Buffer.alloc(32, 7);
+    const engine = await setUpEngine(d, { deviceSecret: secret });
+    await engine.handlers()['patients.create'](patient(21));
+    const backup = await engine.createBackup();
+    await engine.close();
+    const onDisk = JSON.parse(readFileSync(join(d, 'caseload.key'), 'utf8'));
+    expect(onDisk.sealed).toBeDefined();
+    expect(onDisk.wrapped).toBeUndefined();
+    const elsewhere = newEngine(d);
+    expect(elsewhere.status()).toMatchObject({ state: 'store-error', problem: { code: 'KEYCHAIN_UNAVAILABLE' } });
+    await expectCode(elsewhere.unlock(PASSPHRASE), 'KEYCHAIN_UNAVAILABLE');
+    await expectCode(newEngine(d, { deviceSecret: Buffer.alloc(32, 8) }).unlock(PASSPHRASE), 'KEYCHAIN_UNAVAILABLE');
+    expect((await newEngine(d, { deviceSecret: secret }).unlock(PASSPHRASE)).state).toBe('unlocked');
+    // The backup carries the passphrase wrap in the clear: it restores on a computer without that keychain.
+    const other = dir();
+    mkdirSync(join(other, 'backups'));
+    copyFileSync(backup.path, join(other, 'backups', backup.file));
+    const restored = await newEngine(other).restoreBackup({ file: backup.file, passphrase: PASSPHRASE, replaceOtherCaseload: false });
+    expect(restored.state).toBe('unlocked');
+  });
+});

@@ -37,6 +37,7 @@ const KdfParams = z.strictObject({
 export type KdfParams = z.infer<typeof KdfParams>;
 
 const Wrapped = z.strictObject({ iv: z.base64(), tag: z.base64(), ciphertext: z.base64() });
+type Wrapped = z.infer<typeof Wrapped>;
 export const AuditAnchor = z.strictObject({ count: z.number().int().nonnegative(), hash: z.string().regex(/^[0-9a-f]{64}$/) });
 export type AuditAnchor = z.infer<typeof AuditAnchor>;
 
@@ -47,29 +48,61 @@ const KeyFileV1 = z.strictObject({
   wrapped: Wrapped,
   createdAt: z.string(),
 });
-const KeyFileV2 = z.strictObject({
-  format: z.literal('clinic-caseload-key'),
-  version: z.literal(2),
-  storeId: z.uuid(),
-  cipher: z.string().max(40),
-  kdf: KdfParams,
-  wrapped: Wrapped,
-  anchor: AuditAnchor.nullable(),
-  createdAt: z.string(),
-});
+const KeyFileV2 = z
+  .strictObject({
+    format: z.literal('clinic-caseload-key'),
+    version: z.literal(2),
+    storeId: z.uuid(),
+    cipher: z.string().max(40),
+    kdf: KdfParams,
+    /** The passphrase wrap, in the clear (portable: what backups carry)… */
+    wrapped: Wrapped.optional(),
+    /** …or sealed with this computer's keychain secret (deviceSecret.ts), so it can be tried only here. */
+    sealed: Wrapped.optional(),
+    anchor: AuditAnchor.nullable(),
+    createdAt: z.string(),
+  })
+  .refine((k) => (k.wrapped === undefined) !== (k.sealed === undefined), 'exactly one of wrapped and sealed');
 
-/** A key file as the engine uses it, whichever version it was read from. */
+/** A key file as the engine uses it, whichever version it was read from, with any keychain seal opened. */
 export interface KeyFile {
   /** Null only for a version 1 file, until its first unlock reads the id from the database. */
   storeId: string | null;
   cipher: Cipher;
   kdf: KdfParams;
-  wrapped: z.infer<typeof Wrapped>;
+  wrapped: Wrapped;
   anchor: AuditAnchor | null;
   createdAt: string;
 }
 
 const WRAP_AAD = Buffer.from('clinic-caseload data key v1');
+const SEAL_AAD = Buffer.from('clinic-caseload keychain seal v1');
+
+function seal(wrapped: Wrapped, secret: Buffer): Wrapped {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', secret, iv);
+  cipher.setAAD(SEAL_AAD);
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(wrapped), 'utf8'), cipher.final()]);
+  return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
+}
+
+function unseal(sealed: Wrapped, secret: Buffer | null, file: string): Wrapped {
+  const unavailable = new AppError(
+    'KEYCHAIN_UNAVAILABLE',
+    `The key file ${file} is sealed to this computer's keychain, which cannot open it now (a new computer, a reinstalled system, or a changed login keyring). Restore a backup: backups open with their passphrase on any computer.`,
+    { file },
+  );
+  if (!secret) throw unavailable;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', secret, Buffer.from(sealed.iv, 'base64'));
+    decipher.setAAD(SEAL_AAD);
+    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+    const plain = Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString('utf8');
+    return Wrapped.parse(JSON.parse(plain));
+  } catch {
+    throw unavailable;
+  }
+}
 
 /** KDF cost: `calibrate` (the product) or explicit parameters that only tests may pass. */
 export type KdfCost = { kind: 'calibrate'; targetMs: number } | { kind: 'insecure-test-only'; N: number };
@@ -138,8 +171,11 @@ export async function unwrapDataKey(keyFile: KeyFile, passphrase: string): Promi
   }
 }
 
-/** Parses either version; `minN` is the caller's floor for the scrypt cost (see kdfFloor). */
-export function parseKeyFile(json: unknown, file: string, minN: number): KeyFile {
+/**
+ * Parses either version; `minN` is the caller's floor for the scrypt cost (see kdfFloor); `deviceSecret` opens a
+ * keychain seal (a backup's key file is never sealed).
+ */
+export function parseKeyFile(json: unknown, file: string, minN: number, deviceSecret: Buffer | null = null): KeyFile {
   const damaged = (why: string) => new AppError('KEYFILE_CORRUPT', `The key file ${file} is damaged (${why}).`, { file });
   const version = (json as { version?: unknown } | null)?.version;
   let keyFile: KeyFile;
@@ -151,18 +187,21 @@ export function parseKeyFile(json: unknown, file: string, minN: number): KeyFile
     const v2 = KeyFileV2.safeParse(json);
     if (!v2.success) throw damaged('unexpected contents');
     if (!isCipher(v2.data.cipher)) throw unknownCipher(v2.data.cipher, file);
-    keyFile = { ...v2.data, cipher: v2.data.cipher };
+    const { format: _format, version: _version, sealed, wrapped, ...rest } = v2.data;
+    keyFile = { ...rest, cipher: v2.data.cipher, wrapped: wrapped ?? unseal(sealed!, deviceSecret, file) };
   }
   if (keyFile.kdf.N < minN) throw damaged(`its passphrase protection (scrypt N = ${keyFile.kdf.N}) is below the minimum ${minN}`);
   return keyFile;
 }
 
-export function serialiseKeyFile(keyFile: KeyFile): object {
+/** The key file as written: sealed to the keychain when this computer has a secret for it, portable otherwise. */
+export function serialiseKeyFile(keyFile: KeyFile, deviceSecret: Buffer | null = null): object {
   if (!keyFile.storeId) throw new Error('a key file is written only once the store id is known');
-  return { format: 'clinic-caseload-key', version: 2, ...keyFile };
+  const { wrapped, ...rest } = keyFile;
+  return { format: 'clinic-caseload-key', version: 2, ...rest, ...(deviceSecret ? { sealed: seal(wrapped, deviceSecret) } : { wrapped }) };
 }
 
-export function readKeyFile(path: string, minN: number): KeyFile {
+export function readKeyFile(path: string, minN: number, deviceSecret: Buffer | null = null): KeyFile {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
@@ -170,13 +209,13 @@ export function readKeyFile(path: string, minN: number): KeyFile {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('KEYFILE_CORRUPT', `The key file ${path} is missing.`, { file: path });
     throw new AppError('KEYFILE_CORRUPT', `The key file ${path} is damaged (not readable JSON).`, { file: path });
   }
-  return parseKeyFile(json, path, minN);
+  return parseKeyFile(json, path, minN, deviceSecret);
 }
 
 export function keyFileExists(path: string): boolean {
   return existsSync(path);
 }
 
-export function writeKeyFile(path: string, keyFile: KeyFile): void {
-  writeFileAtomic(path, JSON.stringify(serialiseKeyFile(keyFile), null, 2) + '\n');
+export function writeKeyFile(path: string, keyFile: KeyFile, deviceSecret: Buffer | null = null): void {
+  writeFileAtomic(path, JSON.stringify(serialiseKeyFile(keyFile, deviceSecret), null, 2) + '\n');
 }

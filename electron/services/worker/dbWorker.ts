@@ -8,7 +8,7 @@ import type { WorkerConfig, WorkerRequest, WorkerResponse } from './protocol';
  * process's event loop (as Signal Desktop does). Requests are handled one at a time, in order.
  */
 const config = workerData as WorkerConfig;
-const engine = new CaseloadEngine(config);
+const engine = new CaseloadEngine({ ...config, deviceSecret: config.deviceSecret ? Buffer.from(config.deviceSecret, 'base64') : null });
 const call = createEngineDispatcher(engine, (e) => process.stderr.write(`[caseload] ${e.method} ${e.code}${e.detail ? ` (${e.detail})` : ''}\n`));
 const port = parentPort!;
 

@@ -7,6 +7,8 @@ export interface WorkerConfig {
   dataDir: string;
   kdf?: KdfCost;
   cipher?: Cipher | 'calibrate';
+  /** This computer's keychain secret, base64 (structured-clonable); see shell/deviceSecret.ts. */
+  deviceSecret?: string;
   nativeBinding?: string | undefined;
   demo?: boolean;
   idleLockMinutes?: number;

@@ -10,7 +10,7 @@ import { CentredCard } from './CentredCard';
 import { StoreProblemScreen } from './StoreProblemScreen';
 
 /** Codes that mean the store itself cannot be opened as it is: the problem screen, with restore, takes over. */
-const STORE_PROBLEMS = ['STORE_CORRUPT', 'STORE_MISSING', 'KEYFILE_CORRUPT', 'NEWER_DATABASE', 'SCHEMA_ALTERED', 'STORE_ROLLED_BACK', 'UNKNOWN_CIPHER'];
+const STORE_PROBLEMS = ['STORE_CORRUPT', 'STORE_MISSING', 'KEYFILE_CORRUPT', 'NEWER_DATABASE', 'SCHEMA_ALTERED', 'STORE_ROLLED_BACK', 'UNKNOWN_CIPHER', 'KEYCHAIN_UNAVAILABLE'];
 
 /** Seconds left before the next attempt is allowed, counting down once a second. */
 function useCountdown(): [number, (ms: number) => void] {
