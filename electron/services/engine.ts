@@ -38,7 +38,7 @@ import {
 import { rekeyCopy } from './store/rekey';
 import { assertSchema } from './store/schemaFingerprint';
 import type { CaseloadDb } from './store/schema';
-import { abandonSwap, prepareSwap, rollForward, swapPending, type SwapReason } from './store/storeSwap';
+import { abandonSwap, prepareSwap, resolvePendingSwap, rollForward, swapPending, type SwapReason } from './store/storeSwap';
 
 export interface EngineOptions {
   dataDir: string;
@@ -256,7 +256,7 @@ export class CaseloadEngine {
    * the audit anchor the key file records (a rolled-back or rewritten database is refused).
    */
   private async openStoreAs(dataKey: Buffer, keyFile: KeyFile): Promise<OpenStore> {
-    if (swapPending(this.paths)) this.resolvePendingSwap(dataKey, keyFile.cipher);
+    if (swapPending(this.paths)) resolvePendingSwap(this.paths, keyFile.anchor);
     const file = this.paths.db;
     const sqlite = openEncrypted(file, dataKey, { create: false, cipher: keyFile.cipher, nativeBinding: this.options.nativeBinding });
     try {
@@ -279,22 +279,6 @@ export class CaseloadEngine {
       sqlite.close();
       throw err;
     }
-  }
-
-  private canOpen(file: string, dataKey: Buffer, cipher: Cipher): boolean {
-    if (!existsSync(file)) return false;
-    try {
-      openEncrypted(file, dataKey, { create: false, cipher, nativeBinding: this.options.nativeBinding }).close();
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** The key file is the commit point: if its key opens the live file the swap never happened; if only `next`, finish it. */
-  private resolvePendingSwap(dataKey: Buffer, cipher: Cipher): void {
-    if (this.canOpen(this.paths.db, dataKey, cipher)) abandonSwap(this.paths);
-    else if (this.canOpen(this.paths.next, dataKey, cipher)) rollForward(this.paths);
   }
 
   /** What to tell the person at the start of a session, each also in the audit trail where it is an event. */
@@ -406,7 +390,7 @@ export class CaseloadEngine {
       } finally {
         copy.close();
       }
-      prepareSwap(this.paths, reason, stampOf(this.now()));
+      prepareSwap(this.paths, reason, stampOf(this.now()), anchor);
       const about = { storeId: store.keyFile.storeId, cipher: to.cipher, anchor };
       keyFile = passphrase === null ? { ...store.keyFile, ...about } : await wrapDataKey(to.key, passphrase, await chooseKdfParams(this.kdf), about);
     } catch (err) {
@@ -544,7 +528,7 @@ export class CaseloadEngine {
     }
     const dataKey = await this.unwrapThrottled(backup.keyFile, input.passphrase);
     this.throttle.recordSuccess();
-    let keyFile: KeyFile & { storeId: string };
+    let keyFile: KeyFile & { storeId: string; anchor: AuditAnchor };
     try {
       keyFile = await this.stageBackup(backup.db, dataKey, backup.keyFile, backup.anchor, path, otherCaseload);
     } catch (err) {
@@ -552,7 +536,7 @@ export class CaseloadEngine {
       dataKey.fill(0);
       throw err;
     }
-    prepareSwap(this.paths, 'restore', stampOf(this.now()));
+    prepareSwap(this.paths, 'restore', stampOf(this.now()), keyFile.anchor);
     if (this.store) await this.lock();
     this.saveKeyFile(keyFile); // the commit point
     rollForward(this.paths);
@@ -563,7 +547,14 @@ export class CaseloadEngine {
   }
 
   /** Writes the backup's database to `next` and proves it: opens, migrates, schema, chain, anchor. Records the restore in it. */
-  private async stageBackup(bytes: Buffer, dataKey: Buffer, keyFile: KeyFile, anchor: AuditAnchor | null, path: string, otherCaseload: boolean): Promise<KeyFile & { storeId: string }> {
+  private async stageBackup(
+    bytes: Buffer,
+    dataKey: Buffer,
+    keyFile: KeyFile,
+    anchor: AuditAnchor | null,
+    path: string,
+    otherCaseload: boolean,
+  ): Promise<KeyFile & { storeId: string; anchor: AuditAnchor }> {
     for (const f of withCompanions(this.paths.next)) rmSync(f, { force: true });
     writeFileAtomic(this.paths.next, bytes);
     const invalid = (why: string) => new AppError('BACKUP_INVALID', `The backup ${path} cannot be used: ${why}.`, { file: path });
