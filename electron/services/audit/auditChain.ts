@@ -15,7 +15,20 @@ import type { AuditEventTable, CaseloadDb } from '../store/schema';
  */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export type AuditAction = 'create' | 'update' | 'view' | 'list' | 'unlock' | 'lock' | 'setup' | 'change-passphrase' | 'backup' | 'restore';
+export type AuditAction =
+  | 'create'
+  | 'update'
+  | 'view'
+  | 'list'
+  | 'sign'
+  | 'addendum'
+  | 'discharge'
+  | 'unlock'
+  | 'lock'
+  | 'setup'
+  | 'change-passphrase'
+  | 'backup'
+  | 'restore';
 
 export interface AuditInput {
   actorId: string;
