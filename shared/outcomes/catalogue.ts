@@ -36,13 +36,24 @@ const YES_NO: ResponseOption[] = [
   { value: 0, label: 'No' },
 ];
 
+/** NHS Digital's guide, as the reference quotes it; the values it prints are verified (ref §2.2). */
+const GUIDE = `NHS Digital, A guide to IAPT data and publications v2.1, PROM questionnaires (${REF} §2.2)`;
+
+interface Cut {
+  value: number;
+  operator?: '>=' | '>';
+  /** False where the value is not the guide's (a configured alternative such as the OCI-R or IES-R). */
+  verified: boolean;
+  source: string;
+}
+
 /** An ADSM or other licensed measure: the clinician enters the total; no item wording ships (ref §2.2). */
 function scoreEntry(
   id: string,
   title: string,
   range: { min: number; max: number; integer: boolean },
-  caseness: number,
-  reliableChange: number,
+  caseness: Cut,
+  reliableChange: Cut | null,
   licence: string,
   source: string,
 ): InstrumentInput {
@@ -54,13 +65,19 @@ function scoreEntry(
     items: [{ id: 'total', range }],
     scoring: { method: 'value', decimals: range.integer ? 0 : 2 },
     totalRange: { min: range.min, max: range.max },
-    // ref §2.2: the manual's ADSM threshold table could not be retrieved — every value here is [U].
-    caseness: { threshold: caseness, basis: 'total', verified: false, source: `${REF} §2.2 [U]` },
-    reliableChange: { value: reliableChange, verified: false, source: `${REF} §2.2 [U]` },
+    caseness: { threshold: caseness.value, operator: caseness.operator ?? '>=', basis: 'total', verified: caseness.verified, source: caseness.source },
+    ...(reliableChange
+      ? { reliableChange: { value: reliableChange.value, operator: reliableChange.operator ?? '>=', verified: reliableChange.verified, source: reliableChange.source } }
+      : {}),
     licence,
     source,
   };
 }
+
+/** A value printed in the guide's table (ref §2.2): verified. */
+const guide = (value: number, operator: '>=' | '>' = '>='): Cut => ({ value, operator, verified: true, source: GUIDE });
+/** A value the guide does not print: a default the service should confirm, so results that use it warn. */
+const unverified = (value: number, source: string): Cut => ({ value, verified: false, source });
 
 export const CATALOGUE: InstrumentInput[] = [
   {
@@ -85,8 +102,8 @@ export const CATALOGUE: InstrumentInput[] = [
     ],
     scoring: { method: 'sum' },
     totalRange: { min: 0, max: 27 },
-    caseness: { threshold: 10, basis: 'total', verified: true, source: `${REF} §1, §8 (programme caseness ≥ 10)` },
-    reliableChange: { value: 6, verified: true, source: `${REF} §1, §8 (≥ 6 points)` },
+    caseness: { threshold: 10, basis: 'total', verified: true, source: `${GUIDE}; ${REF} §1, §8 (programme caseness ≥ 10)` },
+    reliableChange: { value: 6, verified: true, source: `${GUIDE}; ${REF} §1, §8 (≥ 6 points)` },
     severityBands: {
       bands: [
         { min: 0, max: 4, label: 'Minimal' },
@@ -121,8 +138,8 @@ export const CATALOGUE: InstrumentInput[] = [
     ],
     scoring: { method: 'sum' },
     totalRange: { min: 0, max: 21 },
-    caseness: { threshold: 8, basis: 'total', verified: true, source: `${REF} §1, §8 (programme caseness ≥ 8, not the generic ≥ 10)` },
-    reliableChange: { value: 4, verified: true, source: `${REF} §1, §8 (≥ 4 points)` },
+    caseness: { threshold: 8, basis: 'total', verified: true, source: `${GUIDE}; ${REF} §1, §8 (programme caseness ≥ 8, not the generic ≥ 10)` },
+    reliableChange: { value: 4, verified: true, source: `${GUIDE}; ${REF} §1, §8 (≥ 4 points)` },
     severityBands: {
       bands: [
         { min: 0, max: 4, label: 'Minimal' },
@@ -264,6 +281,8 @@ export const CATALOGUE: InstrumentInput[] = [
     ],
     scoring: { method: 'sum' },
     totalRange: { min: 0, max: 30 },
+    // ref §2.2 notes: caseness ≥ 10 only where an unspecified MUS is the problem — never, say, for diabetes.
+    caseness: { threshold: 10, basis: 'total', when: 'mus-descriptor', verified: true, source: GUIDE },
     severityBands: {
       bands: [
         { min: 0, max: 4, label: 'Minimal' },
@@ -380,14 +399,21 @@ export const CATALOGUE: InstrumentInput[] = [
       source: 'seed 001 (Talking Health Screening programme)',
     }),
   ),
-  scoreEntry('spin', 'Social Phobia Inventory (SPIN)', { min: 0, max: 68, integer: true }, 19, 10, '© Connor/Davidson; permission needed for item wording (ref §2.2) [U]', `${REF} §2.1, §2.2`),
-  scoreEntry('pdss', 'Panic Disorder Severity Scale (PDSS, self-report)', { min: 0, max: 28, integer: true }, 8, 5, '© Shear; licence needed for item wording (ref §2.2)', `${REF} §2.1, §2.2`),
-  // ref §2.2: the Mobility Inventory "alone" is scored as a mean of 1–5 items, so its total may be fractional.
-  scoreEntry('mi-alone', 'Mobility Inventory – alone (mean)', { min: 1, max: 5, integer: false }, 2.3, 0.73, '© Chambless; permission needed (ref §2.2) [U]', `${REF} §2.1, §2.2`),
-  scoreEntry('oci-r', 'Obsessive Compulsive Inventory – Revised (OCI-R)', { min: 0, max: 72, integer: true }, 21, 14, '© Foa; free for clinical and research use (ref §2.2) [U]', `${REF} §2.1, §2.2`),
-  scoreEntry('pcl5', 'PTSD Checklist for DSM-5 (PCL-5)', { min: 0, max: 80, integer: true }, 32, 10, 'Public domain, US VA NCPTSD (ref §2.2) [U]', `${REF} §2.1, §2.2`),
-  scoreEntry('ies-r', 'Impact of Event Scale – Revised (IES-R)', { min: 0, max: 88, integer: true }, 33, 9, 'Free for research and clinical use (ref §2.2) [U]', `${REF} §2.1, §2.2`),
-  scoreEntry('hai-short', 'Health Anxiety Inventory – short week', { min: 0, max: 54, integer: true }, 18, 4, '© Salkovskis; permission needed (ref §2.2) [U]', `${REF} §2.1, §2.2`),
+  scoreEntry('spin', 'Social Phobia Inventory (SPIN)', { min: 0, max: 68, integer: true }, guide(19), guide(10), '© Connor/Davidson; permission needed for item wording (ref §2.2) [U]', `${REF} §2.1, §2.2`),
+  // ref §2.2: the guide prints "> 5" for PDSS, so a fall of exactly 5 is not reliable.
+  scoreEntry('pdss', 'Panic Disorder Severity Scale (PDSS, self-report)', { min: 0, max: 28, integer: true }, guide(8), guide(5, '>'), '© Shear; licence needed for item wording (ref §2.2)', `${REF} §2.1, §2.2`),
+  // ref §2.2: the Mobility Inventory "alone" is a mean of 1–5 items, so its total may be fractional; caseness is strictly above 2.3.
+  scoreEntry('mi-alone', 'Mobility Inventory – alone (mean)', { min: 1, max: 5, integer: false }, guide(2.3, '>'), guide(0.73), '© Chambless; permission needed (ref §2.2) [U]', `${REF} §2.1, §2.2`),
+  // ref §2.2: the guide names the original 42-item OCI (0–168), the default OCD measure.
+  scoreEntry('oci', 'Obsessive Compulsive Inventory (OCI)', { min: 0, max: 168, integer: true }, guide(40), guide(32), '© Foa; permission needed for item wording (ref §2.2) [U]', `${REF} §2.1, §2.2`),
+  // ref §2.2 notes: the OCI-R is a service's configured alternative with its own cut-offs (Foa 2002 ≥ 21); the guide gives none.
+  scoreEntry('oci-r', 'Obsessive Compulsive Inventory – Revised (OCI-R)', { min: 0, max: 72, integer: true }, unverified(21, `${REF} §2.2 notes (Foa 2002) [U]`), unverified(14, `${REF} §2.2 [U]`), '© Foa; free for clinical and research use (ref §2.2) [U]', `${REF} §2.1, §2.2`),
+  scoreEntry('pcl5', 'PTSD Checklist for DSM-5 (PCL-5)', { min: 0, max: 80, integer: true }, guide(32), guide(10), 'Public domain, US VA NCPTSD (ref §2.2) [U]', `${REF} §2.1, §2.2`),
+  // ref §2.2 notes: IES-R belongs to earlier data-set versions; kept as a configured legacy option with unverified values.
+  scoreEntry('ies-r', 'Impact of Event Scale – Revised (IES-R)', { min: 0, max: 88, integer: true }, unverified(33, `${REF} §2.2 [U]`), unverified(9, `${REF} §2.2 [U]`), 'Free for research and clinical use (ref §2.2) [U]', `${REF} §2.1, §2.2`),
+  scoreEntry('hai-short', 'Health Anxiety Inventory – short week', { min: 0, max: 54, integer: true }, guide(18), guide(4), '© Salkovskis; permission needed (ref §2.2) [U]', `${REF} §2.1, §2.2`),
+  // ref §2.2 notes: an MUS/LTC measure, supplementary to PHQ-9 and the anxiety measure; the guide gives no reliable change.
+  scoreEntry('ibs-sss', 'Francis IBS Symptom Severity Scale (IBS-SSS)', { min: 0, max: 500, integer: true }, guide(75), null, '© Francis et al. 1997; licence not in the reference, so score entry only [U]', `${REF} §2.2 notes, §3`),
   {
     id: 'peq-assessment',
     version: '1',

@@ -33,6 +33,10 @@ export const Item = z.strictObject({
 });
 export type Item = z.infer<typeof Item>;
 
+/** Comparison of a score (or a change) with its cut-off; '>=' unless the source prints '>' (ref §2.2). */
+export const Operator = z.enum(['>=', '>']).default('>=');
+export type Operator = z.output<typeof Operator>;
+
 export const Band = z.strictObject({ min: z.number(), max: z.number(), label: z.string().min(1) });
 export type Band = z.infer<typeof Band>;
 
@@ -55,7 +59,15 @@ export const InstrumentDefinition = z
     /** Total range, for reliable-change input checks. */
     totalRange: z.strictObject({ min: z.number(), max: z.number() }).optional(),
     caseness: z
-      .strictObject({ threshold: z.number(), basis: z.enum(['total', 'any-item']), ...Provenance.shape })
+      .strictObject({
+        threshold: z.number(),
+        /** ref §2.2: an operator the guide prints is meant (MI > 2.3); a bare number is an inclusive cut-off. */
+        operator: Operator,
+        basis: z.enum(['total', 'any-item']),
+        /** ref §2.2 notes: PHQ-15 caseness is the guide's only for a medically-unexplained-symptoms descriptor. */
+        when: z.enum(['always', 'mus-descriptor']).default('always'),
+        ...Provenance.shape,
+      })
       .optional(),
     /** Positive screen rule: PHQ-4 (either subscale ≥ 3), DDS2 (mean ≥ threshold), local screens (service cut-off). */
     screen: z
@@ -66,7 +78,8 @@ export const InstrumentDefinition = z
         ...Provenance.shape,
       })
       .optional(),
-    reliableChange: z.strictObject({ value: z.number().positive(), ...Provenance.shape }).optional(),
+    /** A change of `value` (by `operator`) in either direction is reliable (ref §2.2: PDSS > 5, the rest inclusive). */
+    reliableChange: z.strictObject({ value: z.number().positive(), operator: Operator, ...Provenance.shape }).optional(),
     severityBands: z.strictObject({ bands: z.array(Band).min(1), ...Provenance.shape }).optional(),
     licence: z.string().min(1),
     snomed: z.string().regex(/^\d{6,18}$/).optional(),

@@ -22,7 +22,8 @@ const ASSESSMENT_TYPES: ReadonlySet<ContactType> = new Set(['assessment', 'asses
  *   also DDS-17 and HbA1c.
  */
 export function dueAt(episode: Episode, contact: { date: string; type: ContactType; final: boolean }, rules: ScheduleRules): DueMeasure[] {
-  if (contact.type === 'other') return [];
+  // Employment support is not a therapy session (ref §4), so no session-by-session measures are due there.
+  if (contact.type === 'other' || contact.type === 'employment-support') return [];
   const due: DueMeasure[] = [
     { instrumentId: 'phq9', reason: 'Every session (ref §1).' },
     { instrumentId: 'gad7', reason: 'Every session; kept with an ADSM so the GAD-7 fallback works (ref §2.1).' },

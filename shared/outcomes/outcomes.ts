@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { fieldProblems } from '../contract/errors';
-import { adsmForDescriptor } from './adsm';
+import type { FieldProblem } from '../contract/errors';
+import { adsmForDescriptor, isMusDescriptor } from './adsm';
 import { CATALOGUE } from './catalogue';
 import { OutcomeOverrides, type OutcomeConfig } from './config';
 import { classify, type EpisodeClassification } from './episode';
@@ -8,8 +9,13 @@ import { ContactPlan, Episode, Period, type EpisodeInput } from './episodeSchema
 import { invalid, OutcomeError } from './errors';
 import { InstrumentDefinition } from './instrumentSchema';
 import { dueAt, type DueMeasure } from './measuresDue';
-import { programmeRatesOf, type ProgrammeRates } from './programme';
+import { DIMENSIONS, programmeRatesOf, programmeRatesSplit, type Dimension, type ExcludedEpisode, type ProgrammeRates, type ProgrammeRatesSplit, type ReportItem } from './programme';
 import { reliableChangeWith, scoreWith, type MeasureScore, type ReliableChange } from './scoring';
+
+/** What scoring may know about the referral: PHQ-15 caseness needs its problem descriptor (ref §2.2 notes). */
+export interface ScoreContext {
+  problemDescriptor?: string | null;
+}
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, path: string): z.output<S> {
   const r = schema.safeParse(value);
@@ -17,6 +23,13 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, path: string): z.
     throw invalid('INVALID_INPUT', fieldProblems(r.error.issues).map((f) => ({ ...f, path: f.path === '(input)' ? path : `${path}.${f.path}` })));
   }
   return r.data;
+}
+
+/** True when every possible total of the instrument is a whole number (sums of whole answers, whole score entries). */
+function integralTotal(def: InstrumentDefinition): boolean {
+  if (def.scoring.method === 'value') return def.items[0]?.range?.integer === true;
+  if (def.scoring.method !== 'sum') return false;
+  return def.items.every((item) => (item.range ? item.range.integer : (item.options ?? def.responseOptions).every((o) => Number.isInteger(o.value))));
 }
 
 /** The catalogue with a service's overrides applied; an overridden value becomes the service's (verified) choice. */
@@ -49,7 +62,8 @@ function buildCatalogue(config: OutcomeConfig): Map<string, InstrumentDefinition
       if (!def.caseness) throw invalid('INVALID_INPUT', [{ path: `instruments.${id}.caseness`, message: `${def.title} has no caseness rule` }]);
       next.caseness = { ...def.caseness, threshold: o.caseness, verified: true, source: service };
     }
-    if (o.reliableChange !== undefined) next.reliableChange = { value: o.reliableChange, verified: true, source: service };
+    // ref §2.2: a service changes the value, never the instrument's operator (PDSS stays "> value").
+    if (o.reliableChange !== undefined) next.reliableChange = { operator: def.reliableChange?.operator ?? '>=', value: o.reliableChange, verified: true, source: service };
     if (o.severityBands) next.severityBands = { bands: o.severityBands, verified: true, source: service };
     if (o.screenThreshold !== undefined) {
       if (!def.screen) throw invalid('INVALID_INPUT', [{ path: `instruments.${id}.screenThreshold`, message: `${def.title} is not a screen` }]);
@@ -68,11 +82,16 @@ export interface Outcomes {
   readonly config: OutcomeConfig;
   instrument(id: string): InstrumentDefinition;
   instruments(): InstrumentDefinition[];
-  scoreMeasure(instrumentId: string, answers: readonly unknown[]): MeasureScore;
+  scoreMeasure(instrumentId: string, answers: readonly unknown[], context?: ScoreContext): MeasureScore;
+  /** Entry check for a stored total: fields `instrumentId` and `total`; empty when it may be saved. */
+  measureTotalProblems(instrumentId: string, total: unknown): FieldProblem[];
+  isMusDescriptor(problemDescriptor: string | null | undefined): boolean;
   reliableChange(instrumentId: string, first: number, last: number): ReliableChange;
   adsmFor(problemDescriptor: string | null | undefined): string | null;
   classifyEpisode(episode: EpisodeInput): EpisodeClassification;
   programmeRates(episodes: readonly EpisodeInput[], period: Period): ProgrammeRates;
+  /** The same figures per pathway, LTC, referral source, clinician or step; a missing value is "not recorded". */
+  programmeRatesBy(episodes: readonly EpisodeInput[], period: Period, dimension: Dimension): ProgrammeRatesSplit;
   measuresDue(episode: EpisodeInput, contact: ContactPlan): DueMeasure[];
 }
 
@@ -89,39 +108,72 @@ export function createOutcomes(overrides: OutcomeOverrides = {}): Outcomes {
     if (!def) throw invalid('UNKNOWN_INSTRUMENT', [{ path: 'instrumentId', message: `"${String(id).slice(0, 40)}" is not in the instrument catalogue` }]);
     return def;
   };
-  const adsmFor = (descriptor: string | null | undefined) => adsmForDescriptor(descriptor, config.ptsdMeasure);
+  const adsmFor = (descriptor: string | null | undefined) => adsmForDescriptor(descriptor, config);
+  const isMus = (descriptor: string | null | undefined) => isMusDescriptor(descriptor, config.musDescriptors);
+  const measureTotalProblems = (instrumentId: unknown, total: unknown): FieldProblem[] => {
+    const def = typeof instrumentId === 'string' ? catalogue.get(instrumentId) : undefined;
+    if (!def) return [{ path: 'instrumentId', message: `"${String(instrumentId).slice(0, 40)}" is not in the instrument catalogue` }];
+    if (typeof total !== 'number' || !Number.isFinite(total)) return [{ path: 'total', message: 'must be a number' }];
+    if (def.scoring.method === 'none') return [{ path: 'total', message: `${def.title} has no total` }];
+    const range = def.totalRange;
+    if (range && (total < range.min || total > range.max)) return [{ path: 'total', message: `must be between ${range.min} and ${range.max} for ${def.title}` }];
+    // A sum of whole-number answers (PHQ-9, GAD-7 …) or a whole-number score entry (PDSS, OCI …) is whole: a stored
+    // PHQ-9 of 9.5 is a data error, and counting it would decide caseness (≥ 10, ref §2.2) on a value that cannot exist.
+    return integralTotal(def) && !Number.isInteger(total) ? [{ path: 'total', message: `must be a whole number for ${def.title}` }] : [];
+  };
   const reliableChange = (id: string, first: number, last: number) => reliableChangeWith(instrument(id), first, last);
 
   const checkedEpisode = (raw: unknown, path: string): Episode => {
     const episode = parse(Episode, raw, path);
-    adsmFor(episode.problemDescriptor ?? null); // rejects a malformed descriptor with a typed error
-    const problems = episode.measures.flatMap((m, i) => {
-      const def = catalogue.get(m.instrumentId);
-      if (!def) return [{ path: `${path}.measures.${i}.instrumentId`, message: `"${m.instrumentId}" is not in the instrument catalogue` }];
-      const range = def.totalRange;
-      return range && (m.total < range.min || m.total > range.max) ? [{ path: `${path}.measures.${i}.total`, message: `must be between ${range.min} and ${range.max} for ${def.title}` }] : [];
-    });
+    try {
+      adsmFor(episode.problemDescriptor ?? null);
+    } catch (err) {
+      if (err instanceof OutcomeError) throw invalid('INVALID_INPUT', err.fields.map((f) => ({ ...f, path: `${path}.${f.path}` })));
+      throw err;
+    }
+    const problems = episode.measures.flatMap((m, i) => measureTotalProblems(m.instrumentId, m.total).map((f) => ({ ...f, path: `${path}.measures.${i}.${f.path}` })));
     if (problems.length > 0) throw invalid('INVALID_INPUT', problems);
     return episode;
   };
-  const rules = { instrument, adsmFor, reliableChange };
+  const rules = { instrument, adsmFor, isMus, reliableChange };
+
+  /** One malformed episode never fails the report: it is excluded and listed with its reasons (issue #7). */
+  const report = (episodes: unknown, period: unknown) => {
+    if (!Array.isArray(episodes)) throw invalid('INVALID_INPUT', [{ path: 'episodes', message: 'must be an array' }]);
+    const p = parse(Period, period, 'period');
+    const items: ReportItem[] = [];
+    const excluded: ExcludedEpisode[] = [];
+    episodes.forEach((e: unknown, index) => {
+      try {
+        const episode = checkedEpisode(e, `episodes.${index}`);
+        items.push({ index, episode, result: classify(episode, rules), adsm: adsmFor(episode.problemDescriptor) });
+      } catch (err) {
+        if (!(err instanceof OutcomeError)) throw err;
+        const id = typeof e === 'object' && e !== null && typeof (e as { id?: unknown }).id === 'string' ? (e as { id: string }).id : undefined;
+        excluded.push({ index, ...(id !== undefined ? { id } : {}), reasons: err.fields.map((f) => `${f.path}: ${f.message}`) });
+      }
+    });
+    return { items, excluded, p };
+  };
 
   return {
     config,
     instrument,
     instruments: () => [...catalogue.values()],
-    scoreMeasure: (instrumentId, answers) => scoreWith(instrument(instrumentId), answers),
+    scoreMeasure: (instrumentId, answers, context) => scoreWith(instrument(instrumentId), answers, { mus: isMus(context?.problemDescriptor) }),
+    measureTotalProblems,
+    isMusDescriptor: isMus,
     reliableChange,
     adsmFor,
     classifyEpisode: (episode) => classify(checkedEpisode(episode, 'episode'), rules),
     programmeRates: (episodes, period) => {
-      if (!Array.isArray(episodes)) throw invalid('INVALID_INPUT', [{ path: 'episodes', message: 'must be an array' }]);
-      const p = parse(Period, period, 'period');
-      const items = episodes.map((e, i) => {
-        const episode = checkedEpisode(e, `episodes.${i}`);
-        return { episode, result: classify(episode, rules) };
-      });
-      return programmeRatesOf(items, p);
+      const { items, excluded, p } = report(episodes, period);
+      return programmeRatesOf(items, excluded, p);
+    },
+    programmeRatesBy: (episodes, period, dimension) => {
+      if (!(DIMENSIONS as readonly unknown[]).includes(dimension)) throw invalid('INVALID_INPUT', [{ path: 'dimension', message: `must be one of ${DIMENSIONS.join(', ')}` }]);
+      const { items, excluded, p } = report(episodes, period);
+      return programmeRatesSplit(items, excluded, p, dimension);
     },
     measuresDue: (episode, contact) => {
       const e = checkedEpisode(episode, 'episode');

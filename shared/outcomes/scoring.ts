@@ -1,6 +1,6 @@
 import type { FieldProblem } from '../contract/errors';
 import { invalid } from './errors';
-import type { InstrumentDefinition, Item } from './instrumentSchema';
+import type { InstrumentDefinition, Item, Operator } from './instrumentSchema';
 
 /** One answer: a number, `null` when missing, or 'na' where the item allows "not applicable". */
 export type Answer = number | null | 'na';
@@ -35,6 +35,22 @@ export interface MeasureScore {
 }
 
 const EPSILON = 1e-9;
+
+/** `value` meets `cut` under the instrument's operator (ref §2.2), tolerant of floating-point means. */
+export function meets(value: number, operator: Operator, cut: number): boolean {
+  return operator === '>' ? value > cut + EPSILON : value >= cut - EPSILON;
+}
+
+/** "≥ 10", "> 2.3": how a cut-off reads in reasons. */
+export function showCut(operator: Operator, cut: number): string {
+  return `${operator === '>' ? '>' : '≥'} ${cut}`;
+}
+
+/** What scoring needs to know about the referral: only PHQ-15 caseness depends on it (ref §2.2 notes). */
+export interface ScoringContext {
+  /** True when the referral's problem descriptor is a medically unexplained symptoms (MUS) one. */
+  mus?: boolean;
+}
 
 export function round(value: number, decimals: number): number {
   const f = 10 ** decimals;
@@ -93,7 +109,7 @@ function unverified(what: string, source: string): string {
  * Scores one completed measure. No prorating (ref §1: no national rule): any missing answer gives
  * `complete: false` and `total: null`. Risk flags never change the total.
  */
-export function scoreWith(def: InstrumentDefinition, rawAnswers: unknown): MeasureScore {
+export function scoreWith(def: InstrumentDefinition, rawAnswers: unknown, context: ScoringContext = {}): MeasureScore {
   const answers = checkAnswers(def, rawAnswers);
   const warnings: string[] = [];
   const missing: string[] = [];
@@ -147,11 +163,11 @@ export function scoreWith(def: InstrumentDefinition, rawAnswers: unknown): Measu
   }
 
   let caseness: boolean | null = null;
-  if (def.caseness) {
-    const t = def.caseness.threshold;
-    if (def.caseness.basis === 'total') caseness = total === null ? null : total >= t - EPSILON;
+  if (def.caseness && (def.caseness.when === 'always' || context.mus === true)) {
+    const { threshold: t, operator } = def.caseness;
+    if (def.caseness.basis === 'total') caseness = total === null ? null : meets(total, operator, t);
     else {
-      const anyAbove = answered.some((v) => v >= t - EPSILON);
+      const anyAbove = answered.some((v) => meets(v, operator, t));
       caseness = anyAbove ? true : complete ? false : null;
     }
     if (caseness !== null && !def.caseness.verified) warnings.push(unverified(`The ${def.title} caseness cut-off (${t})`, def.caseness.source));
@@ -181,7 +197,10 @@ export function scoreWith(def: InstrumentDefinition, rawAnswers: unknown): Measu
 
 export type ReliableChange = 'improved' | 'deteriorated' | 'none';
 
-/** Higher scores are worse on every instrument here, so a fall of at least the reliable-change value is improvement. */
+/**
+ * Higher scores are worse on every instrument here, so a fall meeting the reliable-change value under its operator
+ * is improvement (ref §2.2: PDSS needs more than 5; every other value is inclusive).
+ */
 export function reliableChangeWith(def: InstrumentDefinition, first: unknown, last: unknown): ReliableChange {
   if (!def.reliableChange) {
     throw invalid('NO_RELIABLE_CHANGE', [{ path: 'instrumentId', message: `${def.title} has no reliable-change value` }]);
@@ -193,8 +212,8 @@ export function reliableChangeWith(def: InstrumentDefinition, first: unknown, la
   }
   if (problems.length > 0) throw invalid('INVALID_INPUT', problems);
   const change = (last as number) - (first as number);
-  const rc = def.reliableChange.value;
-  if (change <= -rc + EPSILON) return 'improved';
-  if (change >= rc - EPSILON) return 'deteriorated';
+  const { value: rc, operator } = def.reliableChange;
+  if (meets(-change, operator, rc)) return 'improved';
+  if (meets(change, operator, rc)) return 'deteriorated';
   return 'none';
 }

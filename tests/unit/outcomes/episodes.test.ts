@@ -23,7 +23,11 @@ function finished(firstScores: [number, number], lastScores: [number, number], e
   };
 }
 
-type Flags = Partial<Pick<EpisodeClassification, 'finishedCourse' | 'treatmentContacts' | 'casenessAtStart' | 'recovered' | 'reliablyImproved' | 'reliablyRecovered' | 'reliablyDeteriorated' | 'noReliableChange' | 'anxietyMeasure' | 'waitDays' | 'within6Weeks' | 'within18Weeks' | 'firstTreatmentDate' | 'secondTreatmentDate' | 'first' | 'last'>>;
+type Flags = Partial<Pick<EpisodeClassification, 'finishedCourse' | 'treatmentContacts' | 'casenessAtStart' | 'recovered' | 'reliablyImproved' | 'reliablyRecovered' | 'reliablyDeteriorated' | 'noReliableChange' | 'anxietyMeasure' | 'waitDays' | 'within6Weeks' | 'within18Weeks' | 'firstTreatmentDate' | 'secondTreatmentDate' | 'pairedScores'>> & {
+  phq9?: Partial<EpisodeClassification['phq9']>;
+  anxiety?: Partial<EpisodeClassification['anxiety']>;
+};
+const score = (date: string, instrumentId: string, total: number, contactId?: string): M => ({ date, instrumentId, total, ...(contactId ? { contactId } : {}) });
 
 const CASES: [string, EpisodeInput, Flags][] = [
   // Recovery and reliable change on PHQ-9 + GAD-7 (ref §4, §8)
@@ -47,21 +51,35 @@ const CASES: [string, EpisodeInput, Flags][] = [
   ['18 both improve reliably', finished([20, 18], [8, 9]), { reliablyImproved: true, recovered: false, reliablyRecovered: false }],
   ['19 recovered but not reliably improved: not reliably recovered', finished([10, 8], [9, 7]), { recovered: true, reliablyImproved: false, reliablyRecovered: false }],
   ['20 deterioration while not at caseness still counts', finished([3, 2], [9, 7]), { casenessAtStart: false, reliablyDeteriorated: true }],
-  // Measurement points
-  ['21 one paired date: first only, no change, stays finished', { ...finished([15, 12], [5, 4]), measures: pair('2026-01-26', 15, 12) }, { finishedCourse: true, casenessAtStart: true, last: null, recovered: false, reliablyImproved: false, reliablyDeteriorated: false, noReliableChange: true }],
-  ['22 no paired dates (PHQ-9 alone): caseness unknown', { ...finished([15, 12], [5, 4]), measures: [{ date: '2026-01-26', instrumentId: 'phq9', total: 15 }, { date: '2026-02-23', instrumentId: 'phq9', total: 4 }] }, { casenessAtStart: null, first: null, last: null, recovered: false, noReliableChange: true }],
-  ['23 unpaired later PHQ-9 is not last', { ...finished([15, 12], [9, 6]), measures: [...pair('2026-01-26', 15, 12), ...pair('2026-02-09', 9, 6), { date: '2026-02-23', instrumentId: 'phq9', total: 20 }] }, { last: { date: '2026-02-09', phq9: 9, anxiety: 6 }, recovered: true }],
-  ['24 a paired score on the discharge date counts', { ...finished([15, 12], [15, 12]), measures: [...pair('2026-01-26', 15, 12), ...pair('2026-03-02', 4, 3)] }, { last: { date: '2026-03-02', phq9: 4, anxiety: 3 }, recovered: true }],
-  ['25 scores after discharge are never last', { ...finished([15, 12], [5, 4]), measures: [...pair('2026-01-26', 15, 12), ...pair('2026-02-23', 5, 4), ...pair('2026-06-01', 20, 18)] }, { last: { date: '2026-02-23', phq9: 5, anxiety: 4 }, recovered: true }],
-  ['26 scores taken at a follow-up contact are never last', { ...finished([15, 12], [5, 4]), contacts: [tx('2026-01-12', 5, 'assessment'), tx('2026-01-26'), tx('2026-02-23'), tx('2026-03-02', 5, 'follow-up', 'fu')], measures: [...pair('2026-01-26', 15, 12), ...pair('2026-02-23', 5, 4), ...pair('2026-03-02', 20, 18, 'gad7', 'fu')] }, { last: { date: '2026-02-23', phq9: 5, anxiety: 4 }, treatmentContacts: 2 }],
-  ['27 a same-day duplicate keeps the higher score', { ...finished([15, 12], [5, 4]), measures: [...pair('2026-01-26', 15, 12), ...pair('2026-02-23', 5, 4), { date: '2026-02-23', instrumentId: 'phq9', total: 11 }] }, { last: { date: '2026-02-23', phq9: 11, anxiety: 4 }, recovered: false }],
+  // Measurement points: first and last per instrument, each needing ≥ 2 scores (ref §4 "Paired scores")
+  ['21 one score of each: no paired scores, caseness unknown, stays finished', { ...finished([15, 12], [5, 4]), measures: pair('2026-01-26', 15, 12) }, { finishedCourse: true, pairedScores: false, casenessAtStart: null, phq9: { count: 1, first: { date: '2026-01-26', total: 15 }, last: null }, recovered: false, reliablyImproved: false, reliablyDeteriorated: false, noReliableChange: true }],
+  ['22 PHQ-9 alone: no paired scores, caseness unknown', { ...finished([15, 12], [5, 4]), measures: [score('2026-01-26', 'phq9', 15), score('2026-02-23', 'phq9', 4)] }, { pairedScores: false, casenessAtStart: null, anxiety: { instrumentId: 'gad7', count: 0, first: null, last: null }, recovered: false, noReliableChange: true }],
+  ['23 a later PHQ-9 without GAD-7 is the PHQ-9 last score (rise of 5: not reliable; GAD-7 fall of 6: reliable)', { ...finished([15, 12], [9, 6]), measures: [...pair('2026-01-26', 15, 12), ...pair('2026-02-09', 9, 6), score('2026-02-23', 'phq9', 20)] }, { phq9: { first: { date: '2026-01-26', total: 15 }, last: { date: '2026-02-23', total: 20 } }, anxiety: { last: { date: '2026-02-09', total: 6 } }, recovered: false, reliablyImproved: true, reliablyDeteriorated: false }],
+  ['24 scores on the discharge date count', { ...finished([15, 12], [15, 12]), measures: [...pair('2026-01-26', 15, 12), ...pair('2026-03-02', 4, 3)] }, { phq9: { last: { date: '2026-03-02', total: 4 } }, anxiety: { last: { date: '2026-03-02', total: 3 } }, recovered: true }],
+  ['25 scores after discharge are never last', { ...finished([15, 12], [5, 4]), measures: [...pair('2026-01-26', 15, 12), ...pair('2026-02-23', 5, 4), ...pair('2026-06-01', 20, 18)] }, { phq9: { last: { date: '2026-02-23', total: 5 } }, anxiety: { last: { date: '2026-02-23', total: 4 } }, recovered: true }],
+  ['26 scores taken at a follow-up contact are never last', { ...finished([15, 12], [5, 4]), contacts: [tx('2026-01-12', 5, 'assessment'), tx('2026-01-26'), tx('2026-02-23'), tx('2026-03-02', 5, 'follow-up', 'fu')], measures: [...pair('2026-01-26', 15, 12), ...pair('2026-02-23', 5, 4), ...pair('2026-03-02', 20, 18, 'gad7', 'fu')] }, { phq9: { last: { date: '2026-02-23', total: 5 } }, treatmentContacts: 2 }],
+  ['27 a same-day duplicate with no contact to order it by: the higher total', { ...finished([15, 12], [5, 4]), measures: [...pair('2026-01-26', 15, 12), ...pair('2026-02-23', 5, 4), score('2026-02-23', 'phq9', 11)] }, { phq9: { last: { date: '2026-02-23', total: 11 } }, recovered: false }],
+  // Instruments on different dates (issue #7)
+  ['27a GAD-7 the day after PHQ-9 at every session: paired, recovered', { ...finished([15, 12], [5, 4]), measures: [score('2026-01-26', 'phq9', 15), score('2026-01-27', 'gad7', 12), score('2026-02-23', 'phq9', 5), score('2026-02-24', 'gad7', 4)] }, { pairedScores: true, casenessAtStart: true, recovered: true, reliablyImproved: true, reliablyRecovered: true, anxiety: { first: { date: '2026-01-27', total: 12 }, last: { date: '2026-02-24', total: 4 } } }],
+  ['27b GAD-7 missed at the last session: its last is the earlier score, and the recovery counts', { ...finished([15, 12], [5, 4]), contacts: [tx('2026-01-26'), tx('2026-02-09'), tx('2026-02-23')], measures: [...pair('2026-01-26', 15, 12), ...pair('2026-02-09', 11, 7), score('2026-02-23', 'phq9', 5)] }, { recovered: true, reliablyImproved: true, reliablyRecovered: true, phq9: { last: { date: '2026-02-23', total: 5 } }, anxiety: { last: { date: '2026-02-09', total: 7 } } }],
+  ['27c GAD-7 missed at the first session: its first is the next score', { ...finished([15, 12], [5, 4]), contacts: [tx('2026-01-26'), tx('2026-02-09'), tx('2026-02-23')], measures: [score('2026-01-26', 'phq9', 9), ...pair('2026-02-09', 8, 9), ...pair('2026-02-23', 3, 4)] }, { casenessAtStart: true, recovered: true, reliablyImproved: true, phq9: { first: { date: '2026-01-26', total: 9 } }, anxiety: { first: { date: '2026-02-09', total: 9 } } }],
+  ['27d a later lone PHQ-9 is the PHQ-9 last even when the earlier one is paired', { ...finished([15, 12], [5, 4]), measures: [...pair('2026-01-26', 15, 12), score('2026-02-20', 'phq9', 4), score('2026-02-16', 'phq9', 14), score('2026-02-23', 'gad7', 3)] }, { recovered: true, phq9: { count: 3, last: { date: '2026-02-20', total: 4 } } }],
   // ADSMs (ref §2.1)
   ['28 social phobia uses SPIN (cut-off 19)', finished([8, 30], [5, 15], { problemDescriptor: 'F40.1' }, 'spin'), { anxietyMeasure: 'spin', casenessAtStart: true, recovered: true, reliablyImproved: true }],
   ['29 SPIN 18 with PHQ-9 8 is not caseness', finished([8, 18], [5, 10], { problemDescriptor: 'F40.1' }, 'spin'), { anxietyMeasure: 'spin', casenessAtStart: false }],
   ['30 social phobia without SPIN scores falls back to GAD-7', finished([8, 12], [5, 6], { problemDescriptor: 'F40.1' }), { anxietyMeasure: 'gad7', casenessAtStart: true, recovered: true }],
-  ['31 one SPIN pair but two GAD-7 pairs: GAD-7', { ...finished([8, 12], [5, 6], { problemDescriptor: 'F40.1' }), measures: [...pair('2026-01-26', 8, 12), ...pair('2026-02-23', 5, 6), { date: '2026-01-26', instrumentId: 'spin', total: 40 }] }, { anxietyMeasure: 'gad7' }],
+  ['31 one SPIN score but two GAD-7 scores: GAD-7', { ...finished([8, 12], [5, 6], { problemDescriptor: 'F40.1' }), measures: [...pair('2026-01-26', 8, 12), ...pair('2026-02-23', 5, 6), { date: '2026-01-26', instrumentId: 'spin', total: 40 }] }, { anxietyMeasure: 'gad7' }],
   ['32 panic disorder uses PDSS', finished([9, 14], [4, 6], { problemDescriptor: 'F41.0' }, 'pdss'), { anxietyMeasure: 'pdss', casenessAtStart: true, recovered: true, reliablyImproved: true }],
-  ['33 OCD (F42.1) uses OCI-R', finished([9, 40], [9, 24], { problemDescriptor: 'F42.1' }, 'oci-r'), { anxietyMeasure: 'oci-r', reliablyImproved: true, recovered: false }],
+  ['33 OCD (F42.1) uses the OCI by default: 100 → 70 is a fall of 30 (< 32) and 70 ≥ 40', finished([9, 100], [9, 70], { problemDescriptor: 'F42.1' }, 'oci'), { anxietyMeasure: 'oci', casenessAtStart: true, reliablyImproved: false, recovered: false }],
+  ['33a OCI total 100 → 39: recovered (< 40) and reliably improved (fall of 61)', finished([9, 100], [9, 39], { problemDescriptor: 'F42' }, 'oci'), { anxietyMeasure: 'oci', recovered: true, reliablyImproved: true, reliablyRecovered: true }],
+  ['33b OCI fall of exactly 32 is reliable; a last of 40 is still caseness', finished([9, 72], [9, 40], { problemDescriptor: 'F42.0' }, 'oci'), { reliablyImproved: true, recovered: false }],
+  ['33c OCI fall of 31 is not reliable', finished([9, 72], [9, 41], { problemDescriptor: 'F42.0' }, 'oci'), { reliablyImproved: false, noReliableChange: true }],
+  ['33d PDSS fall of exactly 5 is not reliable (guide: > 5)', finished([9, 13], [9, 8], { problemDescriptor: 'F41.0' }, 'pdss'), { anxietyMeasure: 'pdss', reliablyImproved: false, noReliableChange: true, recovered: false }],
+  ['33e PDSS fall of 6 is reliable', finished([9, 13], [9, 7], { problemDescriptor: 'F41.0' }, 'pdss'), { anxietyMeasure: 'pdss', reliablyImproved: true, recovered: true, reliablyRecovered: true }],
+  ['33f PDSS rise of exactly 5 is not reliable deterioration', finished([9, 8], [9, 13], { problemDescriptor: 'F41.0' }, 'pdss'), { reliablyDeteriorated: false, noReliableChange: true }],
+  ['33g PDSS rise of 6 is reliable deterioration', finished([9, 8], [9, 14], { problemDescriptor: 'F41.0' }, 'pdss'), { reliablyDeteriorated: true }],
+  ['33h MI exactly 2.3 with PHQ-9 9 is not caseness (guide: > 2.3)', finished([9, 2.3], [5, 1.8], { problemDescriptor: 'F40.0' }, 'mi-alone'), { anxietyMeasure: 'mi-alone', casenessAtStart: false, recovered: false, reliablyImproved: false }],
+  ['33i MI 3.1 is caseness; a last of exactly 2.3 is below it, so recovered', finished([9, 3.1], [9, 2.3], { problemDescriptor: 'F40.0' }, 'mi-alone'), { casenessAtStart: true, recovered: true, reliablyImproved: true }],
   ['34 PTSD uses PCL-5 by default', finished([9, 50], [9, 30], { problemDescriptor: 'F43.1' }, 'pcl5'), { anxietyMeasure: 'pcl5', recovered: true, reliablyImproved: true }],
   ['35 health anxiety uses HAI (short)', finished([9, 30], [9, 20], { problemDescriptor: 'F45.2' }, 'hai-short'), { anxietyMeasure: 'hai-short', recovered: false, reliablyImproved: true }],
   ['36 agoraphobia uses the Mobility Inventory mean (fractional)', finished([9, 3.1], [9, 2.2], { problemDescriptor: 'F40.0' }, 'mi-alone'), { anxietyMeasure: 'mi-alone', casenessAtStart: true, recovered: true, reliablyImproved: true }],
@@ -97,11 +115,22 @@ describe('classifyEpisode: table of episodes (ref §2.1, §4, §5.4, §8)', () =
     expect(service.classifyEpisode(finished([9, 50], [9, 30], { problemDescriptor: 'F43.1' }, 'ies-r'))).toMatchObject({ anxietyMeasure: 'ies-r', reliablyImproved: true });
   });
 
-  it('says in its reasons when an unverified ADSM value decided a flag', () => {
-    const r = classifyEpisode(finished([8, 30], [5, 15], { problemDescriptor: 'F40.1' }, 'spin'));
+  it('a service choosing the OCI-R for OCD gets the OCI-R, and its reasons say its values are unverified', () => {
+    const service = createOutcomes({ ocdMeasure: 'oci-r' });
+    const r = service.classifyEpisode(finished([9, 40], [9, 24], { problemDescriptor: 'F42.1' }, 'oci-r'));
+    expect(r).toMatchObject({ anxietyMeasure: 'oci-r', reliablyImproved: true, recovered: false });
     expect(r.reasons.casenessAtStart).toMatch(/unverified/);
     expect(r.reasons.reliablyImproved).toMatch(/unverified/);
-    expect(classifyEpisode(finished([15, 12], [5, 4])).reasons.casenessAtStart).not.toMatch(/unverified/);
+    // The default OCI cannot take an OCI-R episode's scores as its own: it has none, so GAD-7 is the fallback.
+    expect(classifyEpisode(finished([9, 40], [9, 24], { problemDescriptor: 'F42.1' }, 'oci-r')).anxietyMeasure).toBe('gad7');
+  });
+
+  it('no warning once the ADSM values are the guide\'s (ref §2.2 verified)', () => {
+    const r = classifyEpisode(finished([8, 30], [5, 15], { problemDescriptor: 'F40.1' }, 'spin'));
+    expect(r.reasons.casenessAtStart).not.toMatch(/unverified/);
+    expect(r.reasons.reliablyImproved).not.toMatch(/unverified/);
+    expect(r.reasons.casenessAtStart).toContain('Social Phobia Inventory ≥ 19');
+    expect(classifyEpisode(finished([9, 3.1], [9, 2.3], { problemDescriptor: 'F40.0' }, 'mi-alone')).reasons.casenessAtStart).toContain('> 2.3');
   });
 
   it('explains mixed change and the fallback in plain English', () => {
@@ -143,9 +172,10 @@ describe('programmeRates: NHSE denominators (ref §4)', () => {
   });
   it('an empty period has null rates, not zero', () => {
     const empty = programmeRates(episodes, { start: '2030-01-01', end: '2030-01-31' });
-    expect(empty.recovery).toEqual({ count: 0, denominator: 0, rate: null });
+    expect(empty.recovery).toMatchObject({ count: 0, denominator: 0, rate: null });
+    expect(empty.recovery.reason).toMatch(/no finished course/);
   });
-  it('an episode with one paired date stays in the denominators with no reliable change', () => {
+  it('an episode without paired scores stays in the denominators with no reliable change', () => {
     const single = { ...finished([15, 12], [5, 4]), measures: pair('2026-01-26', 15, 12) };
     const r = programmeRates([single], period);
     expect(r.recovery.denominator).toBe(1);
@@ -194,6 +224,10 @@ describe('bad episodes are rejected with the fields named', () => {
     }
     throw new Error('expected an OutcomeError');
   };
+  it('bad referral source, step and contact time', () => {
+    const bad = { ...finished([15, 12], [5, 4]), referralSource: 'Z9', step: 5, contacts: [{ date: '2026-01-26', time: '25:00', type: 'treatment', attendance: 5 }] };
+    expect(fieldsOf(() => classifyEpisode(bad as never))).toEqual(['episode.referralSource', 'episode.step', 'episode.contacts.0.time']);
+  });
   it('impossible dates, attendance codes and contact types', () => {
     const bad = { ...finished([15, 12], [5, 4]), referralReceived: '2026-02-30', contacts: [{ date: '2026-01-26', type: 'therapy', attendance: 9 }] };
     expect(fieldsOf(() => classifyEpisode(bad as never))).toEqual(expect.arrayContaining(['episode.referralReceived', 'episode.contacts.0.type', 'episode.contacts.0.attendance']));
@@ -208,12 +242,15 @@ describe('bad episodes are rejected with the fields named', () => {
     expect(fieldsOf(() => classifyEpisode(bad2))).toEqual(['episode.measures.0.total', 'episode.measures.1.instrumentId']);
   });
   it('a malformed problem descriptor', () => {
-    expect(fieldsOf(() => classifyEpisode({ ...finished([15, 12], [5, 4]), problemDescriptor: 'anxiety' }))).toEqual(['problemDescriptor']);
+    expect(fieldsOf(() => classifyEpisode({ ...finished([15, 12], [5, 4]), problemDescriptor: 'anxiety' }))).toEqual(['episode.problemDescriptor']);
   });
   it('a bad period or episode list', () => {
     expect(fieldsOf(() => programmeRates([], { start: '2026-04-01', end: '2026-03-01' }))).toEqual(['period.end']);
     expect(fieldsOf(() => programmeRates('x' as never, { start: '2026-03-01', end: '2026-03-31' }))).toEqual(['episodes']);
-    expect(fieldsOf(() => programmeRates([{ referralReceived: 'x' } as never], { start: '2026-03-01', end: '2026-03-31' }))).toEqual(expect.arrayContaining(['episodes.0.referralReceived', 'episodes.0.pathway']));
+    // A malformed episode no longer fails the report: it is excluded, with the fields named (issue #7 item 5).
+    const r = programmeRates([{ referralReceived: 'x' } as never], { start: '2026-03-01', end: '2026-03-31' });
+    expect(r.dataQuality.excludedCount).toBe(1);
+    expect(r.dataQuality.excluded[0]!.reasons.join(' ')).toMatch(/episodes\.0\.referralReceived.*episodes\.0\.pathway|episodes\.0\.pathway.*episodes\.0\.referralReceived/);
   });
   it('a bad contact for measuresDue', () => {
     expect(fieldsOf(() => measuresDue(finished([15, 12], [5, 4]), { date: 'soon', type: 'session' } as never))).toEqual(['contact.date', 'contact.type']);

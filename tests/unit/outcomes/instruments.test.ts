@@ -235,38 +235,105 @@ describe('Talking Health COPD and cardiac screens (ref §3, §7: local, no publi
   });
 });
 
-describe('ADSM score-entry shells (ref §2.2 — every threshold [U], so results warn)', () => {
+describe('ADSM score-entry shells (ref §2.2, verified against NHS Digital\'s guide v2.1: operators as printed, bare numbers inclusive)', () => {
+  // [id, min, max, caseness ≥, reliable change ≥] — typed from the ref §2.2 table.
   it.each([
     ['spin', 0, 68, 19, 10],
-    ['pdss', 0, 28, 8, 5],
-    ['oci-r', 0, 72, 21, 14],
     ['pcl5', 0, 80, 32, 10],
-    ['ies-r', 0, 88, 33, 9],
+    ['oci', 0, 168, 40, 32],
     ['hai-short', 0, 54, 18, 4],
-  ])('%s: range %i–%i, caseness ≥ %i, reliable change ≥ %i', (id, min, max, cut, rc) => {
+  ])('%s: range %i–%i, caseness ≥ %i, reliable change ≥ %i, verified (no warning)', (id, min, max, cut, rc) => {
     expect(scoreMeasure(id, [min]).total).toBe(min);
     expect(scoreMeasure(id, [max]).total).toBe(max);
     expect(scoreMeasure(id, [cut - 1]).caseness).toBe(false);
     expect(scoreMeasure(id, [cut]).caseness).toBe(true);
     expect(scoreMeasure(id, [cut + 1]).caseness).toBe(true);
-    expect(scoreMeasure(id, [cut]).warnings.join(' ')).toMatch(/unverified/);
+    expect(scoreMeasure(id, [cut]).warnings).toEqual([]);
     expect(reliableChange(id, cut + rc, cut)).toBe('improved');
     expect(reliableChange(id, cut + rc - 1, cut)).toBe('none');
+    expect(reliableChange(id, cut, cut + rc)).toBe('deteriorated');
     expectError(() => scoreMeasure(id, [max + 1]), 'INVALID_ANSWERS', ['answers.0']);
     expectError(() => scoreMeasure(id, [cut + 0.5]), 'INVALID_ANSWERS', ['answers.0']);
     expect(createOutcomes().instrument(id).items.every((i) => i.text === undefined)).toBe(true);
+    expect(createOutcomes().instrument(id).caseness?.source).toMatch(/guide to IAPT data and publications v2\.1/);
   });
-  it('Mobility Inventory (alone) is a mean and may be fractional: caseness 2.3, reliable change 0.73', () => {
+  it('PDSS: range 0–28, caseness ≥ 8, reliable change strictly above 5 (a change of exactly 5 is not reliable)', () => {
+    expect(scoreMeasure('pdss', [7]).caseness).toBe(false);
+    expect(scoreMeasure('pdss', [8])).toMatchObject({ caseness: true, warnings: [] });
+    expect(reliableChange('pdss', 13, 8)).toBe('none'); // fall of 5
+    expect(reliableChange('pdss', 14, 8)).toBe('improved'); // fall of 6
+    expect(reliableChange('pdss', 8, 13)).toBe('none'); // rise of 5
+    expect(reliableChange('pdss', 8, 14)).toBe('deteriorated'); // rise of 6
+    expectError(() => scoreMeasure('pdss', [29]), 'INVALID_ANSWERS', ['answers.0']);
+  });
+  it('Mobility Inventory (alone) is a mean 1–5: caseness strictly above 2.3, reliable change ≥ 0.73', () => {
     expect(scoreMeasure('mi-alone', [2.29]).caseness).toBe(false);
-    expect(scoreMeasure('mi-alone', [2.3]).caseness).toBe(true);
+    expect(scoreMeasure('mi-alone', [2.3]).caseness).toBe(false);
+    expect(scoreMeasure('mi-alone', [2.31])).toMatchObject({ caseness: true, warnings: [] });
     expect(reliableChange('mi-alone', 3.0, 2.27)).toBe('improved');
     expect(reliableChange('mi-alone', 3.0, 2.28)).toBe('none');
     expectError(() => scoreMeasure('mi-alone', [0.9]), 'INVALID_ANSWERS', ['answers.0']);
+    expectError(() => scoreMeasure('mi-alone', [5.1]), 'INVALID_ANSWERS', ['answers.0']);
   });
-  it('a service override replaces the unverified value and the warning', () => {
-    const service = createOutcomes({ instruments: { spin: { caseness: 21, reliableChange: 12 } } });
+  it('a stored total must be possible for its instrument: whole for sums and whole-number entries, not for means', () => {
+    const o = createOutcomes();
+    expect(o.measureTotalProblems('phq9', 9.5)).toEqual([{ path: 'total', message: expect.stringContaining('whole number') }]);
+    expect(o.measureTotalProblems('gad7', 7.9).map((p) => p.path)).toEqual(['total']);
+    expect(o.measureTotalProblems('pdss', 5.5).map((p) => p.path)).toEqual(['total']);
+    expect(o.measureTotalProblems('oci', 39.5).map((p) => p.path)).toEqual(['total']);
+    expect(o.measureTotalProblems('mi-alone', 2.31)).toEqual([]); // a mean of 1–5 items (ref §2.2)
+    expect(o.measureTotalProblems('dds17', 2.94)).toEqual([]); // a mean (ref §3)
+    expect(o.measureTotalProblems('peq-treatment', 3)).toEqual([{ path: 'total', message: expect.stringContaining('no total') }]);
+  });
+  it('the OCI (not the OCI-R) takes totals above 72: a total of 100 is valid and at caseness', () => {
+    expect(scoreMeasure('oci', [100])).toMatchObject({ total: 100, caseness: true, warnings: [] });
+    expect(createOutcomes().measureTotalProblems('oci', 100)).toEqual([]);
+    expect(createOutcomes().measureTotalProblems('oci-r', 100)).toEqual([{ path: 'total', message: expect.stringContaining('0 and 72') }]);
+  });
+  it('the OCI-R and IES-R are configured alternatives whose values are not the guide\'s, so they still warn', () => {
+    expect(scoreMeasure('oci-r', [21]).caseness).toBe(true);
+    expect(scoreMeasure('oci-r', [20]).caseness).toBe(false);
+    expect(scoreMeasure('oci-r', [21]).warnings.join(' ')).toMatch(/unverified/);
+    expect(scoreMeasure('ies-r', [33]).warnings.join(' ')).toMatch(/unverified/);
+  });
+  it('a service override replaces the value and keeps the instrument\'s operator', () => {
+    const service = createOutcomes({ instruments: { spin: { caseness: 21, reliableChange: 12 }, 'mi-alone': { caseness: 2.5 }, pdss: { reliableChange: 4 } } });
     expect(service.scoreMeasure('spin', [20])).toMatchObject({ caseness: false, warnings: [] });
+    expect(service.scoreMeasure('spin', [21]).caseness).toBe(true);
     expect(service.reliableChange('spin', 30, 19)).toBe('none');
+    expect(service.reliableChange('spin', 31, 19)).toBe('improved');
+    expect(service.scoreMeasure('mi-alone', [2.5]).caseness).toBe(false); // still strictly above
+    expect(service.scoreMeasure('mi-alone', [2.51]).caseness).toBe(true);
+    expect(service.reliableChange('pdss', 12, 8)).toBe('none'); // still strictly above: 4 is not > 4
+    expect(service.reliableChange('pdss', 13, 8)).toBe('improved');
+  });
+});
+
+describe('supplementary MUS/LTC measures (ref §2.2 notes)', () => {
+  it('Francis IBS-SSS: score entry 0–500, caseness ≥ 75, no reliable-change value', () => {
+    expect(scoreMeasure('ibs-sss', [74]).caseness).toBe(false);
+    expect(scoreMeasure('ibs-sss', [75])).toMatchObject({ total: 75, caseness: true, warnings: [] });
+    expect(scoreMeasure('ibs-sss', [500]).total).toBe(500);
+    expectError(() => scoreMeasure('ibs-sss', [501]), 'INVALID_ANSWERS', ['answers.0']);
+    expectError(() => reliableChange('ibs-sss', 300, 100), 'NO_RELIABLE_CHANGE', ['instrumentId']);
+  });
+  it('PHQ-15 caseness ≥ 10 only for an MUS problem descriptor', () => {
+    const ten = spread(10, 15, 2);
+    const nine = spread(9, 15, 2);
+    expect(scoreMeasure('phq15', ten, { problemDescriptor: 'F45.1' }).caseness).toBe(true);
+    expect(scoreMeasure('phq15', nine, { problemDescriptor: 'F45.1' }).caseness).toBe(false);
+    expect(scoreMeasure('phq15', ten, { problemDescriptor: 'F45.9' }).caseness).toBe(true); // somatoform, unspecified
+    // Not an unspecified MUS: IBS is measured with the IBS-SSS (ref §2.2 notes), CFS is a named descriptor too.
+    expect(scoreMeasure('phq15', ten, { problemDescriptor: 'K58.0' }).caseness).toBeNull();
+    expect(scoreMeasure('phq15', ten, { problemDescriptor: '10743008' }).caseness).toBeNull();
+    expect(scoreMeasure('phq15', ten, { problemDescriptor: 'G93.3' }).caseness).toBeNull();
+    expect(createOutcomes({ musDescriptors: ['F45', 'K58'] }).scoreMeasure('phq15', ten, { problemDescriptor: 'K58.0' }).caseness).toBe(true);
+    // Not MUS: depression with diabetes, health anxiety (its own ADSM, subcodes too), or no descriptor at all.
+    expect(scoreMeasure('phq15', ten, { problemDescriptor: 'F32.1' }).caseness).toBeNull();
+    expect(scoreMeasure('phq15', ten, { problemDescriptor: 'F45.2' }).caseness).toBeNull();
+    expect(scoreMeasure('phq15', ten, { problemDescriptor: 'F45.21' }).caseness).toBeNull();
+    expect(scoreMeasure('phq15', ten).caseness).toBeNull();
+    expect(scoreMeasure('phq15', ten).severity).toBe('Medium');
   });
 });
 
@@ -304,7 +371,7 @@ describe('catalogue', () => {
   it('ships item text only where the licence allows it', () => {
     const withText = createOutcomes().instruments().filter((d) => d.items.some((i) => i.text)).map((d) => d.id);
     for (const id of ['phq9', 'gad7', 'phq4', 'phq15', 'wsas', 'phobia', 'dds2', 'dds17', 'peq-assessment', 'peq-treatment']) expect(withText).toContain(id);
-    for (const id of ['spin', 'pdss', 'mi-alone', 'oci-r', 'pcl5', 'ies-r', 'hai-short']) expect(withText).not.toContain(id);
+    for (const id of ['spin', 'pdss', 'mi-alone', 'oci', 'oci-r', 'pcl5', 'ies-r', 'hai-short', 'ibs-sss']) expect(withText).not.toContain(id);
   });
   it('a service can add a licensed measure as a score-entry shell, validated like the catalogue', () => {
     const hads = { id: 'hads-a', version: '1', title: 'HADS anxiety', kind: 'score-entry' as const, items: [{ id: 'total', range: { min: 0, max: 21, integer: true } }], scoring: { method: 'value' as const }, caseness: { threshold: 11, basis: 'total' as const, verified: true, source: 'ref §3' }, licence: 'GL Assessment licence held by the service', source: 'ref §3' };
