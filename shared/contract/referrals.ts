@@ -7,10 +7,9 @@ import {
   PROBLEM_DESCRIPTOR_CODES,
   REFERRAL_STATUSES,
   REFERRER_ROLES,
-  SOURCE_CODE_LIST,
-  STEPS,
   URGENCIES,
 } from '../domain/episodeCodes';
+import { STEPS } from '../outcomes';
 import { isoDate, recordId } from '../domain/people';
 import { Contact } from './contacts';
 import { Action, ContactAttempt } from './followUp';
@@ -84,7 +83,13 @@ export const Referral = z.strictObject({
 });
 export type Referral = z.infer<typeof Referral>;
 
-const Paired = z.strictObject({ date: z.string(), phq9: z.number(), anxiety: z.number() });
+const ScoreAt = z.strictObject({ date: z.string(), total: z.number() });
+const InstrumentScores = {
+  instrumentId: z.string(),
+  count: z.number().int(),
+  first: ScoreAt.nullable(),
+  last: ScoreAt.nullable(),
+};
 /** What `classifyEpisode` says about the stored episode, as it crosses the contract. */
 export const Classification = z.strictObject({
   finishedCourse: z.boolean(),
@@ -95,15 +100,18 @@ export const Classification = z.strictObject({
   within6Weeks: z.boolean().nullable(),
   within18Weeks: z.boolean().nullable(),
   anxietyMeasure: z.string(),
-  first: Paired.nullable(),
-  last: Paired.nullable(),
+  phq9: z.strictObject(InstrumentScores),
+  anxiety: z.strictObject(InstrumentScores),
+  pairedScores: z.boolean(),
   casenessAtStart: z.boolean().nullable(),
   recovered: z.boolean(),
   reliablyImproved: z.boolean(),
   reliablyRecovered: z.boolean(),
   reliablyDeteriorated: z.boolean(),
   noReliableChange: z.boolean(),
+  supplementary: z.array(z.strictObject({ ...InstrumentScores, casenessFirst: z.boolean().nullable(), casenessLast: z.boolean().nullable(), note: z.string() })),
   reasons: z.record(z.string(), z.string()),
+  dataQuality: z.array(z.string()),
 });
 export type Classification = z.infer<typeof Classification>;
 
@@ -144,5 +152,3 @@ export const referralMethods = {
   },
   'referrals.discharge': { input: DischargeInput, output: Referral },
 } as const;
-
-export { SOURCE_CODE_LIST };

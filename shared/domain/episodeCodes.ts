@@ -1,9 +1,10 @@
+import { END_CODES as OUTCOME_END_CODES, REFERRAL_SOURCES, STEPS as OUTCOME_STEPS, type EndCode, type ReferralSourceCode } from '../outcomes';
+
 /**
- * Code lists for an episode of care (referral), contacts and discharge.
+ * Code lists for an episode of care (referral), contacts and discharge, as the screens offer them.
  *
- * The data-set codes follow the domain reference (`../shared/domain/talking-therapies-reference.md`, "ref §n").
- * Issue #7 is moving end codes and referral sources into `shared/outcomes`; until it lands they live here, and
- * when it does these become re-exports of those lists.
+ * The data-set codes follow the domain reference (`../shared/domain/talking-therapies-reference.md`, "ref §n");
+ * source-of-referral codes, end codes and steps are the outcomes engine's own lists (issue #7), re-shaped here.
  */
 
 /** Where the referral is in the service's flow (issue #8 item 1; seed 001 flowchart). */
@@ -45,24 +46,10 @@ export const REFERRER_ROLE_LABELS: Record<ReferrerRole, string> = {
   self: 'Self-referral',
 };
 
-/** `SourceOfReferralIAPT` v2.1 codes (ref §5.2). */
-export const SOURCE_CODES = {
-  A1: 'GP',
-  A2: 'Health visitor',
-  A3: 'Other primary health care',
-  B1: 'Self-referral',
-  B2: 'Carer or relative',
-  H1: 'Emergency department',
-  H2: 'Other secondary care specialty',
-  M6: 'Other service or agency',
-  M7: 'Single point of access',
-  N1: 'Stepped up from low intensity',
-  N2: 'Stepped down from high intensity',
-  N4: 'Other NHS Talking Therapies service',
-  P1: 'Internal referral',
-} as const;
-export type SourceCode = keyof typeof SOURCE_CODES;
-export const SOURCE_CODE_LIST = Object.keys(SOURCE_CODES) as SourceCode[];
+/** `SourceOfReferralIAPT` v2.1 codes (ref §5.2), code → label. */
+export const SOURCE_CODES: Record<ReferralSourceCode, string> = Object.fromEntries(REFERRAL_SOURCES.map((s) => [s.code, s.label])) as Record<ReferralSourceCode, string>;
+export type SourceCode = ReferralSourceCode;
+export const SOURCE_CODE_LIST = REFERRAL_SOURCES.map((s) => s.code) as unknown as [SourceCode, ...SourceCode[]];
 
 /**
  * Default referrer → source code table. GP = A1 and self = B1 are the reference's own (ref §5.2); the rest are
@@ -120,25 +107,10 @@ export const PROBLEM_DESCRIPTORS = [
 ] as const;
 export const PROBLEM_DESCRIPTOR_CODES = PROBLEM_DESCRIPTORS.map((p) => p.code) as [string, ...string[]];
 
-/** `EndCode` v2 (ref §5.6); 40–44 are v1.5 codes, invalid in v2, so they are not offered. */
-export const END_CODES = {
-  '10': 'Not suitable: no action taken or back to referrer',
-  '11': 'Not suitable: signposted elsewhere',
-  '12': 'Discharged by mutual agreement after advice',
-  '13': 'Referred to another therapy service',
-  '14': 'Suitable but declined treatment',
-  '16': 'Incomplete assessment (dropped out)',
-  '17': 'Deceased (not seen)',
-  '50': 'Not assessed',
-  '95': 'Not known (not seen)',
-  '46': 'Mutually agreed completion of treatment',
-  '47': 'Ended earlier than the care professional planned',
-  '48': 'Ended earlier than the patient requested',
-  '49': 'Deceased (seen and treated)',
-  '96': 'Not known (seen and treated)',
-} as const;
-export type EndCode = keyof typeof END_CODES;
-export const END_CODE_LIST = Object.keys(END_CODES) as [EndCode, ...EndCode[]];
+/** `EndCode` v2 (ref §5.6), code → label; 40–44 are v1.5 codes, invalid in v2, so they are not offered. */
+export const END_CODES: Record<EndCode, string> = Object.fromEntries(OUTCOME_END_CODES.map((c) => [c.code, c.label])) as Record<EndCode, string>;
+export type { EndCode };
+export const END_CODE_LIST = OUTCOME_END_CODES.map((c) => c.code) as unknown as [EndCode, ...EndCode[]];
 
 /** `ConsMechanism` v2.1 (ref §5.4): the three a clinic uses. */
 export const CONSULTATION_MECHANISMS = { '01': 'Face to face', '02': 'Telephone', '11': 'Video' } as const;
@@ -163,7 +135,7 @@ export type RiskLevel = (typeof RISK_LEVELS)[number];
 export const URGENCIES = ['routine', 'urgent'] as const;
 export const PATHWAYS = ['integrated-ltc', 'core'] as const;
 export const PATHWAY_LABELS: Record<(typeof PATHWAYS)[number], string> = { 'integrated-ltc': 'Integrated LTC', core: 'Core' };
-export const STEPS = [2, 3, 4] as const;
+export const STEPS = OUTCOME_STEPS;
 
 export const CONTACT_ATTEMPT_METHODS = ['telephone', 'text', 'letter', 'email', 'video'] as const;
 export const CONTACT_ATTEMPT_OUTCOMES = ['reached', 'no-answer', 'voicemail', 'wrong-number', 'declined'] as const;

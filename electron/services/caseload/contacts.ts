@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Contact, ContactInput, contactMethods } from '../../../shared/contract/contacts';
 import { daysBetween, todayIso } from '../../../shared/domain/dates';
 import { DID_NOT_ATTEND } from '../../../shared/domain/episodeCodes';
+import { contactEntryProblems } from '../../../shared/outcomes';
 import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { ContactsTable } from '../store/schema';
@@ -59,10 +60,10 @@ async function followUpIfMissed(ctx: CaseloadContext, trx: Trx, contact: Contact
 export async function createContact(ctx: CaseloadContext, input: ParsedContact): Promise<Contact> {
   return ctx.db.transaction().execute(async (trx) => {
     const referral = await liveReferral(trx, input.referralId);
-    if (input.date < referral.received_date) throw refuse('date', `is before the referral was received (${referral.received_date})`);
-    if (referral.discharge_date !== null && input.type !== 'follow-up' && input.date > referral.discharge_date) {
-      throw refuse('type', `must be follow-up for a contact after discharge (${referral.discharge_date})`);
-    }
+    // The referral window rule (ref §4) is the outcomes engine's: before the referral, or after discharge unless a follow-up.
+    const window = { referralReceived: referral.received_date, ...(referral.discharge_date ? { dischargeDate: referral.discharge_date } : {}) };
+    const problem = contactEntryProblems({ date: input.date, time: input.startTime, type: input.type, attendance: input.attendance ?? 5 }, window)[0];
+    if (problem) throw refuse(problem.path, problem.message);
     if (input.attendance !== null) assertAttendanceDate(ctx, input.date, 'attendance');
     const clinician = input.clinicianId ?? ctx.actorId;
     await assertUser(trx, clinician, 'clinicianId');

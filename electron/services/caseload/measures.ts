@@ -61,7 +61,7 @@ export async function recordMeasure(ctx: CaseloadContext, input: ParsedMeasure):
     try {
       const def = outcomes.instrument(input.instrumentId);
       if (SCREENING_KINDS.has(def.kind)) throw refuse('instrumentId', `${def.title} is a screen; record it under screening`);
-      score = outcomes.scoreMeasure(input.instrumentId, input.answers);
+      score = outcomes.scoreMeasure(input.instrumentId, input.answers, { problemDescriptor: referral.problem_descriptor });
     } catch (err) {
       throw fromOutcomeError(err);
     }

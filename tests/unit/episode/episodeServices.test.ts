@@ -253,7 +253,10 @@ describe('bad input is refused naming the field, and nothing changes', () => {
     expect((await h.refusal('referrals.update', { id: r.id, version: 1, changes: { step: 2 } })).code).toBe('STALE_VERSION');
     const ended = await h.call('referrals.discharge', { id: r.id, version: 2, endCode: '11', dischargeDate: '2026-01-10' });
     await expectRefusedUnchanged(() => h.refusal('referrals.update', { id: r.id, version: ended.version, changes: { step: 2 } }), 'id');
-    await expectRefusedUnchanged(() => h.refusal('contacts.create', contactInput(r.id, '2026-02-10')), 'type');
+    await expectRefusedUnchanged(() => h.refusal('contacts.create', contactInput(r.id, '2026-02-10')), 'date');
+    // A follow-up after discharge is what the window allows (ref §4, AppType 06).
+    const followUp = await h.call('contacts.create', contactInput(r.id, '2026-04-10', { type: 'follow-up' }));
+    expect(followUp.type).toBe('follow-up');
   });
 });
 
