@@ -1,5 +1,13 @@
 import { auditHandlers } from './audit/auditChain';
+import { contactHandlers } from './caseload/contacts';
+import { followUpHandlers } from './caseload/followUp';
+import { measureHandlers } from './caseload/measures';
+import { noteHandlers } from './caseload/notes';
 import { patientHandlers } from './caseload/patients';
+import { referralHandlers } from './caseload/referrals';
+import { riskHandlers } from './caseload/risk';
+import { screeningHandlers } from './caseload/screenings';
+import { serviceSettingsHandlers } from './caseload/serviceSettings';
 import { userHandlers } from './caseload/users';
 import type { CaseloadEngine } from './engine';
 import type { Handlers } from './handlers';
@@ -15,6 +23,14 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...engine.lifecycleHandlers(),
     ...userHandlers(context),
     ...patientHandlers(context),
+    ...referralHandlers(context),
+    ...contactHandlers(context),
+    ...measureHandlers(context),
+    ...riskHandlers(context),
+    ...noteHandlers(context),
+    ...followUpHandlers(context),
+    ...screeningHandlers(context),
+    ...serviceSettingsHandlers(context),
     ...auditHandlers(context),
   };
 }

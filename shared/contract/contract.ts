@@ -1,8 +1,16 @@
 import type { z } from 'zod';
 import { auditMethods } from './audit';
 import { backupMethods } from './backup';
+import { contactMethods } from './contacts';
 import { fileMethods } from './files';
+import { followUpMethods } from './followUp';
+import { measureMethods } from './measures';
+import { noteMethods } from './notes';
 import { patientMethods } from './patients';
+import { referralMethods } from './referrals';
+import { riskMethods } from './risk';
+import { screeningMethods } from './screenings';
+import { serviceSettingsMethods } from './serviceSettings';
 import { sessionMethods } from './session';
 import { userMethods } from './users';
 
@@ -16,6 +24,14 @@ export const contract = {
   ...sessionMethods,
   ...userMethods,
   ...patientMethods,
+  ...referralMethods,
+  ...contactMethods,
+  ...measureMethods,
+  ...riskMethods,
+  ...noteMethods,
+  ...followUpMethods,
+  ...screeningMethods,
+  ...serviceSettingsMethods,
   ...auditMethods,
   ...backupMethods,
   ...fileMethods,

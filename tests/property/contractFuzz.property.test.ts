@@ -28,11 +28,42 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'patients.get': 1,
   'patients.create': 1,
   'patients.update': 1,
+  'referrals.create': 1,
+  'referrals.get': 1,
+  'referrals.listForPatient': 1,
+  'referrals.update': 1,
+  'referrals.discharge': 1,
+  'contacts.create': 1, // a DNA's follow-up action is named in the same event
+  'contacts.recordAttendance': 1,
+  'measures.record': 1,
+  'measures.due': 1,
+  'risk.record': 1, // names the measures whose alerts it answers
+  'notes.create': 1,
+  'notes.update': 1,
+  'notes.sign': 1,
+  'notes.addendum': 1,
+  'actions.complete': 1,
+  'contactAttempts.record': 1,
+  'screenings.record': 1,
+  'screenings.list': 1,
+  'serviceSettings.get': 1,
+  'serviceSettings.update': 1,
   'audit.verify': 0,
   'backup.create': 1,
   'backup.list': 0,
   'backup.restore': 2,
   'files.chooseFolder': 0,
+};
+
+/** Where `version: CURRENT` is looked up for each optimistic-concurrency method. */
+const VERSIONED_TABLE: Partial<Record<MethodName, 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions'>> = {
+  'patients.update': 'patients',
+  'referrals.update': 'referrals',
+  'referrals.discharge': 'referrals',
+  'contacts.recordAttendance': 'contacts',
+  'notes.update': 'notes',
+  'notes.sign': 'notes',
+  'actions.complete': 'actions',
 };
 
 /**
@@ -66,8 +97,52 @@ const patientFields = { nhsNumber: nhs, givenName: name, familyName: name, dateO
 const CURRENT = 'CURRENT';
 const passphrase = fc.oneof(fc.constant(CURRENT), fc.string({ minLength: 10, maxLength: 40 }), fc.string({ maxLength: 12 }));
 
-function payloads(method: MethodName, ids: () => string[]): fc.Arbitrary<unknown> {
+/** Episode dates cluster after the seeded referral (received 2020-01-01) so both outcomes stay common. */
+const episodeDate = field(
+  fc.date({ min: new Date('2019-09-01T00:00:00Z'), max: new Date('2025-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  fc.oneof(fc.stringMatching(/^\d{4}-\d{2}-\d{2}$/), fc.string()),
+);
+const bool = field(fc.boolean(), fc.constantFrom('yes', 1, null));
+const clinicalText = field(fc.string({ minLength: 1, maxLength: 40 }).filter((t) => t.trim().length > 0), fc.oneof(fc.constant(''), fc.string({ minLength: 2001, maxLength: 2010 })));
+const answersOf = (n: number, min: number, max: number) =>
+  field(fc.array(fc.oneof({ weight: 20, arbitrary: fc.integer({ min, max }) }, { weight: 1, arbitrary: fc.constant(null) }), { minLength: n, maxLength: n }), fc.array(fc.integer({ min: -2, max: 9 }), { maxLength: n + 1 }));
+
+/** Rows the store holds when a method's turn comes: what its payloads may name. */
+interface Pools {
+  patients: string[];
+  openReferrals: string[];
+  newReferrals: string[];
+  contacts: { id: string; referralId: string; date: string }[];
+  notes: string[];
+  actions: string[];
+}
+
+function payloads(method: MethodName, ids: () => string[], pools: Pools = { patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], actions: [] }): fc.Arbitrary<unknown> {
   const id = fc.oneof(fc.constantFrom(...ids(), '00000000-0000-7000-8000-000000000000'), fc.uuid(), fc.string());
+  const pick = (xs: string[]) => field(xs.length ? fc.constantFrom(...xs) : fc.uuid(), id);
+  const referralId = pick(pools.openReferrals);
+  const attended = pools.contacts.length ? fc.constantFrom(...pools.contacts) : fc.constant({ id: '00000000-0000-7000-8000-000000000000', referralId: '', date: '2020-01-01' });
+  const measure = (instrument: string, answers: fc.Arbitrary<unknown>) =>
+    attended.chain((c) =>
+      fc.record(
+        { referralId: field(fc.constant(c.referralId), id), contactId: field(fc.constant(c.id), id), date: field(fc.constant(c.date), episodeDate), instrumentId: field(fc.constant(instrument), fc.string()), answers, completedBy: field(fc.constantFrom('patient', 'clinician'), fc.constant('nurse')) },
+        { requiredKeys: ['referralId', 'date', 'instrumentId', 'answers', 'completedBy'] },
+      ),
+    );
+  const screening = (instrument: string, answers: fc.Arbitrary<unknown>) =>
+    fc.record({ patientId: pick(pools.patients), instrumentId: field(fc.constant(instrument), fc.constant('phq9')), answers, date: episodeDate, referralOffered: bool }, { requiredKeys: ['patientId', 'instrumentId', 'answers', 'date'] });
+  const referralChanges = fc.record(
+    {
+      status: field(fc.constantFrom('awaiting-spa', 'awaiting-triage', 'waiting-assessment', 'waiting-treatment', 'in-treatment'), fc.constant('discharged')),
+      pathway: field(fc.constantFrom('integrated-ltc', 'core'), fc.constant('ltc')),
+      problemDescriptor: field(fc.constantFrom('F41.1', 'F41.0', 'F32', null), fc.constant('F99')),
+      step: field(fc.constantFrom(2, 3, 4, null), fc.constant(5)),
+      discussInSupervision: bool,
+      optedIn: field(fc.constantFrom(true, false, null), fc.constant('yes')),
+      team: clinicalText,
+    },
+    { requiredKeys: [] },
+  );
   const shaped: Partial<Record<MethodName, fc.Arbitrary<unknown>>> = {
     'session.setup': fc.record({ passphrase, displayName: name, role: field(fc.constantFrom('pwp', 'hit'), fc.constant('nurse')) }, { requiredKeys: [] }),
     'session.unlock': fc.record({ passphrase }, { requiredKeys: [] }),
@@ -79,6 +154,73 @@ function payloads(method: MethodName, ids: () => string[]): fc.Arbitrary<unknown
     'patients.update': fc.record(
       { id: field(fc.constantFrom(...ids()), id), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), changes: field(fc.record(patientFields, { requiredKeys: [] }), junk) },
       { requiredKeys: ['id', 'version', 'changes'] },
+    ),
+    'referrals.create': fc.record(
+      {
+        patientId: pick(pools.patients),
+        receivedDate: episodeDate,
+        referrerRole: field(fc.constantFrom('gp', 'diabetes-specialist-nurse', 'self', 'consultant'), fc.constant('pharmacist')),
+        ltcCodes: field(fc.subarray(['44054006', '13645005', '84114007']), fc.constant(['12345'])),
+        reason: clinicalText,
+        riskKnown: bool,
+        consent: bool,
+        urgency: field(fc.constantFrom('routine', 'urgent'), fc.constant('soon')),
+        pathway: field(fc.constantFrom('integrated-ltc', 'core'), fc.constant('ltc')),
+        team: clinicalText,
+      },
+      { requiredKeys: ['patientId', 'receivedDate', 'referrerRole', 'reason', 'riskKnown', 'consent', 'urgency', 'pathway', 'team'] },
+    ),
+    'referrals.get': fc.record({ id: referralId }, { requiredKeys: [] }),
+    'referrals.listForPatient': fc.record({ patientId: pick(pools.patients) }, { requiredKeys: [] }),
+    'referrals.update': fc.record({ id: referralId, version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), changes: field(referralChanges, junk) }, { requiredKeys: ['id', 'version', 'changes'] }),
+    'referrals.discharge': fc.record(
+      { id: pick(pools.newReferrals), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), endCode: field(fc.constantFrom('46', '47', '11', '14'), fc.constant('42')), dischargeDate: episodeDate },
+      { requiredKeys: ['id', 'version', 'endCode', 'dischargeDate'] },
+    ),
+    'contacts.create': fc.record(
+      {
+        referralId,
+        date: episodeDate,
+        startTime: field(fc.constantFrom('09:00', '13:30', '16:45'), fc.constantFrom('25:00', '9am')),
+        durationMinutes: field(fc.integer({ min: 1, max: 480 }), fc.integer({ min: -5, max: 0 })),
+        type: field(fc.constantFrom('assessment', 'treatment', 'review-and-treatment', 'follow-up'), fc.constant('group')),
+        mechanism: field(fc.constantFrom('01', '02', '11'), fc.constant('03')),
+        location: clinicalText,
+        attendance: field(fc.constantFrom(null, 2, 3, 4, 5, 5, 5, 6, 7), fc.integer({ min: -1, max: 9 })),
+      },
+      { requiredKeys: ['referralId', 'date', 'startTime', 'durationMinutes', 'type', 'mechanism', 'location', 'attendance'] },
+    ),
+    'contacts.recordAttendance': fc.record(
+      { id: pick(pools.contacts.map((c) => c.id)), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), attendance: field(fc.integer({ min: 2, max: 7 }), fc.integer({ min: -1, max: 9 })) },
+      { requiredKeys: ['id', 'version', 'attendance'] },
+    ),
+    'measures.record': fc.oneof(measure('phq9', answersOf(9, 0, 3)), measure('gad7', answersOf(7, 0, 3)), measure('pdss', answersOf(1, 0, 28)), measure('wsas', answersOf(5, 0, 8))),
+    'measures.due': fc.record({ referralId, date: episodeDate, type: field(fc.constantFrom('assessment', 'treatment', 'follow-up', 'other'), fc.constant('group')), final: bool }, { requiredKeys: ['referralId', 'date', 'type'] }),
+    'risk.record': fc.record(
+      { referralId, date: episodeDate, thoughts: bool, plans: bool, intent: bool, protectiveFactors: fc.string({ maxLength: 20 }), level: field(fc.constantFrom('low', 'moderate', 'high'), fc.constant('severe')), plan: clinicalText, nextReviewDate: field(fc.constant('2026-12-31'), episodeDate) },
+      { requiredKeys: ['referralId', 'date', 'thoughts', 'plans', 'intent', 'protectiveFactors', 'level', 'plan', 'nextReviewDate'] },
+    ),
+    'notes.create': fc.record({ referralId, body: clinicalText }, { requiredKeys: ['referralId', 'body'] }),
+    'notes.update': fc.record({ id: pick(pools.notes), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), body: clinicalText }, { requiredKeys: ['id', 'version', 'body'] }),
+    'notes.sign': fc.record({ id: pick(pools.notes), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })) }, { requiredKeys: ['id', 'version'] }),
+    'notes.addendum': fc.record({ id: pick(pools.notes), body: clinicalText }, { requiredKeys: ['id', 'body'] }),
+    'actions.complete': fc.record({ id: pick(pools.actions), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })) }, { requiredKeys: ['id', 'version'] }),
+    'contactAttempts.record': fc.record(
+      { referralId, date: episodeDate, method: field(fc.constantFrom('telephone', 'letter'), fc.constant('pigeon')), outcome: field(fc.constantFrom('reached', 'no-answer'), fc.constant('maybe')), note: fc.string({ maxLength: 20 }) },
+      { requiredKeys: ['referralId', 'date', 'method', 'outcome'] },
+    ),
+    'screenings.record': fc.oneof(screening('phq4', answersOf(4, 0, 3)), screening('dds2', answersOf(2, 1, 6)), screening('copd-screen', answersOf(2, 0, 3))),
+    'screenings.list': fc.record({ patientId: pick(pools.patients) }, { requiredKeys: [] }),
+    'serviceSettings.update': fc.record(
+      {
+        version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })),
+        outcomes: field(
+          fc.record({ instruments: fc.constantFrom({}, { 'copd-screen': { screenThreshold: 3 } }, { phq9: { screenThreshold: 3 } }), dds2Rule: fc.constantFrom('fisher-2008-mean-3', 'dds-guidance-mean-2') }, { requiredKeys: [] }),
+          junk,
+        ),
+        sourceCodes: field(fc.constantFrom({}, { dietician: 'H2' }), fc.constant({ gp: 'Z9' })),
+      },
+      { requiredKeys: ['version', 'outcomes'] },
     ),
     'backup.restore': fc.record(
       { file: fc.oneof(fc.constant('caseload-x.ccbak'), fc.constant('../caseload.key'), fc.string()), passphrase, currentPassphrase: passphrase, replaceOtherCaseload: field(fc.boolean(), fc.string()) },
@@ -96,6 +238,28 @@ describe('contract fuzzing', () => {
   let call: ReturnType<typeof createEngineDispatcher>;
   let currentPassphrase = PASSPHRASE;
   const knownIds: string[] = [];
+  const seededReferrals: string[] = [];
+  let pools: Pools;
+
+  /** Reads what the store holds now, so each method's payloads can name real rows (bounded, for speed). */
+  async function refreshPools(): Promise<Pools> {
+    const db = engine.context().db;
+    const newReferrals = await db.selectFrom('referrals').select('id').where('status', '!=', 'discharged').where('id', 'not in', seededReferrals).limit(300).execute();
+    const contacts = await db.selectFrom('contacts').select(['id', 'referral_id', 'date']).where('referral_id', 'in', seededReferrals).where('attendance', 'in', [5, 6]).orderBy('created_at', 'desc').limit(40).execute();
+    // Drafts and signed notes both, so signing, editing and addenda each meet both outcomes.
+    const drafts = await db.selectFrom('notes').select('id').where('status', '=', 'draft').limit(150).execute();
+    const signed = await db.selectFrom('notes').select('id').where('status', '=', 'signed').where('parent_note_id', 'is', null).limit(150).execute();
+    const notes = [...drafts, ...signed];
+    const actions = await db.selectFrom('actions').select('id').where('done_at', 'is', null).limit(300).execute();
+    return {
+      patients: knownIds,
+      openReferrals: seededReferrals,
+      newReferrals: newReferrals.map((r) => r.id),
+      contacts: contacts.map((c) => ({ id: c.id, referralId: c.referral_id, date: c.date })),
+      notes: notes.map((n) => n.id),
+      actions: actions.map((a) => a.id),
+    };
+  }
 
   beforeAll(async () => {
     dir = tempDir();
@@ -103,6 +267,15 @@ describe('contract fuzzing', () => {
     call = createEngineDispatcher(engine);
     const p = await engine.handlers()['patients.create']({ nhsNumber: validNhsNumber(1), givenName: 'Seed', familyName: 'Patient', dateOfBirth: '1970-01-01', gpPractice: 'Seed Surgery' });
     knownIds.push(p.id);
+    // Seeded open episodes, each with an attended session and a DNA, so every method has rows to name.
+    for (const pathway of ['integrated-ltc', 'core'] as const) {
+      const r = await engine.handlers()['referrals.create']({ patientId: p.id, receivedDate: '2020-01-01', referrerRole: 'gp', ltcCodes: ['44054006'], reason: 'Seed', riskKnown: false, consent: true, urgency: 'routine', pathway, team: 'Seed team', status: 'in-treatment' });
+      seededReferrals.push(r.id);
+      const contact = { referralId: r.id, startTime: '10:00', durationMinutes: 50, type: 'treatment', mechanism: '01', location: 'Clinic' } as const;
+      await engine.handlers()['contacts.create']({ ...contact, date: '2020-02-01', attendance: 5 });
+      await engine.handlers()['contacts.create']({ ...contact, date: '2020-02-08', attendance: 3 });
+      await engine.handlers()['notes.create']({ referralId: r.id, body: 'Seed note' });
+    }
   });
   afterAll(async () => {
     await engine.close();
@@ -118,13 +291,19 @@ describe('contract fuzzing', () => {
     return r?.count ?? 0;
   }
 
-  async function resolveCurrent(payload: unknown): Promise<unknown> {
+  async function resolveCurrent(method: MethodName, payload: unknown): Promise<unknown> {
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
     const p = { ...(payload as Record<string, unknown>) };
     for (const key of ['passphrase', 'current', 'next', 'currentPassphrase']) if (p[key] === CURRENT) p[key] = currentPassphrase;
     if (p.version === CURRENT) {
-      const row = typeof p.id === 'string' ? await engine.context().db.selectFrom('patients').select('version').where('id', '=', p.id).executeTakeFirst() : undefined;
-      p.version = row?.version ?? 1;
+      const db = engine.context().db;
+      if (method === 'serviceSettings.update') {
+        p.version = (await db.selectFrom('service_settings').select('version').executeTakeFirst())?.version ?? null;
+      } else {
+        const table = VERSIONED_TABLE[method] ?? 'patients';
+        const row = typeof p.id === 'string' ? await db.selectFrom(table).select('version').where('id', '=', p.id).executeTakeFirst() : undefined;
+        p.version = row?.version ?? 1;
+      }
     }
     return p;
   }
@@ -132,11 +311,12 @@ describe('contract fuzzing', () => {
   it.each(METHOD_NAMES)('%s: 1,000 random payloads give typed errors or valid results, and rejected ones write nothing', async (method) => {
     let accepted = 0;
     let rejected = 0;
+    pools = await refreshPools();
     await fc.assert(
-      fc.asyncProperty(payloads(method, () => knownIds), async (generated) => {
+      fc.asyncProperty(payloads(method, () => knownIds, pools), async (generated) => {
         let payload = generated;
         if (engine.status().state !== 'unlocked') await engine.unlock(currentPassphrase);
-        payload = await resolveCurrent(payload);
+        payload = await resolveCurrent(method, payload);
         const changesBefore = await changes();
         const auditBefore = await auditCount();
         const result = await call(method, payload);

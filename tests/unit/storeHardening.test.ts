@@ -238,7 +238,7 @@ describe('restore guards', () => {
     const db = new Database(staged);
     applyCipher(db, parsed.keyFile.cipher, await unwrapDataKey(parsed.keyFile, PASSPHRASE));
     // A trigger-free edit of history, then the triggers put back so the schema itself looks untouched.
-    const triggers = db.prepare(`select sql from sqlite_schema where type = 'trigger'`).all() as { sql: string }[];
+    const triggers = db.prepare(`select sql from sqlite_schema where type = 'trigger' and tbl_name = 'audit_event'`).all() as { sql: string }[];
     db.exec('drop trigger audit_event_no_update; drop trigger audit_event_no_delete');
     db.prepare(`update audit_event set entity_ids = '[]' where seq = 2`).run();
     for (const t of triggers) db.exec(t.sql);

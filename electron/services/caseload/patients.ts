@@ -46,6 +46,7 @@ export async function listPatients(ctx: CaseloadContext, query: string | undefin
     let q = trx
       .selectFrom('patients')
       .select(['id', 'nhs_number', 'given_name', 'family_name', 'date_of_birth', 'gp_practice', 'updated_at'])
+      .where('deleted_at', 'is', null)
       .orderBy('family_name')
       .orderBy('given_name')
       .limit(LIST_LIMIT);
@@ -77,7 +78,7 @@ export async function listPatients(ctx: CaseloadContext, query: string | undefin
 
 export async function getPatient(ctx: CaseloadContext, id: string): Promise<Patient> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await trx.selectFrom('patients').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!row) throw new AppError('NOT_FOUND', 'No patient with that id is on this caseload.');
     await appendAudit(trx, { actorId: ctx.actorId, action: 'view', entity: 'patient', entityIds: [id] }, ctx.now());
     return toPatient(row);
@@ -98,8 +99,10 @@ export async function createPatient(ctx: CaseloadContext, input: PatientFields):
       gp_practice: input.gpPractice,
       version: 1,
       created_by: ctx.actorId,
+      updated_by: ctx.actorId,
       created_at: at,
       updated_at: at,
+      deleted_at: null,
     };
     await trx.insertInto('patients').values(row).execute();
     await appendAudit(trx, { actorId: ctx.actorId, action: 'create', entity: 'patient', entityIds: [row.id] }, ctx.now());
@@ -110,7 +113,7 @@ export async function createPatient(ctx: CaseloadContext, input: PatientFields):
 /** Optimistic concurrency: the caller sends the version it saw; a newer one on disk means someone else edited. */
 export async function updatePatient(ctx: CaseloadContext, id: string, version: number, changes: Partial<PatientFields>): Promise<Patient> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await trx.selectFrom('patients').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!row) throw new AppError('NOT_FOUND', 'No patient with that id is on this caseload.');
     if (row.version !== version) {
       throw new AppError('STALE_VERSION', 'This record changed since you opened it. Reload it and make your change again.');
@@ -127,6 +130,7 @@ export async function updatePatient(ctx: CaseloadContext, id: string, version: n
       ...(changes.dateOfBirth !== undefined ? { date_of_birth: changes.dateOfBirth } : {}),
       ...(changes.gpPractice !== undefined ? { gp_practice: changes.gpPractice } : {}),
       version: row.version + 1,
+      updated_by: ctx.actorId,
       updated_at: ctx.now().toISOString(),
     };
     await trx.updateTable('patients').set(updated).where('id', '=', id).where('version', '=', version).execute();

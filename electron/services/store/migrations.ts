@@ -1,5 +1,21 @@
 import { sql, type Kysely } from 'kysely';
+import type { CreateTableBuilder } from 'kysely';
 import type { Migration } from 'kysely/migration';
+
+/**
+ * The columns every clinical table carries so the sync issue can replicate any table without reshaping it
+ * (DESIGN §5): a UUIDv7 id, the version optimistic concurrency compares, who and when, and a tombstone.
+ */
+function clinical<T extends string>(table: CreateTableBuilder<T, never>) {
+  return table
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('created_by', 'text', (c) => c.notNull())
+    .addColumn('updated_by', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('deleted_at', 'text');
+}
 
 /**
  * Ordered migrations, in code. Names sort in order; a database that has applied a name this list does not
@@ -61,6 +77,141 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
         .addColumn('count', 'integer', (c) => c.notNull())
         .addColumn('last_hash', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0002_clinical_episode': {
+    async up(db: Kysely<unknown>) {
+      // patients gains the rest of the clinical columns; existing rows were last updated by their creator.
+      await sql`alter table patients add column updated_by text not null default ''`.execute(db);
+      await sql`alter table patients add column deleted_at text`.execute(db);
+      await sql`update patients set updated_by = created_by`.execute(db);
+
+      await clinical(db.schema.createTable('referrals'))
+        .addColumn('patient_id', 'text', (c) => c.notNull().references('patients.id'))
+        .addColumn('received_date', 'text', (c) => c.notNull())
+        .addColumn('referrer_role', 'text', (c) => c.notNull())
+        .addColumn('referrer_name', 'text')
+        .addColumn('source_code', 'text', (c) => c.notNull())
+        .addColumn('ltc_codes', 'text', (c) => c.notNull()) // JSON array of SNOMED CT codes
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('risk_known', 'integer', (c) => c.notNull())
+        .addColumn('risk_details', 'text')
+        .addColumn('consent', 'integer', (c) => c.notNull())
+        .addColumn('urgency', 'text', (c) => c.notNull())
+        .addColumn('pathway', 'text', (c) => c.notNull().check(sql`pathway in ('integrated-ltc','core')`))
+        .addColumn('caseholder_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('team', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('problem_descriptor', 'text')
+        .addColumn('step', 'integer')
+        .addColumn('end_code', 'text')
+        .addColumn('discharge_date', 'text')
+        .addColumn('discuss_in_supervision', 'integer', (c) => c.notNull())
+        .addColumn('opted_in', 'integer')
+        .execute();
+      await db.schema.createIndex('referrals_patient').on('referrals').columns(['patient_id', 'received_date']).execute();
+      await db.schema.createIndex('referrals_caseholder_status').on('referrals').columns(['caseholder_id', 'status']).execute();
+
+      await clinical(db.schema.createTable('contacts'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('start_time', 'text', (c) => c.notNull())
+        .addColumn('duration_minutes', 'integer', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('mechanism', 'text', (c) => c.notNull()) // ConsMechanism: 01, 02, 11
+        .addColumn('location', 'text', (c) => c.notNull())
+        .addColumn('attendance', 'integer', (c) => c.check(sql`attendance between 2 and 7`)) // null: booked ahead
+        .addColumn('clinician_id', 'text', (c) => c.notNull().references('users.id'))
+        .execute();
+      await db.schema.createIndex('contacts_referral').on('contacts').columns(['referral_id', 'date']).execute();
+
+      await clinical(db.schema.createTable('measures'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('contact_id', 'text', (c) => c.references('contacts.id'))
+        .addColumn('instrument_id', 'text', (c) => c.notNull())
+        .addColumn('instrument_version', 'text', (c) => c.notNull())
+        .addColumn('answers', 'text', (c) => c.notNull()) // JSON: numbers, null (skipped) or "na"
+        .addColumn('total', 'real') // null when an item was skipped: no prorating (ref §1)
+        .addColumn('risk_flags', 'text', (c) => c.notNull()) // JSON array of flag names
+        .addColumn('risk_review_id', 'text') // the risk review that answered those flags
+        .addColumn('completed_by', 'text', (c) => c.notNull().check(sql`completed_by in ('patient','clinician')`))
+        .addColumn('date', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('measures_referral').on('measures').columns(['referral_id', 'date']).execute();
+
+      await clinical(db.schema.createTable('screenings'))
+        .addColumn('patient_id', 'text', (c) => c.notNull().references('patients.id'))
+        .addColumn('instrument_id', 'text', (c) => c.notNull())
+        .addColumn('instrument_version', 'text', (c) => c.notNull())
+        .addColumn('answers', 'text', (c) => c.notNull())
+        .addColumn('total', 'real')
+        .addColumn('positive', 'integer') // null: no result (e.g. no service cut-off yet)
+        .addColumn('result_label', 'text')
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('referral_offered', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('screenings_patient').on('screenings').columns(['patient_id', 'date']).execute();
+
+      await clinical(db.schema.createTable('risk_assessments'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('contact_id', 'text', (c) => c.references('contacts.id'))
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('thoughts', 'integer', (c) => c.notNull())
+        .addColumn('plans', 'integer', (c) => c.notNull())
+        .addColumn('intent', 'integer', (c) => c.notNull())
+        .addColumn('protective_factors', 'text', (c) => c.notNull())
+        .addColumn('level', 'text', (c) => c.notNull().check(sql`level in ('low','moderate','high')`))
+        .addColumn('plan', 'text', (c) => c.notNull())
+        .addColumn('next_review_date', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('risk_assessments_referral').on('risk_assessments').columns(['referral_id', 'date']).execute();
+
+      // A note is a versioned document: the row holds its current state, note_versions every version ever saved.
+      await clinical(db.schema.createTable('notes'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('contact_id', 'text', (c) => c.references('contacts.id'))
+        .addColumn('parent_note_id', 'text', (c) => c.references('notes.id')) // set on an addendum
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('draft','signed')`))
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('signed_by', 'text')
+        .addColumn('signed_at', 'text')
+        .execute();
+      await db.schema.createIndex('notes_referral').on('notes').columns(['referral_id']).execute();
+      await clinical(db.schema.createTable('note_versions'))
+        .addColumn('note_id', 'text', (c) => c.notNull().references('notes.id'))
+        .addColumn('note_version', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('note_versions_note').on('note_versions').columns(['note_id', 'note_version']).unique().execute();
+      // A signed version is final: the app never rewrites one, and neither may anything else.
+      await sql`create trigger note_versions_no_update before update on note_versions
+                begin select raise(abort, 'note_versions is append-only'); end`.execute(db);
+
+      await clinical(db.schema.createTable('contact_attempts'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .execute();
+      await db.schema.createIndex('contact_attempts_referral').on('contact_attempts').columns(['referral_id', 'date']).execute();
+
+      await clinical(db.schema.createTable('actions'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('contact_id', 'text', (c) => c.references('contacts.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('due_date', 'text', (c) => c.notNull())
+        .addColumn('done_at', 'text')
+        .execute();
+      await db.schema.createIndex('actions_referral').on('actions').columns(['referral_id']).execute();
+
+      // One live row: the service's createOutcomes overrides and its referrer → source-code table (JSON).
+      await clinical(db.schema.createTable('service_settings'))
+        .addColumn('outcome_overrides', 'text', (c) => c.notNull())
+        .addColumn('source_codes', 'text', (c) => c.notNull())
         .execute();
     },
   },

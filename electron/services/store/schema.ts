@@ -23,8 +23,123 @@ export interface PatientsTable {
   gp_practice: string;
   version: number;
   created_by: string;
+  updated_by: string;
   created_at: string;
   updated_at: string;
+  deleted_at: string | null;
+}
+/** Columns every clinical table carries (migration 0002): sync replicates any table without reshaping it. */
+export interface ClinicalColumns {
+  id: string;
+  version: number;
+  created_by: string;
+  updated_by: string;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+export interface ReferralsTable extends ClinicalColumns {
+  patient_id: string;
+  received_date: string;
+  referrer_role: string;
+  referrer_name: string | null;
+  source_code: string;
+  ltc_codes: string;
+  reason: string;
+  risk_known: number;
+  risk_details: string | null;
+  consent: number;
+  urgency: string;
+  pathway: string;
+  caseholder_id: string;
+  team: string;
+  status: string;
+  problem_descriptor: string | null;
+  step: number | null;
+  end_code: string | null;
+  discharge_date: string | null;
+  discuss_in_supervision: number;
+  opted_in: number | null;
+}
+export interface ContactsTable extends ClinicalColumns {
+  referral_id: string;
+  date: string;
+  start_time: string;
+  duration_minutes: number;
+  type: string;
+  mechanism: string;
+  location: string;
+  attendance: number | null;
+  clinician_id: string;
+}
+export interface MeasuresTable extends ClinicalColumns {
+  referral_id: string;
+  contact_id: string | null;
+  instrument_id: string;
+  instrument_version: string;
+  answers: string;
+  total: number | null;
+  risk_flags: string;
+  risk_review_id: string | null;
+  completed_by: string;
+  date: string;
+}
+export interface ScreeningsTable extends ClinicalColumns {
+  patient_id: string;
+  instrument_id: string;
+  instrument_version: string;
+  answers: string;
+  total: number | null;
+  positive: number | null;
+  result_label: string | null;
+  date: string;
+  referral_offered: number;
+}
+export interface RiskAssessmentsTable extends ClinicalColumns {
+  referral_id: string;
+  contact_id: string | null;
+  date: string;
+  thoughts: number;
+  plans: number;
+  intent: number;
+  protective_factors: string;
+  level: string;
+  plan: string;
+  next_review_date: string;
+}
+export interface NotesTable extends ClinicalColumns {
+  referral_id: string;
+  contact_id: string | null;
+  parent_note_id: string | null;
+  status: string;
+  body: string;
+  signed_by: string | null;
+  signed_at: string | null;
+}
+export interface NoteVersionsTable extends ClinicalColumns {
+  note_id: string;
+  note_version: number;
+  status: string;
+  body: string;
+}
+export interface ContactAttemptsTable extends ClinicalColumns {
+  referral_id: string;
+  date: string;
+  method: string;
+  outcome: string;
+  note: string | null;
+}
+export interface ActionsTable extends ClinicalColumns {
+  referral_id: string;
+  contact_id: string | null;
+  kind: string;
+  description: string;
+  due_date: string;
+  done_at: string | null;
+}
+export interface ServiceSettingsTable extends ClinicalColumns {
+  outcome_overrides: string;
+  source_codes: string;
 }
 export interface AuditEventTable {
   seq: number;
@@ -46,6 +161,16 @@ export interface CaseloadDb {
   settings: SettingsTable;
   users: UsersTable;
   patients: PatientsTable;
+  referrals: ReferralsTable;
+  contacts: ContactsTable;
+  measures: MeasuresTable;
+  screenings: ScreeningsTable;
+  risk_assessments: RiskAssessmentsTable;
+  notes: NotesTable;
+  note_versions: NoteVersionsTable;
+  contact_attempts: ContactAttemptsTable;
+  actions: ActionsTable;
+  service_settings: ServiceSettingsTable;
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
 }
