@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Contact, ContactInput, contactMethods } from '../../../shared/contract/contacts';
-import { daysBetween, todayIso } from '../../../shared/domain/dates';
+import { daysBetween, formatUkDate, todayIso } from '../../../shared/domain/dates';
 import { DID_NOT_ATTEND } from '../../../shared/domain/episodeCodes';
 import { contactEntryProblems } from '../../../shared/outcomes';
 import { appendAudit } from '../audit/auditChain';
@@ -49,7 +49,7 @@ async function followUpIfMissed(ctx: CaseloadContext, trx: Trx, contact: Contact
     referral_id: contact.referral_id,
     contact_id: contact.id,
     kind: 'dna-follow-up',
-    description: `Did not attend on ${contact.date}: contact the patient, review risk and offer another appointment.`,
+    description: `Did not attend on ${formatUkDate(contact.date)}: contact the patient, review risk and offer another appointment.`,
     due_date: addDays(contact.date, DNA_FOLLOW_UP_DAYS),
     done_at: null,
   };

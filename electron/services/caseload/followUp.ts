@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formatUkDate } from '../../../shared/domain/dates';
 import type { Action, ContactAttempt, ContactAttemptInput, followUpMethods } from '../../../shared/contract/followUp';
 import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
@@ -35,7 +36,7 @@ export async function completeAction(ctx: CaseloadContext, id: string, version: 
   return ctx.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('actions').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!row) throw notFound('action');
-    if (row.done_at !== null) throw refuse('id', `names an action already done on ${row.done_at.slice(0, 10)}`);
+    if (row.done_at !== null) throw refuse('id', `names an action already done on ${formatUkDate(row.done_at.slice(0, 10))}`);
     if (row.version !== version) throw stale();
     const updated: ActionsTable = { ...row, done_at: ctx.now().toISOString(), ...nextColumns(row, ctx) };
     await trx.updateTable('actions').set(updated).where('id', '=', id).where('version', '=', version).execute();
@@ -47,7 +48,7 @@ export async function completeAction(ctx: CaseloadContext, id: string, version: 
 export async function recordContactAttempt(ctx: CaseloadContext, input: z.output<typeof ContactAttemptInput>): Promise<ContactAttempt> {
   return ctx.db.transaction().execute(async (trx) => {
     const referral = await liveReferral(trx, input.referralId);
-    if (input.date < referral.received_date) throw refuse('date', `is before the referral was received (${referral.received_date})`);
+    if (input.date < referral.received_date) throw refuse('date', `is before the referral was received (${formatUkDate(referral.received_date)})`);
     const row: ContactAttemptsTable = {
       ...newColumns(ctx),
       referral_id: referral.id,

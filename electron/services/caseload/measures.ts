@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formatUkDate } from '../../../shared/domain/dates';
 import type { DueMeasure, Measure, MeasureInput, measureMethods } from '../../../shared/contract/measures';
 import type { ContactType } from '../../../shared/outcomes';
 import { appendAudit } from '../audit/auditChain';
@@ -49,13 +50,13 @@ export async function recordMeasure(ctx: CaseloadContext, input: ParsedMeasure):
       const contact = await trx.selectFrom('contacts').selectAll().where('id', '=', input.contactId).where('deleted_at', 'is', null).executeTakeFirst();
       if (!contact || contact.referral_id !== referral.id) throw refuse('contactId', 'is not a contact of this referral');
       if (contact.attendance !== 5 && contact.attendance !== 6) throw refuse('contactId', 'names a contact not recorded as attended');
-      if (input.date !== contact.date) throw refuse('date', `must be the date of its contact (${contact.date})`);
+      if (input.date !== contact.date) throw refuse('date', `must be the date of its contact (${formatUkDate(contact.date)})`);
       date = contact.date;
       contactType = contact.type;
     }
-    if (date < referral.received_date) throw refuse('date', `is before the referral was received (${referral.received_date})`);
+    if (date < referral.received_date) throw refuse('date', `is before the referral was received (${formatUkDate(referral.received_date)})`);
     if (referral.discharge_date !== null && date > referral.discharge_date && contactType !== 'follow-up') {
-      throw refuse('date', `is after discharge (${referral.discharge_date}); record it at a follow-up contact`);
+      throw refuse('date', `is after discharge (${formatUkDate(referral.discharge_date!)}); record it at a follow-up contact`);
     }
     let score;
     try {
@@ -88,7 +89,7 @@ export async function recordMeasure(ctx: CaseloadContext, input: ParsedMeasure):
 export async function measuresDueAt(ctx: CaseloadContext, input: { referralId: string; date: string; type: ContactType; final: boolean }): Promise<DueMeasure[]> {
   return ctx.db.transaction().execute(async (trx) => {
     const referral = await liveReferral(trx, input.referralId);
-    if (input.date < referral.received_date) throw refuse('date', `is before the referral was received (${referral.received_date})`);
+    if (input.date < referral.received_date) throw refuse('date', `is before the referral was received (${formatUkDate(referral.received_date)})`);
     const contacts = await trx.selectFrom('contacts').selectAll().where('referral_id', '=', referral.id).execute();
     const measures = await trx.selectFrom('measures').selectAll().where('referral_id', '=', referral.id).execute();
     const outcomes = await serviceOutcomes(trx);

@@ -1,4 +1,5 @@
 import type { Note, noteMethods } from '../../../shared/contract/notes';
+import { formatUkDate } from '../../../shared/domain/dates';
 import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { NotesTable, NoteVersionsTable } from '../store/schema';
@@ -60,7 +61,7 @@ async function liveNote(trx: Trx, id: string): Promise<NotesTable> {
 }
 
 function signedRefusal(row: NotesTable, path: string, what: string): never {
-  throw refuse(path, `${what}: the note was signed on ${row.signed_at?.slice(0, 10)}; add an addendum instead`);
+  throw refuse(path, `${what}: the note was signed on ${formatUkDate(row.signed_at?.slice(0, 10) ?? '')}; add an addendum instead`);
 }
 
 export async function createNote(ctx: CaseloadContext, input: { referralId: string; contactId?: string | undefined; body: string }): Promise<Note> {
@@ -109,7 +110,7 @@ export async function signNote(ctx: CaseloadContext, id: string, version: number
     const measures = await trx.selectFrom('measures').selectAll().where('referral_id', '=', row.referral_id).execute();
     const alerts = openRiskAlerts(measures);
     if (alerts.length > 0) {
-      throw refuse('riskReview', `is needed first: ${alerts.map((a) => `${a.flags.join(', ')} on ${a.date}`).join('; ')} has no risk review saved`);
+      throw refuse('riskReview', `is needed first: ${alerts.map((a) => `${a.flags.join(', ')} on ${formatUkDate(a.date)}`).join('; ')} has no risk review saved`);
     }
     const at = ctx.now().toISOString();
     const signed: NotesTable = { ...row, status: 'signed', signed_by: ctx.actorId, signed_at: at, ...nextColumns(row, ctx) };

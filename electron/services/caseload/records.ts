@@ -47,11 +47,6 @@ export async function liveReferral(trx: Trx, id: string): Promise<ReferralsTable
   return row;
 }
 
-/** Refuses a write to a discharged episode unless the caller allows it (follow-up contacts after discharge). */
-export function assertOpen(referral: ReferralsTable, path = 'referralId'): void {
-  if (referral.status === 'discharged') throw refuse(path, `names a referral discharged on ${referral.discharge_date}; record a follow-up contact instead`);
-}
-
 export async function assertUser(trx: Trx, id: string, path: string): Promise<void> {
   const user = await trx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
   if (!user) throw refuse(path, 'is not in the team directory');

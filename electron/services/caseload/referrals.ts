@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formatUkDate } from '../../../shared/domain/dates';
 import type { Classification, Referral, ReferralChanges, ReferralDetail, ReferralInput, referralMethods } from '../../../shared/contract/referrals';
 import type { EndCode, ReferrerRole } from '../../../shared/domain/episodeCodes';
 import { appendAudit } from '../audit/auditChain';
@@ -140,7 +141,7 @@ async function lockedForUpdate(trx: Trx, id: string, version: number): Promise<R
 export async function updateReferral(ctx: CaseloadContext, id: string, version: number, changes: Changes): Promise<Referral> {
   return ctx.db.transaction().execute(async (trx) => {
     const row = await lockedForUpdate(trx, id, version);
-    if (row.status === 'discharged') throw refuse('id', `names a referral discharged on ${row.discharge_date}; it can no longer be changed`);
+    if (row.status === 'discharged') throw refuse('id', `names a referral discharged on ${formatUkDate(row.discharge_date!)}; it can no longer be changed`);
     if (changes.caseholderId !== undefined) await assertUser(trx, changes.caseholderId, 'changes.caseholderId');
     const set: Partial<ReferralsTable> = {
       ...(changes.status !== undefined ? { status: changes.status } : {}),
@@ -166,8 +167,8 @@ export async function updateReferral(ctx: CaseloadContext, id: string, version: 
 export async function dischargeReferral(ctx: CaseloadContext, input: { id: string; version: number; endCode: EndCode; dischargeDate: string }): Promise<Referral> {
   return ctx.db.transaction().execute(async (trx) => {
     const row = await lockedForUpdate(trx, input.id, input.version);
-    if (row.status === 'discharged') throw refuse('id', `names a referral already discharged on ${row.discharge_date}`);
-    if (input.dischargeDate < row.received_date) throw refuse('dischargeDate', `is before the referral was received (${row.received_date})`);
+    if (row.status === 'discharged') throw refuse('id', `names a referral already discharged on ${formatUkDate(row.discharge_date!)}`);
+    if (input.dischargeDate < row.received_date) throw refuse('dischargeDate', `is before the referral was received (${formatUkDate(row.received_date)})`);
     const last = await trx
       .selectFrom('contacts')
       .select(['date'])
@@ -176,7 +177,7 @@ export async function dischargeReferral(ctx: CaseloadContext, input: { id: strin
       .where('type', '!=', 'follow-up')
       .orderBy('date', 'desc')
       .executeTakeFirst();
-    if (last && input.dischargeDate < last.date) throw refuse('dischargeDate', `is before the last contact (${last.date})`);
+    if (last && input.dischargeDate < last.date) throw refuse('dischargeDate', `is before the last contact (${formatUkDate(last.date)})`);
     const set = { status: 'discharged', end_code: input.endCode, discharge_date: input.dischargeDate, ...nextColumns(row, ctx) };
     await trx.updateTable('referrals').set(set).where('id', '=', row.id).where('version', '=', input.version).execute();
     await appendAudit(trx, { actorId: ctx.actorId, action: 'discharge', entity: 'referral', entityIds: [row.id] }, ctx.now());

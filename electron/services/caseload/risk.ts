@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formatUkDate } from '../../../shared/domain/dates';
 import type { RiskAssessment, RiskAssessmentInput, riskMethods } from '../../../shared/contract/risk';
 import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
@@ -32,7 +33,7 @@ export function toRiskAssessment(row: RiskAssessmentsTable): RiskAssessment {
 export async function recordRisk(ctx: CaseloadContext, input: ParsedRisk): Promise<{ assessment: RiskAssessment; alertsAnswered: number }> {
   return ctx.db.transaction().execute(async (trx) => {
     const referral = await liveReferral(trx, input.referralId);
-    if (input.date < referral.received_date) throw refuse('date', `is before the referral was received (${referral.received_date})`);
+    if (input.date < referral.received_date) throw refuse('date', `is before the referral was received (${formatUkDate(referral.received_date)})`);
     if (input.contactId) {
       const contact = await trx.selectFrom('contacts').select(['referral_id', 'date']).where('id', '=', input.contactId).where('deleted_at', 'is', null).executeTakeFirst();
       if (!contact || contact.referral_id !== referral.id) throw refuse('contactId', 'is not a contact of this referral');

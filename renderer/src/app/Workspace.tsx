@@ -4,9 +4,26 @@ import type { SessionStatus } from '../../../shared/contract/session';
 import { ROLE_LABELS } from '../../../shared/domain/people';
 import { BackupsDialog } from '../features/backup/BackupsDialog';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
+import { EpisodePage } from '../features/patient/EpisodePage';
+import { PatientPage } from '../features/patient/PatientPage';
+import { SessionPage } from '../features/sessions/SessionPage';
 import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';
 import { api } from '../lib/api';
 import { DemoBadge } from '../lib/DemoBadge';
+import { NavigationContext, type Place } from './navigation';
+
+function Screen({ place }: { place: Place }) {
+  switch (place.view) {
+    case 'caseload':
+      return <CaseloadPage />;
+    case 'patient':
+      return <PatientPage key={place.patientId} patientId={place.patientId} />;
+    case 'episode':
+      return <EpisodePage key={place.referralId} referralId={place.referralId} />;
+    case 'session':
+      return <SessionPage key={place.contactId} referralId={place.referralId} contactId={place.contactId} />;
+  }
+}
 
 export function Workspace({
   status,
@@ -22,13 +39,21 @@ export function Workspace({
   const [notice, setNotice] = useState<string | null>(null);
   const [changingPassphrase, setChangingPassphrase] = useState(false);
   const [backups, setBackups] = useState(false);
+  const [place, setPlace] = useState<Place>({ view: 'caseload' });
+  const go = (next: Place) => {
+    setNotice(null);
+    setPlace(next);
+    window.scrollTo(0, 0);
+  };
   const lock = async () => onStatus(await api['session.lock']({}));
   return (
     <AppShell header={{ height: 56 }} padding="md">
       <AppShell.Header px="md">
         <Group h="100%" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Text fw={700} c="nhsBlue.7" size="lg">Clinic Caseload</Text>
+            <Text fw={700} c="nhsBlue.7" size="lg" component="button" onClick={() => go({ view: 'caseload' })} bg="transparent" bd="none" style={{ cursor: 'pointer' }}>
+              Clinic Caseload
+            </Text>
             {status.demo && <DemoBadge />}
             <Badge color="gray" variant="light" title="Sync with the service is not set up on this device yet">Stored on this device · encrypted</Badge>
           </Group>
@@ -59,7 +84,9 @@ export function Workspace({
             {notice}
           </Notification>
         )}
-        <CaseloadPage />
+        <NavigationContext.Provider value={{ place, go }}>
+          <Screen place={place} />
+        </NavigationContext.Provider>
         <ChangePassphraseDialog
           opened={changingPassphrase}
           onClose={() => setChangingPassphrase(false)}

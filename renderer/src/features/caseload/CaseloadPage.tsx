@@ -1,9 +1,10 @@
-import { Alert, Button, Group, Paper, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Paper, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useEffect, useState } from 'react';
 import type { PatientSummary } from '../../../../shared/contract/patients';
 import { formatUkDate } from '../../../../shared/domain/dates';
 import { formatNhsNumber } from '../../../../shared/domain/nhsNumber';
+import { useNavigation } from '../../app/navigation';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 import { AddPatientModal } from './AddPatientModal';
@@ -14,6 +15,7 @@ export function CaseloadPage() {
   const [patients, setPatients] = useState<PatientSummary[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  const { go } = useNavigation();
 
   const load = useCallback(async (q: string) => {
     try {
@@ -62,7 +64,11 @@ export function CaseloadPage() {
           <Table.Tbody>
             {patients?.map((p) => (
               <Table.Tr key={p.id}>
-                <Table.Td fw={600}>{p.familyName.toUpperCase()}, {p.givenName}</Table.Td>
+                <Table.Td fw={600}>
+                  <Anchor component="button" fw={600} onClick={() => go({ view: 'patient', patientId: p.id })}>
+                    {p.familyName.toUpperCase()}, {p.givenName}
+                  </Anchor>
+                </Table.Td>
                 <Table.Td ff="monospace">{formatNhsNumber(p.nhsNumber)}</Table.Td>
                 <Table.Td>{formatUkDate(p.dateOfBirth)}</Table.Td>
                 <Table.Td>{p.gpPractice}</Table.Td>

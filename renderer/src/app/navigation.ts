@@ -1,0 +1,19 @@
+import { createContext, useContext } from 'react';
+
+/** Where the workspace is: a small in-memory route, since the app has no address bar. */
+export type Place =
+  | { view: 'caseload' }
+  | { view: 'patient'; patientId: string }
+  | { view: 'episode'; referralId: string }
+  | { view: 'session'; referralId: string; contactId: string };
+
+export interface Navigation {
+  place: Place;
+  go(place: Place): void;
+}
+
+export const NavigationContext = createContext<Navigation>({ place: { view: 'caseload' }, go: () => {} });
+
+export function useNavigation(): Navigation {
+  return useContext(NavigationContext);
+}

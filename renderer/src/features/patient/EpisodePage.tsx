@@ -1,0 +1,159 @@
+import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
+import type { ReferralDetail } from '../../../../shared/contract/referrals';
+import { formatUkDate } from '../../../../shared/domain/dates';
+import { ATTENDANCE_LABELS, CONSULTATION_MECHANISMS, LTC_OPTIONS, REFERRAL_STATUS_LABELS, REFERRER_ROLE_LABELS, type ConsultationMechanism } from '../../../../shared/domain/episodeCodes';
+import { useNavigation } from '../../app/navigation';
+import { api } from '../../lib/api';
+import { errorMessage } from '../../lib/errors';
+import { AssessmentPanel } from '../referral/AssessmentPanel';
+import { contactTypeLabel, NewContactDialog } from '../sessions/NewContactDialog';
+import { PatientHeader } from './PatientHeader';
+
+const ltcLabel = (code: string) => LTC_OPTIONS.find((o) => o.code === code)?.label ?? code;
+
+/** One episode of care: the referral, its decisions, contacts, follow-ups, risk reviews and notes. */
+export function EpisodePage({ referralId }: { referralId: string }) {
+  const { go } = useNavigation();
+  const [detail, setDetail] = useState<ReferralDetail | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [recording, setRecording] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setDetail(await api['referrals.get']({ id: referralId }));
+    } catch (err) {
+      setFailure(errorMessage(err));
+    }
+  }, [referralId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (failure) return <Alert color="red" role="alert">{failure}</Alert>;
+  if (!detail) return <Text>Loading…</Text>;
+  const { referral, patient, contacts } = detail;
+  const openActions = detail.actions.filter((a) => a.doneAt === null);
+  const lastContact = contacts[contacts.length - 1];
+
+  const completeAction = async (id: string, version: number) => {
+    try {
+      await api['actions.complete']({ id, version });
+      await load();
+    } catch (err) {
+      setFailure(errorMessage(err));
+    }
+  };
+
+  return (
+    <Stack>
+      <Group justify="space-between" align="flex-end">
+        <PatientHeader patient={patient} back={{ view: 'patient', patientId: patient.id }} backLabel="Patient" title={`Referral received ${formatUkDate(referral.receivedDate)}`} />
+        <Badge size="lg" variant="light" c="nhsBlue.8">{REFERRAL_STATUS_LABELS[referral.status]}</Badge>
+      </Group>
+      <Paper withBorder p="md">
+        <Text size="sm">
+          Referred by {REFERRER_ROLE_LABELS[referral.referrerRole]}
+          {referral.referrerName ? ` (${referral.referrerName})` : ''} · source {referral.sourceCode} · {referral.team}
+          {referral.ltcCodes.length > 0 ? ` · ${referral.ltcCodes.map(ltcLabel).join(', ')}` : ''}
+        </Text>
+        <Text size="sm" mt={4}>{referral.reason}</Text>
+        {referral.riskKnown && <Text size="sm" mt={4} c="red.9">Risk known to the referrer{referral.riskDetails ? `: ${referral.riskDetails}` : ''}</Text>}
+      </Paper>
+
+      {openActions.length > 0 && (
+        <Alert color="yellow" title={<Text fw={700} c="dark.9">Follow-up needed</Text>} role="status">
+          <Stack gap={4}>
+            {openActions.map((a) => (
+              <Group key={a.id} justify="space-between">
+                <Text size="sm">
+                  {a.description} Due {formatUkDate(a.dueDate)}.
+                </Text>
+                <Button size="xs" variant="default" onClick={() => void completeAction(a.id, a.version)}>Mark done</Button>
+              </Group>
+            ))}
+          </Stack>
+        </Alert>
+      )}
+
+      <AssessmentPanel referral={referral} onSaved={() => void load()} />
+
+      <Paper withBorder p="md">
+        <Group justify="space-between" mb="sm">
+          <Title order={2} size="h4">Contacts</Title>
+          {referral.status !== 'discharged' && <Button onClick={() => setRecording(true)}>Record a contact</Button>}
+        </Group>
+        {contacts.length === 0 ? (
+          <Text c="gray.7">No contacts yet.</Text>
+        ) : (
+          <Table aria-label="Contacts" verticalSpacing="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Date</Table.Th>
+                <Table.Th>Time</Table.Th>
+                <Table.Th>Type</Table.Th>
+                <Table.Th>Medium</Table.Th>
+                <Table.Th>Attendance</Table.Th>
+                <Table.Th>Measures</Table.Th>
+                <Table.Th><VisuallyHidden>Open</VisuallyHidden></Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {contacts.map((c) => {
+                const measures = detail.measures.filter((m) => m.contactId === c.id);
+                return (
+                  <Table.Tr key={c.id}>
+                    <Table.Td>{formatUkDate(c.date)}</Table.Td>
+                    <Table.Td>{c.startTime}</Table.Td>
+                    <Table.Td>{contactTypeLabel(c.type)}</Table.Td>
+                    <Table.Td>{CONSULTATION_MECHANISMS[c.mechanism as ConsultationMechanism]}</Table.Td>
+                    <Table.Td>{c.attendance === null ? 'Booked' : ATTENDANCE_LABELS[c.attendance]}</Table.Td>
+                    <Table.Td>{measures.map((m) => `${m.instrumentId.toUpperCase()} ${m.total ?? '—'}`).join(', ')}</Table.Td>
+                    <Table.Td>
+                      {(c.attendance === 5 || c.attendance === 6) && (
+                        <Button size="xs" variant="light" onClick={() => go({ view: 'session', referralId: referral.id, contactId: c.id })} aria-label={`Open the session on ${formatUkDate(c.date)} at ${c.startTime}`}>
+                          Open session
+                        </Button>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Paper>
+
+      {(detail.riskAssessments.length > 0 || detail.notes.length > 0) && (
+        <Paper withBorder p="md">
+          <Title order={2} size="h4" mb="sm">Risk reviews and notes</Title>
+          <Stack gap={4}>
+            {detail.riskAssessments.map((r) => (
+              <Text key={r.id} size="sm">
+                {formatUkDate(r.date)} · risk review: {r.level} risk; next review {formatUkDate(r.nextReviewDate)}
+              </Text>
+            ))}
+            {detail.notes.map((n) => (
+              <Text key={n.id} size="sm">
+                {formatUkDate(n.createdAt.slice(0, 10))} · note {n.status === 'signed' ? `signed ${formatUkDate(n.signedAt!.slice(0, 10))}` : '(draft)'}
+                {n.addenda.length > 0 ? ` · ${n.addenda.length} addend${n.addenda.length === 1 ? 'um' : 'a'}` : ''}
+              </Text>
+            ))}
+          </Stack>
+        </Paper>
+      )}
+
+      <NewContactDialog
+        referralId={referral.id}
+        opened={recording}
+        defaults={{ location: lastContact?.location ?? referral.team, type: contacts.some((c) => c.attendance === 5 || c.attendance === 6) ? 'treatment' : 'assessment' }}
+        onClose={() => setRecording(false)}
+        onSaved={(c) => {
+          setRecording(false);
+          if (c.attendance === 5 || c.attendance === 6) go({ view: 'session', referralId: referral.id, contactId: c.id });
+          else void load();
+        }}
+      />
+    </Stack>
+  );
+}

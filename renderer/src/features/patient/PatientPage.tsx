@@ -1,0 +1,91 @@
+import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
+import type { Referral } from '../../../../shared/contract/referrals';
+import { formatUkDate } from '../../../../shared/domain/dates';
+import { PATHWAY_LABELS, REFERRAL_STATUS_LABELS, REFERRER_ROLE_LABELS } from '../../../../shared/domain/episodeCodes';
+import type { Patient } from '../../../../shared/domain/people';
+import { useNavigation } from '../../app/navigation';
+import { api } from '../../lib/api';
+import { errorMessage } from '../../lib/errors';
+import { ReferralForm } from '../referral/ReferralForm';
+import { PatientHeader } from './PatientHeader';
+
+/** A patient and their referrals over time; each referral is an episode of care. */
+export function PatientPage({ patientId }: { patientId: string }) {
+  const { go } = useNavigation();
+  const [patient, setPatient] = useState<Patient | null>(null);
+  const [referrals, setReferrals] = useState<Referral[] | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [adding, setAdding] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setPatient(await api['patients.get']({ id: patientId }));
+      setReferrals((await api['referrals.listForPatient']({ patientId })).referrals);
+    } catch (err) {
+      setFailure(errorMessage(err));
+    }
+  }, [patientId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (failure) return <Alert color="red" role="alert">{failure}</Alert>;
+  if (!patient || !referrals) return <Text>Loading…</Text>;
+  return (
+    <Stack>
+      <Group justify="space-between" align="flex-end">
+        <PatientHeader patient={patient} back={{ view: 'caseload' }} backLabel="Caseload" title="Patient" />
+        <Button onClick={() => setAdding(true)}>New referral</Button>
+      </Group>
+      <Paper withBorder p="md">
+        <Title order={2} size="h4" mb="sm">Referrals</Title>
+        {referrals.length === 0 ? (
+          <Text c="gray.7">No referrals yet. Use “New referral” when the patient is referred.</Text>
+        ) : (
+          <Table aria-label="Referrals" verticalSpacing="xs" highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Received</Table.Th>
+                <Table.Th>Referred by</Table.Th>
+                <Table.Th>Pathway</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Team</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {referrals.map((r) => (
+                <Table.Tr key={r.id}>
+                  <Table.Td>
+                    <Anchor component="button" fw={600} onClick={() => go({ view: 'episode', referralId: r.id })} aria-label={`Open the referral received ${formatUkDate(r.receivedDate)}`}>
+                      {formatUkDate(r.receivedDate)}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    {REFERRER_ROLE_LABELS[r.referrerRole]} ({r.sourceCode})
+                  </Table.Td>
+                  <Table.Td>{PATHWAY_LABELS[r.pathway]}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" color={r.status === 'discharged' ? 'gray' : 'nhsBlue'} c={r.status === 'discharged' ? 'gray.8' : 'nhsBlue.8'}>
+                      {REFERRAL_STATUS_LABELS[r.status]}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>{r.team}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Paper>
+      <ReferralForm
+        patientId={patientId}
+        opened={adding}
+        onClose={() => setAdding(false)}
+        onSaved={(r) => {
+          setAdding(false);
+          go({ view: 'episode', referralId: r.id });
+        }}
+      />
+    </Stack>
+  );
+}
