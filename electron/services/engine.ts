@@ -104,14 +104,23 @@ export class CaseloadEngine {
     mkdirSync(this.paths.dir, { recursive: true, mode: 0o700 });
   }
 
+  /**
+   * The session as the page sees it, polled every few seconds. Only the setup and problem screens ask whether
+   * backups exist: the folder may be a network share, and an unreachable one must not stall every poll.
+   */
   status(notices: string[] = []): SessionStatus {
-    const base = { demo: this.options.demo ?? false, idleLockMinutes: this.idleLockMinutes, problem: null, notices };
-    if (this.store) return { ...base, state: 'unlocked', owner: this.store.owner, backupsAvailable: this.backupFiles().length > 0 };
-    const locked = { ...base, owner: null, backupsAvailable: this.backupFiles().length > 0 };
-    const problem = (e: AppError) => ({ ...locked, state: 'store-error' as const, problem: { code: e.code, message: e.message, ...(e.file ? { file: e.file } : {}) } });
+    const base = { demo: this.options.demo ?? false, idleLockMinutes: this.idleLockMinutes, problem: null, notices, backupsAvailable: false };
+    if (this.store) return { ...base, state: 'unlocked', owner: this.store.owner };
+    const locked = { ...base, owner: null };
+    const problem = (e: AppError) => ({
+      ...locked,
+      state: 'store-error' as const,
+      problem: { code: e.code, message: e.message, ...(e.file ? { file: e.file } : {}) },
+      backupsAvailable: this.backupFiles().length > 0,
+    });
     if (!keyFileExists(this.paths.keyFile)) {
       if (existsSync(this.paths.db)) return problem(new AppError('KEYFILE_CORRUPT', `The key file ${this.paths.keyFile} is missing.`, { file: this.paths.keyFile }));
-      return { ...locked, state: 'needs-setup' };
+      return { ...locked, state: 'needs-setup', backupsAvailable: this.backupFiles().length > 0 };
     }
     if (this.openProblem) return problem(this.openProblem);
     try {
@@ -292,15 +301,19 @@ export class CaseloadEngine {
     }
     const repaired = await reconcileAuditHead(store.db, store.owner.id, this.now());
     if (repaired) notices.push(repaired);
+    notices.push(...(await this.recordFailedAttempts(store, failedAt)));
+    return notices;
+  }
+
+  /** Wrong passphrases since the last good one: each an audit event at its own time, and one notice. */
+  private async recordFailedAttempts(store: OpenStore, failedAt: string[]): Promise<string[]> {
     for (const at of failedAt) {
       await appendAudit(store.db, { actorId: store.owner.id, action: 'unlock-failed', entity: 'session', entityIds: [] }, new Date(at));
     }
-    if (failedAt.length > 0) {
-      notices.push(
-        `${failedAt.length} wrong passphrase attempt${failedAt.length === 1 ? '' : 's'} since this caseload was last unlocked, the last on ${formatLocalDateTime(new Date(failedAt[failedAt.length - 1]!))}. If that was not you, tell your service's information governance lead.`,
-      );
-    }
-    return notices;
+    if (failedAt.length === 0) return [];
+    return [
+      `${failedAt.length} wrong passphrase attempt${failedAt.length === 1 ? '' : 's'} since this caseload was last unlocked, the last on ${formatLocalDateTime(new Date(failedAt[failedAt.length - 1]!))}. If that was not you, tell your service's information governance lead.`,
+    ];
   }
 
   /**
@@ -527,7 +540,7 @@ export class CaseloadEngine {
       });
     }
     const dataKey = await this.unwrapThrottled(backup.keyFile, input.passphrase);
-    this.throttle.recordSuccess();
+    const failedAt = this.throttle.recordSuccess();
     let keyFile: KeyFile & { storeId: string; anchor: AuditAnchor };
     try {
       keyFile = await this.stageBackup(backup.db, dataKey, backup.keyFile, backup.anchor, path, otherCaseload);
@@ -542,8 +555,10 @@ export class CaseloadEngine {
     rollForward(this.paths);
     this.store = await this.openStoreAs(dataKey, keyFile);
     this.openProblem = null;
+    const notices = [`Restored the backup ${input.file}, made on ${formatLocalDateTime(new Date(backup.createdAt))}.`];
+    notices.push(...(await this.recordFailedAttempts(this.store, failedAt)));
     this.touch();
-    return this.status([`Restored the backup ${input.file}, made on ${formatLocalDateTime(new Date(backup.createdAt))}.`]);
+    return this.status(notices);
   }
 
   /** Writes the backup's database to `next` and proves it: opens, migrates, schema, chain, anchor. Records the restore in it. */
