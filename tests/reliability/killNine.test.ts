@@ -3,21 +3,12 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../helpers/prng';
 import { PASSPHRASE, newEngine, removeDir, setUpEngine, tempDir } from '../helpers/tempStore';
 
 const ROOT = resolve(__dirname, '../..');
 const ROUNDS = 50;
 const LIFECYCLE_ROUNDS = 30;
-
-/** Small seeded PRNG so a failing run can be replayed with its seed. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs the writer until it has reported `commits` commits, waits a random moment more, then SIGKILLs it. */
 function runAndKill(dataDir: string, start: number, commits: number, extraMs: number): Promise<string[]> {

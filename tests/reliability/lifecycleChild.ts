@@ -1,6 +1,7 @@
 import { CaseloadEngine, type EngineOptions } from '../../electron/services/engine';
 import type { Cipher } from '../../electron/services/store/cipher';
 import { validNhsNumber } from '../../resources/demo/syntheticPatients';
+import { mulberry32 } from '../helpers/prng';
 
 /**
  * Child for the lifecycle kill -9 test: a seeded random walk over every store-level operation — patient writes,
@@ -8,15 +9,6 @@ import { validNhsNumber } from '../../resources/demo/syntheticPatients';
  * each and `ACK op …` only once it has returned. The parent kills it at a random moment and records which step
  * the kill landed in.
  */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function main(): Promise<void> {
   const [dataDir, startPassphrase, startArg, seedArg] = process.argv.slice(2);
   const rng = mulberry32(Number(seedArg));
