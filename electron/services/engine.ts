@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
@@ -18,12 +18,14 @@ import { readDeviceSettings, writeDeviceSettings } from './session/deviceSetting
 import { storePaths, withCompanions, type StorePaths } from './session/storePaths';
 import { UnlockThrottle } from './session/unlockThrottle';
 import { writeFileAtomic } from './store/atomicWrite';
-import { encodeBackup, peekBackup, readBackup } from './store/backupFile';
+import { encodeBackup, headerIsAuthentic, peekBackup, readBackupBody, readBackupHeader, type BackupHeader } from './store/backupFile';
 import { chooseCipher, type Cipher } from './store/cipher';
 import { kyselyFor, migrate, openEncrypted, type Sqlite } from './store/database';
 import {
   PRODUCT_KDF,
   PRODUCT_MIN_N,
+  anchorIsAuthentic,
+  tagAnchor,
   chooseKdfParams,
   kdfFloor,
   keyFileExists,
@@ -38,7 +40,7 @@ import {
 import { rekeyCopy } from './store/rekey';
 import { assertSchema } from './store/schemaFingerprint';
 import type { CaseloadDb } from './store/schema';
-import { abandonSwap, prepareSwap, resolvePendingSwap, rollForward, swapPending, type SwapReason } from './store/storeSwap';
+import { abandonSwap, prepareSwap, replacedName, resolvePendingSwap, rollForward, swapPending, type SwapReason } from './store/storeSwap';
 
 export interface EngineOptions {
   dataDir: string;
@@ -152,9 +154,14 @@ export class CaseloadEngine {
     return readKeyFile(this.paths.keyFile, kdfFloor(this.kdf), this.options.deviceSecret ?? null);
   }
 
-  /** Every key file write: sealed to this computer's keychain where it has one. */
-  private saveKeyFile(keyFile: KeyFile): void {
-    writeKeyFile(this.paths.keyFile, keyFile, this.options.deviceSecret ?? null);
+  /**
+   * Every key file write: its anchor tagged with the data key, sealed to this computer's keychain where it has
+   * one. Returns the key file as written, for the open store to keep.
+   */
+  private saveKeyFile<K extends KeyFile>(keyFile: K, dataKey: Buffer): K {
+    const tagged = tagAnchor(keyFile, dataKey);
+    writeKeyFile(this.paths.keyFile, tagged, this.options.deviceSecret ?? null);
+    return tagged;
   }
 
   private targetCipher(): Cipher {
@@ -186,12 +193,18 @@ export class CaseloadEngine {
           .insertInto('users')
           .values({ id: ownerId, display_name: input.displayName, role: input.role, supervisor_id: null, version: 1, created_at: at, updated_at: at })
           .execute();
-        await trx.insertInto('settings').values([{ key: 'owner_user_id', value: ownerId }, { key: 'store_id', value: storeId }]).execute();
+        await trx
+          .insertInto('settings')
+          .values([
+            { key: 'owner_user_id', value: ownerId },
+            { key: 'store_id', value: storeId },
+            { key: 'key_file_version', value: '2' },
+          ])
+          .execute();
         await appendAudit(trx, { actorId: ownerId, action: 'setup', entity: 'store', entityIds: [ownerId] }, this.now());
       });
-      const keyFile = { ...(await wrapDataKey(dataKey, input.passphrase, kdf, { storeId, cipher, anchor: await auditAnchorOf(db) })), storeId };
       // The key file is written last: a crash before this leaves no half-made store that claims to be set up.
-      this.saveKeyFile(keyFile);
+      const keyFile = this.saveKeyFile({ ...(await wrapDataKey(dataKey, input.passphrase, kdf, { storeId, cipher, anchor: await auditAnchorOf(db) })), storeId }, dataKey);
       this.store = { sqlite, db, dataKey, keyFile, owner: { id: ownerId, displayName: input.displayName, role: input.role } };
     } catch (err) {
       sqlite.close();
@@ -211,7 +224,6 @@ export class CaseloadEngine {
     }
     const keyFile = this.readOwnKeyFile();
     const dataKey = await this.unwrapThrottled(keyFile, passphrase);
-    const failedAt = this.throttle.recordSuccess();
     let store: OpenStore;
     try {
       store = await this.openStoreAs(dataKey, keyFile);
@@ -220,6 +232,7 @@ export class CaseloadEngine {
       throw this.asOpenProblem(err);
     }
     this.openProblem = null;
+    const failedAt = this.throttle.takeFailures();
     const notices: string[] = [];
     try {
       notices.push(...(await this.sessionStartNotices(store, failedAt)));
@@ -251,7 +264,9 @@ export class CaseloadEngine {
       throw new AppError('RETRY_AFTER', `Too many wrong passphrases. Try again in ${Math.ceil(wait / 1000)} seconds.`, { retryAfterMs: Math.ceil(wait) });
     }
     try {
-      return await unwrapDataKey(keyFile, passphrase);
+      const key = await unwrapDataKey(keyFile, passphrase);
+      this.throttle.recordPass();
+      return key;
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'WRONG_PASSPHRASE') throw err;
       const retryAfterMs = this.throttle.recordFailure();
@@ -261,8 +276,8 @@ export class CaseloadEngine {
 
   /**
    * Opens the database a key file's key opens, finishing or abandoning a replacement a crash interrupted
-   * (storeSwap.ts), and checks it before anything is written: schema as the migrations make it, and not behind
-   * the audit anchor the key file records (a rolled-back or rewritten database is refused).
+   * (storeSwap.ts), and checks it before anything is written: schema as the migrations make it, an owner, and not
+   * behind the audit anchor the key file records (a rolled-back or rewritten database is refused).
    */
   private async openStoreAs(dataKey: Buffer, keyFile: KeyFile): Promise<OpenStore> {
     if (swapPending(this.paths)) resolvePendingSwap(this.paths, keyFile.anchor);
@@ -271,19 +286,26 @@ export class CaseloadEngine {
     try {
       const db = kyselyFor(sqlite);
       await migrate(sqlite, db, file);
-      await assertSchema(sqlite, file, this.options.nativeBinding);
-      await assertAnchor(db, keyFile.anchor, file);
-      const settings = new Map((await db.selectFrom('settings').select(['key', 'value']).execute()).map((r) => [r.key, r.value]));
-      const ownerId = settings.get('owner_user_id');
-      if (!ownerId) throw new AppError('STORE_CORRUPT', `The caseload database ${file} has no owner recorded.`, { file });
-      let storeId = settings.get('store_id');
+      const { owner, storeId: recorded, keyFileVersion } = await inspectDatabase(sqlite, db, file, this.options.nativeBinding);
+      const rolledBack = (why: string) =>
+        new AppError('STORE_ROLLED_BACK', `The key file ${this.paths.keyFile} ${why}: it may have been replaced or edited. Restore from a backup, or ask your service's IT team.`, { file: this.paths.keyFile });
+      if (keyFile.anchor) {
+        if (!anchorIsAuthentic(keyFile, dataKey)) throw rolledBack('carries an audit anchor this caseload did not write');
+        await assertAnchor(db, keyFile.anchor, file);
+      } else if (keyFileVersion === '2') {
+        throw rolledBack('is older than its database');
+      }
+      let storeId = recorded;
       if (!storeId) {
         // Stores made before backups were bound to their caseload get their id now.
         storeId = keyFile.storeId ?? randomUUID();
         await db.insertInto('settings').values({ key: 'store_id', value: storeId }).execute();
       }
-      const owner = await db.selectFrom('users').select(['id', 'display_name', 'role']).where('id', '=', ownerId).executeTakeFirstOrThrow();
-      return { sqlite, db, dataKey, keyFile: { ...keyFile, storeId }, owner: { id: owner.id, displayName: owner.display_name, role: owner.role as Role } };
+      if (keyFileVersion !== '2') {
+        // From now on a version 1 key file (no anchor) is refused: it could only be an old copy put back.
+        await db.insertInto('settings').values({ key: 'key_file_version', value: '2' }).onConflict((oc) => oc.column('key').doUpdateSet({ value: '2' })).execute();
+      }
+      return { sqlite, db, dataKey, keyFile: { ...keyFile, storeId }, owner };
     } catch (err) {
       sqlite.close();
       throw err;
@@ -341,8 +363,7 @@ export class CaseloadEngine {
 
   /** Records the chain head in the key file: the floor a later open checks the database against. */
   private async writeAnchor(store: OpenStore): Promise<void> {
-    store.keyFile = { ...store.keyFile, anchor: await auditAnchorOf(store.db) };
-    this.saveKeyFile(store.keyFile);
+    store.keyFile = this.saveKeyFile({ ...store.keyFile, anchor: await auditAnchorOf(store.db) }, store.dataKey);
   }
 
   /** Fails closed: whatever the audit write does, the database ends closed and the key zeroed. */
@@ -410,7 +431,7 @@ export class CaseloadEngine {
       abandonSwap(this.paths); // before the commit point: the live store is untouched and stays open
       throw err;
     }
-    this.saveKeyFile(keyFile); // the commit point
+    keyFile = this.saveKeyFile(keyFile, to.key); // the commit point
     this.store = null;
     if (to.key !== store.dataKey) this.closeStore(store);
     else store.sqlite.close();
@@ -467,7 +488,7 @@ export class CaseloadEngine {
     const staging = join(this.paths.dir, `.backup-staging-${randomBytes(6).toString('hex')}.db`);
     try {
       store.sqlite.prepare('vacuum into ?').run(staging);
-      const bytes = encodeBackup(store.keyFile, anchor, readFileSync(staging), createdAt);
+      const bytes = encodeBackup(store.keyFile, store.dataKey, anchor, readFileSync(staging), createdAt);
       const file = `caseload-${stampOf(this.now()).slice(0, 15)}-${randomBytes(2).toString('hex')}.ccbak`;
       const path = join(folder, file);
       writeFileAtomic(path, bytes);
@@ -515,9 +536,10 @@ export class CaseloadEngine {
 
   /**
    * Replaces the store with a backup. Who may: an unlocked session; a locked one only with today's passphrase;
-   * a store whose files are missing or damaged with the backup's passphrase alone. A backup of another caseload
-   * needs the explicit confirmation. The backup is fully checked — key, hash, integrity, schema, audit chain,
-   * anchor — in a staged copy before anything changes; the replaced files are kept beside it, renamed.
+   * a store whose files are missing or damaged with the backup's passphrase alone. The backup's key is unwrapped
+   * before its body is read, its header must carry that key's tag, and its database is proved in a staged copy —
+   * schema, owner, audit chain, anchor, and which caseload it really is (a backup of another caseload needs the
+   * explicit confirmation) — before anything changes. The replaced files are kept beside the store, renamed.
    */
   async restoreBackup(input: { file: string; passphrase: string; currentPassphrase?: string | undefined; replaceOtherCaseload: boolean }): Promise<SessionStatus> {
     const path = join(this.backupFolder(), input.file);
@@ -531,19 +553,13 @@ export class CaseloadEngine {
       }
       (await this.unwrapThrottled(this.readOwnKeyFile(), input.currentPassphrase, 'currentPassphrase')).fill(0);
     }
-    const backup = readBackup(path, kdfFloor(this.kdf));
-    const currentStoreId = this.currentStoreId();
-    const otherCaseload = currentStoreId !== null && backup.keyFile.storeId !== currentStoreId;
-    if (otherCaseload && !input.replaceOtherCaseload) {
-      throw new AppError('OTHER_CASELOAD', `The backup ${path} was made from another caseload. Confirm that you want to replace this caseload with it.`, {
-        fields: [{ path: 'replaceOtherCaseload', message: 'must be confirmed for a backup of another caseload' }],
-      });
-    }
-    const dataKey = await this.unwrapThrottled(backup.keyFile, input.passphrase);
-    const failedAt = this.throttle.recordSuccess();
+    this.settlePendingSwap();
+    const header = readBackupHeader(path, kdfFloor(this.kdf));
+    const dataKey = await this.unwrapThrottled(header.keyFile, input.passphrase);
     let keyFile: KeyFile & { storeId: string; anchor: AuditAnchor };
     try {
-      keyFile = await this.stageBackup(backup.db, dataKey, backup.keyFile, backup.anchor, path, otherCaseload);
+      if (!headerIsAuthentic(header, dataKey)) throw new AppError('BACKUP_INVALID', `The backup ${path} cannot be used: its header has been altered.`, { file: path });
+      keyFile = await this.stageBackup(readBackupBody(header), dataKey, header, input.replaceOtherCaseload);
     } catch (err) {
       for (const f of withCompanions(this.paths.next)) rmSync(f, { force: true });
       dataKey.fill(0);
@@ -551,25 +567,39 @@ export class CaseloadEngine {
     }
     prepareSwap(this.paths, 'restore', stampOf(this.now()), keyFile.anchor);
     if (this.store) await this.lock();
-    this.saveKeyFile(keyFile); // the commit point
-    rollForward(this.paths);
-    this.store = await this.openStoreAs(dataKey, keyFile);
+    keyFile = this.saveKeyFile(keyFile, dataKey); // the commit point
+    try {
+      rollForward(this.paths);
+      this.store = await this.openStoreAs(dataKey, keyFile);
+    } catch (err) {
+      dataKey.fill(0);
+      throw this.asOpenProblem(err);
+    }
     this.openProblem = null;
-    const notices = [`Restored the backup ${input.file}, made on ${formatLocalDateTime(new Date(backup.createdAt))}.`];
-    notices.push(...(await this.recordFailedAttempts(this.store, failedAt)));
+    const notices = [`Restored the backup ${input.file}, made on ${formatLocalDateTime(new Date(header.createdAt))}.`];
+    notices.push(...(await this.recordFailedAttempts(this.store, this.throttle.takeFailures())));
     this.touch();
     return this.status(notices);
   }
 
-  /** Writes the backup's database to `next` and proves it: opens, migrates, schema, chain, anchor. Records the restore in it. */
-  private async stageBackup(
-    bytes: Buffer,
-    dataKey: Buffer,
-    keyFile: KeyFile,
-    anchor: AuditAnchor | null,
-    path: string,
-    otherCaseload: boolean,
-  ): Promise<KeyFile & { storeId: string; anchor: AuditAnchor }> {
+  /**
+   * Before a restore stages its copy in `next`: a replacement a crash interrupted is finished or undone first,
+   * so a committed passphrase change or cipher move is never thrown away. Where the key file cannot be read to
+   * tell which, the pending copy is kept beside the store, never deleted.
+   */
+  private settlePendingSwap(): void {
+    if (!swapPending(this.paths)) return;
+    try {
+      resolvePendingSwap(this.paths, this.readOwnKeyFile().anchor);
+    } catch {
+      const stamp = stampOf(this.now());
+      for (const f of [...withCompanions(this.paths.next), this.paths.swapJournal]) if (existsSync(f)) renameSync(f, replacedName(f, stamp));
+    }
+  }
+
+  /** Writes the backup's database to `next` and proves it; records the restore in it. Returns the key file to commit. */
+  private async stageBackup(bytes: Buffer, dataKey: Buffer, header: BackupHeader, replaceOtherCaseload: boolean): Promise<KeyFile & { storeId: string; anchor: AuditAnchor }> {
+    const { path, keyFile } = header;
     for (const f of withCompanions(this.paths.next)) rmSync(f, { force: true });
     writeFileAtomic(this.paths.next, bytes);
     const invalid = (why: string) => new AppError('BACKUP_INVALID', `The backup ${path} cannot be used: ${why}.`, { file: path });
@@ -587,19 +617,21 @@ export class CaseloadEngine {
     try {
       const db = kyselyFor(sqlite);
       await migrate(sqlite, db, path);
-      await assertSchema(sqlite, path, this.options.nativeBinding);
+      const { owner, storeId: recorded } = await inspectDatabase(sqlite, db, path, this.options.nativeBinding);
       const verified = await verifyAudit(db);
       if (!verified.ok) throw invalid(`its audit trail does not verify (${verified.problems[0]!.detail})`);
-      await assertAnchor(db, anchor, path);
-      const settings = new Map((await db.selectFrom('settings').select(['key', 'value']).execute()).map((r) => [r.key, r.value]));
-      const ownerId = settings.get('owner_user_id');
-      if (!ownerId) throw invalid('it has no owner recorded');
-      let storeId = settings.get('store_id') ?? keyFile.storeId;
-      if (!storeId) {
-        storeId = randomUUID();
-        await db.insertInto('settings').values({ key: 'store_id', value: storeId }).execute();
+      await assertAnchor(db, header.anchor, path);
+      // Which caseload it is comes from inside the encrypted database, never from the header.
+      const currentStoreId = this.currentStoreId();
+      const otherCaseload = currentStoreId !== null && recorded !== currentStoreId;
+      if (otherCaseload && !replaceOtherCaseload) {
+        throw new AppError('OTHER_CASELOAD', `The backup ${path} was made from another caseload. Confirm that you want to replace this caseload with it.`, {
+          fields: [{ path: 'replaceOtherCaseload', message: 'must be confirmed for a backup of another caseload' }],
+        });
       }
-      await appendAudit(db, { actorId: ownerId, action: otherCaseload ? 'restore-other-caseload' : 'restore', entity: 'store', entityIds: [] }, this.now());
+      const storeId = recorded ?? randomUUID();
+      if (!recorded) await db.insertInto('settings').values({ key: 'store_id', value: storeId }).execute();
+      await appendAudit(db, { actorId: owner.id, action: otherCaseload ? 'restore-other-caseload' : 'restore', entity: 'store', entityIds: [] }, this.now());
       const restoredAnchor = await auditAnchorOf(db);
       sqlite.pragma('wal_checkpoint(TRUNCATE)');
       return { ...keyFile, storeId, anchor: restoredAnchor };
@@ -650,4 +682,28 @@ async function assertAnchor(db: Kysely<CaseloadDb>, anchor: AuditAnchor | null, 
       { file },
     );
   }
+}
+
+/**
+ * What every database must be before it is used or restored: the schema the migrations make, no broken
+ * references, and an owner who is in its team directory. Returns the owner and what `settings` records.
+ */
+async function inspectDatabase(
+  sqlite: Sqlite,
+  db: Kysely<CaseloadDb>,
+  file: string,
+  nativeBinding: string | undefined,
+): Promise<{ owner: OpenStore['owner']; storeId: string | null; keyFileVersion: string | null }> {
+  await assertSchema(sqlite, file, nativeBinding);
+  const damaged = (why: string) => new AppError('STORE_CORRUPT', `The caseload database ${file} is damaged (${why}).`, { file });
+  if ((sqlite.pragma('foreign_key_check') as unknown[]).length > 0) throw damaged('records refer to records that are not there');
+  const settings = new Map((await db.selectFrom('settings').select(['key', 'value']).execute()).map((r) => [r.key, r.value]));
+  const ownerId = settings.get('owner_user_id');
+  const owner = ownerId ? await db.selectFrom('users').select(['id', 'display_name', 'role']).where('id', '=', ownerId).executeTakeFirst() : undefined;
+  if (!owner) throw damaged('it has no owner recorded');
+  return {
+    owner: { id: owner.id, displayName: owner.display_name, role: owner.role as Role },
+    storeId: settings.get('store_id') ?? null,
+    keyFileVersion: settings.get('key_file_version') ?? null,
+  };
 }

@@ -3,7 +3,11 @@ import { SessionStatus, enteredPassphrase } from './session';
 import { none } from './schemas';
 
 /** Backups live in a folder the shell chose; the renderer names them, it never supplies a path. */
-export const backupFileName = z.string().regex(/^[A-Za-z0-9_.-]{1,100}\.ccbak$/, 'must be a backup file name');
+export const backupFileName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,100}\.ccbak$/, 'must be a backup file name')
+  // Windows reads these names as devices, whatever the extension.
+  .refine((name) => !/^(con|prn|aux|nul|com\d|lpt\d)\./i.test(name), 'must be a backup file name');
 export const BackupInfo = z.strictObject({
   file: backupFileName,
   /** The full path, so messages name where the file is. */

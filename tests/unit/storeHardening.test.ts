@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyCipher } from '../../electron/services/store/cipher';
 import { readDeviceSettings } from '../../electron/services/session/deviceSettings';
-import { MAX_HEADER_BYTES } from '../../electron/services/store/backupFile';
+import { MAX_HEADER_BYTES, encodeBackup, readBackupBody, readBackupHeader } from '../../electron/services/store/backupFile';
 import { PRODUCT_MIN_N, TEST_MIN_N, readKeyFile, serialiseKeyFile, unwrapDataKey } from '../../electron/services/store/keyFile';
 import { AppError } from '../../shared/contract/errors';
 import { PASSPHRASE, newEngine, removeDir, setUpEngine, snapshotFiles, tempDir, validNhsNumber } from '../helpers/tempStore';
@@ -49,6 +49,23 @@ async function backupOf(d: string): Promise<string> {
   const b = await engine.createBackup();
   await engine.close();
   return b.file;
+}
+
+/**
+ * Rewrites a backup's database with a database tool and re-encodes it with its own key: the backup of someone
+ * who holds the passphrase and edits the file — every hash and tag valid, only the contents changed.
+ */
+async function alterBackup(path: string, alter: (db: Database.Database) => void): Promise<void> {
+  const header = readBackupHeader(path, TEST_MIN_N);
+  const key = await unwrapDataKey(header.keyFile, PASSPHRASE);
+  const staged = `${path}.altered.db`;
+  writeFileSync(staged, readBackupBody(header));
+  const db = new Database(staged);
+  applyCipher(db, header.keyFile.cipher, key);
+  alter(db);
+  db.close();
+  writeFileSync(path, encodeBackup(header.keyFile, key, header.anchor!, readFileSync(staged), header.createdAt));
+  rmSync(staged);
 }
 
 describe('crash safety', () => {
@@ -209,16 +226,7 @@ describe('restore guards', () => {
     const engine = await setUpEngine(d);
     const backup = await engine.createBackup();
     await engine.close();
-    // Rebuild the backup with an altered database: same key, valid hash, valid header.
-    const staged = join(d, 'altered.db');
-    const { readBackup, encodeBackup } = await import('../../electron/services/store/backupFile');
-    const parsed = readBackup(backup.path, TEST_MIN_N);
-    writeFileSync(staged, parsed.db);
-    const db = new Database(staged);
-    applyCipher(db, parsed.keyFile.cipher, await unwrapDataKey(parsed.keyFile, PASSPHRASE));
-    db.exec(alteration);
-    db.close();
-    writeFileSync(backup.path, encodeBackup(parsed.keyFile, parsed.anchor!, readFileSync(staged), parsed.createdAt));
+    await alterBackup(backup.path, (db) => db.exec(alteration));
     const before = snapshotFiles(d);
     const err = await expectCode(newEngine(d).restoreBackup({ file: backup.file, passphrase: PASSPHRASE, currentPassphrase: PASSPHRASE, replaceOtherCaseload: false }), 'BACKUP_INVALID');
     expect(err.message).toMatch(/altered/);
@@ -231,19 +239,13 @@ describe('restore guards', () => {
     await engine.handlers()['patients.create'](patient(3));
     const backup = await engine.createBackup();
     await engine.close();
-    const { readBackup, encodeBackup } = await import('../../electron/services/store/backupFile');
-    const parsed = readBackup(backup.path, TEST_MIN_N);
-    const staged = join(d, 'rewritten.db');
-    writeFileSync(staged, parsed.db);
-    const db = new Database(staged);
-    applyCipher(db, parsed.keyFile.cipher, await unwrapDataKey(parsed.keyFile, PASSPHRASE));
-    // A trigger-free edit of history, then the triggers put back so the schema itself looks untouched.
-    const triggers = db.prepare(`select sql from sqlite_schema where type = 'trigger' and tbl_name = 'audit_event'`).all() as { sql: string }[];
-    db.exec('drop trigger audit_event_no_update; drop trigger audit_event_no_delete');
-    db.prepare(`update audit_event set entity_ids = '[]' where seq = 2`).run();
-    for (const t of triggers) db.exec(t.sql);
-    db.close();
-    writeFileSync(backup.path, encodeBackup(parsed.keyFile, parsed.anchor!, readFileSync(staged), parsed.createdAt));
+    await alterBackup(backup.path, (db) => {
+      // A trigger-free edit of history, then the triggers put back so the schema itself looks untouched.
+      const triggers = db.prepare(`select sql from sqlite_schema where type = 'trigger' and tbl_name = 'audit_event'`).all() as { sql: string }[];
+      db.exec('drop trigger audit_event_no_update; drop trigger audit_event_no_delete');
+      db.prepare(`update audit_event set entity_ids = '[]' where seq = 2`).run();
+      for (const t of triggers) db.exec(t.sql);
+    });
     const err = await expectCode(newEngine(d).restoreBackup({ file: backup.file, passphrase: PASSPHRASE, currentPassphrase: PASSPHRASE, replaceOtherCaseload: false }), 'BACKUP_INVALID');
     expect(err.message).toMatch(/audit trail/);
   });
@@ -353,7 +355,11 @@ describe('ciphers and key files', () => {
     const oldBackup = await old.createBackup();
     await old.close();
     const v2 = readKeyFile(join(d, 'caseload.key'), TEST_MIN_N);
-    const { storeId: _s, anchor: _a, cipher: _c, ...v1 } = serialiseKeyFile(v2) as Record<string, unknown>;
+    // A store from before key files recorded ciphers and anchors has no record of a version 2 key file either.
+    const legacy = await rawOpen(d);
+    legacy.prepare(`delete from settings where key = 'key_file_version'`).run();
+    legacy.close();
+    const { storeId: _s, anchor: _a, anchorMac: _m, cipher: _c, ...v1 } = serialiseKeyFile(v2) as Record<string, unknown>;
     writeFileSync(join(d, 'caseload.key'), JSON.stringify({ ...v1, version: 1 }));
     const engine = newEngine(d, { cipher: 'aegis-256' });
     await engine.unlock(PASSPHRASE);
@@ -405,8 +411,7 @@ describe('key rotation', () => {
     const backup = await engine.createBackup();
     await engine.changePassphrase(PASSPHRASE, 'rotated passphrase now');
     await engine.close();
-    const { readBackup } = await import('../../electron/services/store/backupFile');
-    const oldKey = await unwrapDataKey(readBackup(backup.path, TEST_MIN_N).keyFile, PASSPHRASE);
+    const oldKey = await unwrapDataKey(readBackupHeader(backup.path, TEST_MIN_N).keyFile, PASSPHRASE);
     const current = new Database(join(d, 'caseload.db'));
     applyCipher(current, readKeyFile(join(d, 'caseload.key'), TEST_MIN_N).cipher, oldKey);
     expect(() => current.prepare('select count(*) from sqlite_master').get()).toThrow(/not a database/);
@@ -531,5 +536,122 @@ describe('OS keychain sealing (safeStorage)', () => {
     copyFileSync(backup.path, join(other, 'backups', backup.file));
     const restored = await newEngine(other).restoreBackup({ file: backup.file, passphrase: PASSPHRASE, replaceOtherCaseload: false });
     expect(restored.state).toBe('unlocked');
+  });
+});
+
+describe('what a security review tried', () => {
+  it.each(['sqliteXhide', 'SQLiteYhide'])('a trigger named %s, hidden in plain sight, is refused on open and in a backup', async (name) => {
+    const d = dir();
+    const engine = await setUpEngine(d);
+    const backup = await engine.createBackup();
+    await engine.close();
+    const hide = `create trigger ${name} before insert on audit_event when new.action = 'view' begin select raise(ignore); end`;
+    await alterBackup(backup.path, (db) => db.exec(hide));
+    expect((await expectCode(newEngine(d).restoreBackup({ file: backup.file, passphrase: PASSPHRASE, currentPassphrase: PASSPHRASE, replaceOtherCaseload: false }), 'BACKUP_INVALID')).message).toMatch(/altered/);
+    const db = await rawOpen(d);
+    db.exec(hide);
+    db.close();
+    await expectCode(newEngine(d).unlock(PASSPHRASE), 'SCHEMA_ALTERED');
+  });
+
+  it('a restore after a crash inside a committed passphrase change keeps today’s data, with the key file that opens it', async () => {
+    const d = dir();
+    const engine = await setUpEngine(d);
+    const backup = await engine.createBackup();
+    await engine.handlers()['patients.create'](patient(31)); // today's work, after the backup
+    await engine.close();
+    const before = join(d, 'before-change.db');
+    copyFileSync(join(d, 'caseload.db'), before);
+    await engine.unlock(PASSPHRASE);
+    await engine.changePassphrase(PASSPHRASE, 'the changed passphrase');
+    await engine.close();
+    // Put the files as a kill after the commit point (the key file) and before the move would leave them.
+    const anchor = readKeyFile(join(d, 'caseload.key'), TEST_MIN_N).anchor;
+    copyFileSync(join(d, 'caseload.db'), join(d, 'caseload.db.next'));
+    copyFileSync(before, join(d, 'caseload.db'));
+    writeFileSync(join(d, 'caseload.swap.json'), JSON.stringify({ reason: 'rotate', stamp: '20261123T090000000Z', anchor }));
+    const restorer = newEngine(d);
+    await restorer.restoreBackup({ file: backup.file, passphrase: PASSPHRASE, currentPassphrase: 'the changed passphrase', replaceOtherCaseload: false });
+    await restorer.close();
+    // The replaced pair is today's rotated database with the key file that opens it: the changed passphrase.
+    const stamp = readdirSync(d).find((f) => f.startsWith('caseload.key.replaced-'))!.slice('caseload.key.replaced-'.length);
+    const keptKey = readKeyFile(join(d, `caseload.key.replaced-${stamp}`), TEST_MIN_N);
+    const kept = new Database(join(d, `caseload.db.replaced-${stamp}`));
+    applyCipher(kept, keptKey.cipher, await unwrapDataKey(keptKey, 'the changed passphrase'));
+    expect((kept.prepare('select family_name from patients').all() as { family_name: string }[]).map((r) => r.family_name)).toEqual(['Okonkwo 31']);
+    kept.close();
+    expect(readdirSync(d).filter((f) => f.includes('.next'))).toEqual([]);
+  });
+
+  it('a header edited to claim this caseload, or a later date, is refused: the header is tagged with the data key', async () => {
+    const mine = dir();
+    const theirs = dir();
+    await (await setUpEngine(mine)).close();
+    const other = await setUpEngine(theirs);
+    const foreign = await other.createBackup();
+    await other.close();
+    const myId = readKeyFile(join(mine, 'caseload.key'), TEST_MIN_N).storeId;
+    const bytes = readFileSync(foreign.path);
+    const length = bytes.readUInt32BE(8);
+    const header = JSON.parse(bytes.subarray(12, 12 + length).toString('utf8'));
+    header.keyFile.storeId = myId;
+    header.createdAt = '2030-01-01T00:00:00.000Z';
+    const json = Buffer.from(JSON.stringify(header));
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(json.length);
+    mkdirSync(join(mine, 'backups'));
+    writeFileSync(join(mine, 'backups', foreign.file), Buffer.concat([bytes.subarray(0, 8), len, json, bytes.subarray(12 + length)]));
+    const engine = newEngine(mine);
+    await engine.unlock(PASSPHRASE);
+    expect((await expectCode(engine.restoreBackup({ file: foreign.file, passphrase: PASSPHRASE, replaceOtherCaseload: false }), 'BACKUP_INVALID')).message).toMatch(/header has been altered/);
+    await engine.close();
+  });
+
+  it('a backup that could not be opened once swapped in (its owner removed) is refused before anything changes', async () => {
+    const d = dir();
+    const engine = await setUpEngine(d);
+    const backup = await engine.createBackup();
+    await engine.close();
+    await alterBackup(backup.path, (db) => {
+      db.pragma('foreign_keys = OFF');
+      db.prepare(`delete from users`).run();
+    });
+    const before = snapshotFiles(d);
+    expect((await expectCode(newEngine(d).restoreBackup({ file: backup.file, passphrase: PASSPHRASE, currentPassphrase: PASSPHRASE, replaceOtherCaseload: false }), 'BACKUP_INVALID')).message).toMatch(/damaged/);
+    expect(snapshotFiles(d)).toEqual(before);
+  });
+
+  it('an anchor removed or edited by hand in the key file is refused, and so is a key file turned back into version 1', async () => {
+    const d = dir();
+    await (await setUpEngine(d, { cipher: 'sqlcipher-v4' })).close(); // version 1 key files meant SQLCipher
+    const json = JSON.parse(readFileSync(join(d, 'caseload.key'), 'utf8'));
+    writeFileSync(join(d, 'caseload.key'), JSON.stringify({ ...json, anchor: null }));
+    await expectCode(newEngine(d).unlock(PASSPHRASE), 'KEYFILE_CORRUPT');
+    writeFileSync(join(d, 'caseload.key'), JSON.stringify({ ...json, anchor: { ...json.anchor, count: 1 } }));
+    await expectCode(newEngine(d).unlock(PASSPHRASE), 'STORE_ROLLED_BACK');
+    const { anchor: _a, anchorMac: _m, storeId: _s, cipher: _c, ...v1 } = json;
+    writeFileSync(join(d, 'caseload.key'), JSON.stringify({ ...v1, version: 1 }));
+    expect((await expectCode(newEngine(d, { cipher: 'sqlcipher-v4' }).unlock(PASSPHRASE), 'STORE_ROLLED_BACK')).message).toMatch(/older than its database/);
+  });
+
+  it('the wait never exceeds the cap after a clock jump, a damaged count means the longest wait, and failures survive a damaged store until told', async () => {
+    const d = dir();
+    await (await setUpEngine(d)).close();
+    let now = Date.parse('2027-11-23T09:00:00Z'); // a year fast
+    const engine = newEngine(d, { unlockBackoffBaseMs: 1000, now: () => new Date(now) });
+    await expectCode(engine.unlock('wrong one'), 'WRONG_PASSPHRASE');
+    now = Date.parse('2026-11-23T09:00:00Z'); // corrected
+    expect((await expectCode(engine.unlock(PASSPHRASE), 'RETRY_AFTER')).retryAfterMs).toBe(60_000);
+    writeFileSync(join(d, 'caseload.attempts.json'), '{"fail');
+    expect((await expectCode(engine.unlock(PASSPHRASE), 'RETRY_AFTER')).retryAfterMs).toBe(60_000);
+    now += 60_000;
+    await expectCode(engine.unlock('wrong two'), 'WRONG_PASSPHRASE');
+    now += 60_000;
+    // The right passphrase on a damaged database: the problem screen, and the failure is still to be told.
+    const db = await rawOpen(d);
+    db.prepare(`delete from settings where key = 'owner_user_id'`).run();
+    db.close();
+    await expectCode(engine.unlock(PASSPHRASE), 'STORE_CORRUPT');
+    expect(JSON.parse(readFileSync(join(d, 'caseload.attempts.json'), 'utf8')).failedAt).toHaveLength(1);
   });
 });

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { z } from 'zod';
 import { AppError } from '../../../shared/contract/errors';
-import { AuditAnchor, parseKeyFile, serialiseKeyFile, type KeyFile } from './keyFile';
+import { AuditAnchor, parseKeyFile, serialiseKeyFile, tagAnchor, type KeyFile } from './keyFile';
+import { macMatches, storeMac } from './storeMac';
 
 /**
  * A backup is one file: magic, a length, a JSON header, then the encrypted database bytes. The header carries
@@ -13,6 +14,8 @@ import { AuditAnchor, parseKeyFile, serialiseKeyFile, type KeyFile } from './key
 const MAGIC = Buffer.from('CCBAK01\n', 'ascii');
 /** Headers are a few hundred bytes; anything longer is hostile or damaged and is refused before it is read. */
 export const MAX_HEADER_BYTES = 64 * 1024;
+/** A caseload of tens of thousands of referrals is tens of megabytes; a larger body is refused unread. */
+export const MAX_DATABASE_BYTES = 2 * 1024 ** 3;
 const PREFIX = MAGIC.length + 4;
 
 const Header = z.strictObject({
@@ -21,33 +24,47 @@ const Header = z.strictObject({
   createdAt: z.iso.datetime(),
   keyFile: z.unknown(),
   anchor: AuditAnchor.optional(),
-  dbBytes: z.number().int().positive(),
+  dbBytes: z.number().int().positive().max(MAX_DATABASE_BYTES),
   dbSha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
+  /** Version 2: HMAC of the rest, keyed from the data key (storeMac.ts), checked once the key is unwrapped. */
+  mac: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+}).refine((h) => h.version === 1 || (h.mac !== undefined && h.anchor !== undefined), 'a version 2 header has its anchor and tag');
 
+/**
+ * A backup's header as read, before anything in it is trusted: `keyFile` opens the body with the passphrase of
+ * the day; everything else counts only once `headerIsAuthentic` has checked it with that key.
+ */
 export interface BackupHeader {
+  path: string;
+  /** 1: made before headers were tagged (no store id, anchor or tag); 2: tagged. */
+  version: 1 | 2;
   createdAt: string;
   keyFile: KeyFile;
   /** Null for backups made before anchors were recorded. */
   anchor: AuditAnchor | null;
   dbBytes: number;
   dbSha256: string;
-}
-export interface ParsedBackup extends BackupHeader {
-  db: Buffer;
+  mac: string | null;
+  /** The key file exactly as the header holds it: what the tag covers. */
+  rawKeyFile: unknown;
+  bodyStart: number;
 }
 
-export function encodeBackup(keyFile: KeyFile, anchor: AuditAnchor, db: Buffer, createdAt: string): Buffer {
+/** What the tag covers: every header field but the tag itself, in a fixed order. */
+function taggedText(h: { createdAt: string; keyFile: unknown; anchor: AuditAnchor | null; dbBytes: number; dbSha256: string }): string {
+  return JSON.stringify(['clinic-caseload-backup', 2, h.createdAt, h.keyFile, h.anchor, h.dbBytes, h.dbSha256]);
+}
+
+export function encodeBackup(keyFile: KeyFile, dataKey: Buffer, anchor: AuditAnchor, db: Buffer, createdAt: string): Buffer {
+  const fields = {
+    createdAt,
+    keyFile: serialiseKeyFile(tagAnchor(keyFile, dataKey)),
+    anchor,
+    dbBytes: db.length,
+    dbSha256: createHash('sha256').update(db).digest('hex'),
+  };
   const header = Buffer.from(
-    JSON.stringify({
-      format: 'clinic-caseload-backup',
-      version: 2,
-      createdAt,
-      keyFile: serialiseKeyFile(keyFile),
-      anchor,
-      dbBytes: db.length,
-      dbSha256: createHash('sha256').update(db).digest('hex'),
-    }),
+    JSON.stringify({ format: 'clinic-caseload-backup', version: 2, ...fields, mac: storeMac(dataKey, 'backup-header', taggedText(fields)) }),
     'utf8',
   );
   const length = Buffer.alloc(4);
@@ -72,7 +89,7 @@ function readExactly(fd: number, length: number, position: number): Buffer {
  * Reads and checks the header only: magic, a bounded length, the schema, the key file (with the caller's KDF
  * floor) and that the declared size matches the file — so a hostile file is refused before its body is read.
  */
-export function readBackupHeader(path: string, minN: number): BackupHeader & { fd: number; bodyStart: number } {
+export function readBackupHeader(path: string, minN: number): BackupHeader {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -100,31 +117,46 @@ export function readBackupHeader(path: string, minN: number): BackupHeader & { f
       if (err instanceof AppError && err.code === 'UNKNOWN_CIPHER') throw err;
       throw invalid(path, err instanceof AppError && err.message.includes('minimum') ? 'its passphrase protection is weaker than this app accepts' : 'its key is damaged');
     }
-    return { createdAt: header.createdAt, keyFile, anchor: header.anchor ?? null, dbBytes: header.dbBytes, dbSha256: header.dbSha256, fd, bodyStart: PREFIX + headerLength };
-  } catch (err) {
-    closeSync(fd);
-    throw err;
-  }
-}
-
-export function readBackup(path: string, minN: number): ParsedBackup {
-  const { fd, bodyStart, ...header } = readBackupHeader(path, minN);
-  try {
-    const db = readExactly(fd, header.dbBytes, bodyStart);
-    if (db.length !== header.dbBytes) throw invalid(path, 'it is truncated');
-    if (createHash('sha256').update(db).digest('hex') !== header.dbSha256) throw invalid(path, 'its contents are damaged');
-    return { ...header, db };
+    return {
+      path,
+      version: header.version,
+      createdAt: header.createdAt,
+      keyFile,
+      anchor: header.anchor ?? null,
+      dbBytes: header.dbBytes,
+      dbSha256: header.dbSha256,
+      mac: header.mac ?? null,
+      rawKeyFile: header.keyFile,
+      bodyStart: PREFIX + headerLength,
+    };
   } finally {
     closeSync(fd);
   }
 }
 
-/** Header facts for listing, without reading the body; null for a file that is not a usable backup. */
+/** With the backup's data key: the header is the one that key's holder wrote (version 1 headers carry no tag). */
+export function headerIsAuthentic(header: BackupHeader, dataKey: Buffer): boolean {
+  if (header.version === 1) return true;
+  return !!header.mac && macMatches(dataKey, 'backup-header', taggedText({ ...header, keyFile: header.rawKeyFile }), header.mac);
+}
+
+/** Reads the body once the header has been trusted, checking its length and hash. */
+export function readBackupBody(header: BackupHeader): Buffer {
+  const fd = openSync(header.path, 'r');
+  try {
+    const db = readExactly(fd, header.dbBytes, header.bodyStart);
+    if (db.length !== header.dbBytes) throw invalid(header.path, 'it is truncated');
+    if (createHash('sha256').update(db).digest('hex') !== header.dbSha256) throw invalid(header.path, 'its contents are damaged');
+    return db;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Header facts for listing, without reading the body; null for a file that is not a usable backup. Unverified: a hint. */
 export function peekBackup(path: string, minN: number): BackupHeader | null {
   try {
-    const { fd, bodyStart: _bodyStart, ...header } = readBackupHeader(path, minN);
-    closeSync(fd);
-    return header;
+    return readBackupHeader(path, minN);
   } catch {
     return null;
   }

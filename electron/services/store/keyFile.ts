@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../../../shared/contract/errors';
 import { writeFileAtomic } from './atomicWrite';
 import { isCipher, unknownCipher, type Cipher } from './cipher';
+import { macMatches, storeMac } from './storeMac';
 
 /**
  * The key file holds the store's random 256-bit data key, wrapped (AES-256-GCM) by a key derived from the
@@ -59,7 +60,9 @@ const KeyFileV2 = z
     wrapped: Wrapped.optional(),
     /** …or sealed with this computer's keychain secret (deviceSecret.ts), so it can be tried only here. */
     sealed: Wrapped.optional(),
-    anchor: AuditAnchor.nullable(),
+    anchor: AuditAnchor,
+    /** HMAC of the anchor keyed from the data key (storeMac.ts): an anchor edited or removed by hand is refused. */
+    anchorMac: z.string().regex(/^[0-9a-f]{64}$/),
     createdAt: z.string(),
   })
   .refine((k) => (k.wrapped === undefined) !== (k.sealed === undefined), 'exactly one of wrapped and sealed');
@@ -71,8 +74,18 @@ export interface KeyFile {
   cipher: Cipher;
   kdf: KdfParams;
   wrapped: Wrapped;
+  /** Null only for a version 1 file, which predates anchors. */
   anchor: AuditAnchor | null;
+  /** As read from the file: checked once the data key is unwrapped (see anchorIsAuthentic). */
+  anchorMac: string | null;
   createdAt: string;
+}
+
+const anchorText = (a: AuditAnchor) => `${a.count}:${a.hash}`;
+
+/** True when the key file's anchor carries a tag made with this data key. */
+export function anchorIsAuthentic(keyFile: KeyFile, dataKey: Buffer): boolean {
+  return !!keyFile.anchor && !!keyFile.anchorMac && macMatches(dataKey, 'key-file-anchor', anchorText(keyFile.anchor), keyFile.anchorMac);
 }
 
 const WRAP_AAD = Buffer.from('clinic-caseload data key v1');
@@ -148,6 +161,7 @@ export async function wrapDataKey(
   kek.fill(0);
   return {
     ...about,
+    anchorMac: null,
     kdf,
     wrapped: { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') },
     createdAt: new Date().toISOString(),
@@ -182,7 +196,7 @@ export function parseKeyFile(json: unknown, file: string, minN: number, deviceSe
   if (version === 1) {
     const v1 = KeyFileV1.safeParse(json);
     if (!v1.success) throw damaged('unexpected contents');
-    keyFile = { storeId: null, cipher: 'sqlcipher-v4', kdf: v1.data.kdf, wrapped: v1.data.wrapped, anchor: null, createdAt: v1.data.createdAt };
+    keyFile = { storeId: null, cipher: 'sqlcipher-v4', kdf: v1.data.kdf, wrapped: v1.data.wrapped, anchor: null, anchorMac: null, createdAt: v1.data.createdAt };
   } else {
     const v2 = KeyFileV2.safeParse(json);
     if (!v2.success) throw damaged('unexpected contents');
@@ -194,9 +208,15 @@ export function parseKeyFile(json: unknown, file: string, minN: number, deviceSe
   return keyFile;
 }
 
+/** The key file with its anchor tagged by the data key: the form every write takes. */
+export function tagAnchor<K extends KeyFile>(keyFile: K, dataKey: Buffer): K {
+  if (!keyFile.anchor) throw new Error('a key file is written only once its anchor is known');
+  return { ...keyFile, anchorMac: storeMac(dataKey, 'key-file-anchor', anchorText(keyFile.anchor)) };
+}
+
 /** The key file as written: sealed to the keychain when this computer has a secret for it, portable otherwise. */
 export function serialiseKeyFile(keyFile: KeyFile, deviceSecret: Buffer | null = null): object {
-  if (!keyFile.storeId) throw new Error('a key file is written only once the store id is known');
+  if (!keyFile.storeId || !keyFile.anchor || !keyFile.anchorMac) throw new Error('a key file is written only with its store id and tagged anchor');
   const { wrapped, ...rest } = keyFile;
   return { format: 'clinic-caseload-key', version: 2, ...rest, ...(deviceSecret ? { sealed: seal(wrapped, deviceSecret) } : { wrapped }) };
 }
