@@ -1,12 +1,16 @@
-import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
-import type { Referral } from '../../../../shared/contract/referrals';
+import type { Referral, ReferralDetail } from '../../../../shared/contract/referrals';
+import type { Screening } from '../../../../shared/contract/screenings';
 import { formatUkDate } from '../../../../shared/domain/dates';
 import { PATHWAY_LABELS, REFERRAL_STATUS_LABELS, REFERRER_ROLE_LABELS } from '../../../../shared/domain/episodeCodes';
 import type { Patient } from '../../../../shared/domain/people';
 import { useNavigation } from '../../app/navigation';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
+import { useOutcomes } from '../../lib/useOutcomes';
+import { OutcomePanel } from './OutcomePanel';
+import { Timeline } from './Timeline';
 import { ReferralForm } from '../referral/ReferralForm';
 import { PatientHeader } from './PatientHeader';
 
@@ -17,11 +21,23 @@ export function PatientPage({ patientId }: { patientId: string }) {
   const [referrals, setReferrals] = useState<Referral[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  const [details, setDetails] = useState<ReferralDetail[]>([]);
+  const [screenings, setScreenings] = useState<Screening[]>([]);
+  const [shown, setShown] = useState<string | null>(null);
+  const outcomes = useOutcomes();
 
   const load = useCallback(async () => {
     try {
-      setPatient(await api['patients.get']({ id: patientId }));
-      setReferrals((await api['referrals.listForPatient']({ patientId })).referrals);
+      const [p, list, screened] = await Promise.all([
+        api['patients.get']({ id: patientId }),
+        api['referrals.listForPatient']({ patientId }),
+        api['screenings.list']({ patientId }),
+      ]);
+      const all = await Promise.all(list.referrals.map((r) => api['referrals.get']({ id: r.id })));
+      setPatient(p);
+      setReferrals(list.referrals);
+      setScreenings(screened.screenings);
+      setDetails(all);
     } catch (err) {
       setFailure(errorMessage(err));
     }
@@ -32,6 +48,7 @@ export function PatientPage({ patientId }: { patientId: string }) {
 
   if (failure) return <Alert color="red" role="alert">{failure}</Alert>;
   if (!patient || !referrals) return <Text>Loading…</Text>;
+  const outcomeOf = details.find((d) => d.referral.id === shown) ?? details[0];
   return (
     <Stack>
       <Group justify="space-between" align="flex-end">
@@ -77,6 +94,22 @@ export function PatientPage({ patientId }: { patientId: string }) {
           </Table>
         )}
       </Paper>
+      {outcomeOf && (
+        <Stack gap={4}>
+          {details.length > 1 && (
+            <Select
+              label="Outcome of the referral received"
+              w={320}
+              data={details.map((d) => ({ value: d.referral.id, label: `${formatUkDate(d.referral.receivedDate)} · ${REFERRAL_STATUS_LABELS[d.referral.status]}` }))}
+              value={outcomeOf.referral.id}
+              onChange={setShown}
+              allowDeselect={false}
+            />
+          )}
+          <OutcomePanel detail={outcomeOf} outcomes={outcomes} screenings={screenings} />
+        </Stack>
+      )}
+      {details.length > 0 && <Timeline details={details} outcomes={outcomes} />}
       <ReferralForm
         patientId={patientId}
         opened={adding}
