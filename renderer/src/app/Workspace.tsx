@@ -6,6 +6,7 @@ import { CaseloadPage } from '../features/caseload/CaseloadPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
 import { PatientPage } from '../features/patient/PatientPage';
 import { SessionPage } from '../features/sessions/SessionPage';
+import { ServiceSettingsPage } from '../features/settings/ServiceSettingsPage';
 import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';
 import { api } from '../lib/api';
 import { errorMessage } from '../lib/errors';
@@ -15,6 +16,8 @@ function Screen({ place }: { place: Place }) {
   switch (place.view) {
     case 'caseload':
       return <CaseloadPage />;
+    case 'settings':
+      return <ServiceSettingsPage />;
     case 'patient':
       return <PatientPage key={place.patientId} patientId={place.patientId} />;
     case 'episode':
@@ -50,7 +53,7 @@ export function Workspace({ status, onLocked }: { status: SessionStatus; onLocke
             <Text fw={700} c="nhsBlue.7" size="lg" component="button" onClick={() => go({ view: 'caseload' })} bg="transparent" bd="none" style={{ cursor: 'pointer' }}>
               Clinic Caseload
             </Text>
-            {status.demo && <Badge color="orange" variant="filled">Demo – synthetic data</Badge>}
+            {status.demo && <Badge color="orange.9" variant="filled">Demo – synthetic data</Badge>}
             <Badge color="gray" variant="light" title="Sync with the service is not set up on this device yet">Stored on this device · encrypted</Badge>
           </Group>
           <Group gap="sm" wrap="nowrap">
@@ -59,6 +62,7 @@ export function Workspace({ status, onLocked }: { status: SessionStatus; onLocke
                 {status.owner.displayName} · {ROLE_LABELS[status.owner.role]}
               </Text>
             )}
+            <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Service settings</Button>
             <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
             <Button variant="default" size="xs" onClick={backUp}>Back up now</Button>
             <Button variant="filled" color="dark" size="xs" onClick={lock}>Lock</Button>
@@ -67,7 +71,7 @@ export function Workspace({ status, onLocked }: { status: SessionStatus; onLocke
       </AppShell.Header>
       <AppShell.Main bg="gray.0">
         {notice && (
-          <Notification color={notice.ok ? 'teal' : 'red'} onClose={() => setNotice(null)} mb="md" role="status" withBorder>
+          <Notification color={notice.ok ? 'teal' : 'red'} onClose={() => setNotice(null)} closeButtonProps={{ 'aria-label': 'Close message' }} mb="md" role="status" withBorder>
             {notice.text}
           </Notification>
         )}

@@ -10,6 +10,7 @@ import { useOutcomes } from '../../lib/useOutcomes';
 import { DischargeDialog } from '../discharge/DischargeDialog';
 import { OutcomePanel } from './OutcomePanel';
 import { AssessmentPanel } from '../referral/AssessmentPanel';
+import { ContactAttempts } from '../referral/ContactAttempts';
 import { contactTypeLabel, NewContactDialog } from '../sessions/NewContactDialog';
 import { PatientHeader } from './PatientHeader';
 
@@ -98,6 +99,8 @@ export function EpisodePage({ referralId }: { referralId: string }) {
       <OutcomePanel detail={detail} outcomes={outcomes} />
 
       <AssessmentPanel referral={referral} onSaved={() => void load()} />
+
+      {referral.status !== 'discharged' && <ContactAttempts referralId={referral.id} attempts={detail.contactAttempts} onLogged={() => void load()} />}
 
       <Paper withBorder p="md">
         <Group justify="space-between" mb="sm">

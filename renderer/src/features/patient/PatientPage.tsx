@@ -12,7 +12,11 @@ import { useOutcomes } from '../../lib/useOutcomes';
 import { OutcomePanel } from './OutcomePanel';
 import { Timeline } from './Timeline';
 import { ReferralForm } from '../referral/ReferralForm';
+import { ScreeningDialog } from '../screening/ScreeningDialog';
 import { PatientHeader } from './PatientHeader';
+
+/** The condition a positive screen points to, for the referral it offers (DDS2 leaves the diabetes type to the clinician). */
+const SCREEN_LTC: Record<string, string[]> = { 'copd-screen': ['13645005'], 'cardiac-screen': ['53741008'] };
 
 /** A patient and their referrals over time; each referral is an episode of care. */
 export function PatientPage({ patientId }: { patientId: string }) {
@@ -24,6 +28,8 @@ export function PatientPage({ patientId }: { patientId: string }) {
   const [details, setDetails] = useState<ReferralDetail[]>([]);
   const [screenings, setScreenings] = useState<Screening[]>([]);
   const [shown, setShown] = useState<string | null>(null);
+  const [screening, setScreening] = useState(false);
+  const [prefill, setPrefill] = useState<{ ltcCodes: string[]; reason: string } | undefined>(undefined);
   const outcomes = useOutcomes();
 
   const load = useCallback(async () => {
@@ -53,7 +59,17 @@ export function PatientPage({ patientId }: { patientId: string }) {
     <Stack>
       <Group justify="space-between" align="flex-end">
         <PatientHeader patient={patient} back={{ view: 'caseload' }} backLabel="Caseload" title="Patient" />
-        <Button onClick={() => setAdding(true)}>New referral</Button>
+        <Group gap="sm">
+          <Button variant="default" onClick={() => setScreening(true)}>Screen</Button>
+          <Button
+            onClick={() => {
+              setPrefill(undefined);
+              setAdding(true);
+            }}
+          >
+            New referral
+          </Button>
+        </Group>
       </Group>
       <Paper withBorder p="md">
         <Title order={2} size="h4" mb="sm">Referrals</Title>
@@ -94,6 +110,33 @@ export function PatientPage({ patientId }: { patientId: string }) {
           </Table>
         )}
       </Paper>
+      {screenings.length > 0 && (
+        <Paper withBorder p="md">
+          <Title order={2} size="h4" mb="sm">Screens</Title>
+          <Table aria-label="Screens" verticalSpacing={4} fz="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Date</Table.Th>
+                <Table.Th>Screen</Table.Th>
+                <Table.Th>Score</Table.Th>
+                <Table.Th>Result</Table.Th>
+                <Table.Th>Referral offered</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {screenings.map((s) => (
+                <Table.Tr key={s.id}>
+                  <Table.Td>{formatUkDate(s.date)}</Table.Td>
+                  <Table.Td>{outcomes.instrument(s.instrumentId).title.split(' — ')[0]}</Table.Td>
+                  <Table.Td>{s.total ?? '—'}</Table.Td>
+                  <Table.Td>{s.resultLabel ?? 'No result (no service cut-off, or an item skipped)'}</Table.Td>
+                  <Table.Td>{s.referralOffered ? 'Yes' : 'No'}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Paper>
+      )}
       {outcomeOf && (
         <Stack gap={4}>
           {details.length > 1 && (
@@ -110,7 +153,23 @@ export function PatientPage({ patientId }: { patientId: string }) {
         </Stack>
       )}
       {details.length > 0 && <Timeline details={details} outcomes={outcomes} />}
+      <ScreeningDialog
+        patientId={patientId}
+        opened={screening}
+        onClose={() => setScreening(false)}
+        onSaved={(saved, offer) => {
+          setScreening(false);
+          void load();
+          if (offer) {
+            const title = outcomes.instrument(saved.instrumentId).title.split(' — ')[0];
+            setPrefill({ ltcCodes: SCREEN_LTC[saved.instrumentId] ?? [], reason: `${title}: ${saved.resultLabel} (score ${saved.total}) on ${formatUkDate(saved.date)}.` });
+            setAdding(true);
+          }
+        }}
+      />
       <ReferralForm
+        key={prefill ? prefill.reason : 'blank'}
+        prefill={prefill}
         patientId={patientId}
         opened={adding}
         onClose={() => setAdding(false)}
