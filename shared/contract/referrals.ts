@@ -151,4 +151,5 @@ export const referralMethods = {
     output: Referral,
   },
   'referrals.discharge': { input: DischargeInput, output: Referral },
+  'referrals.previewDischarge': { input: DischargeInput.omit({ version: true }), output: Classification },
 } as const;

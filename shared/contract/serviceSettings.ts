@@ -16,6 +16,8 @@ export const OutcomeSettings = z.strictObject({
   instruments: z.record(z.string().max(40), InstrumentOverride).default({}),
   dds2Rule: z.enum(['fisher-2008-mean-3', 'dds-guidance-mean-2']).default('fisher-2008-mean-3'),
   ptsdMeasure: z.enum(['pcl5', 'ies-r']).default('pcl5'),
+  /** The alternative ADSM for OCD (ref §2.2: the guide names the OCI; OCI-R only as a service's choice). */
+  ocdMeasure: z.enum(['oci', 'oci-r']).default('oci'),
   serviceUseRecallMonths: z.number().int().min(1).max(24).default(3),
 });
 export type OutcomeSettings = z.output<typeof OutcomeSettings>;

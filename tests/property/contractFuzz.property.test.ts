@@ -33,6 +33,7 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'referrals.listForPatient': 1,
   'referrals.update': 1,
   'referrals.discharge': 1,
+  'referrals.previewDischarge': 1, // a view: its audit event is its only write
   'contacts.create': 1, // a DNA's follow-up action is named in the same event
   'contacts.recordAttendance': 1,
   'measures.record': 1,
@@ -176,6 +177,10 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { pati
     'referrals.discharge': fc.record(
       { id: pick(pools.newReferrals), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), endCode: field(fc.constantFrom('46', '47', '11', '14'), fc.constant('42')), dischargeDate: episodeDate },
       { requiredKeys: ['id', 'version', 'endCode', 'dischargeDate'] },
+    ),
+    'referrals.previewDischarge': fc.record(
+      { id: field(fc.constantFrom(...pools.openReferrals, ...pools.newReferrals.slice(0, 20)), id), endCode: field(fc.constantFrom('46', '47', '11', '14'), fc.constant('42')), dischargeDate: episodeDate },
+      { requiredKeys: ['id', 'endCode', 'dischargeDate'] },
     ),
     'contacts.create': fc.record(
       {

@@ -163,25 +163,40 @@ export async function updateReferral(ctx: CaseloadContext, id: string, version: 
   });
 }
 
-/** Discharge ends the episode: end code and date together (ref §4), never before a contact of the course. */
+/** The checks a discharge must pass: end code and date together (ref §4), never before a contact of the course. */
+async function checkDischarge(trx: Trx, row: ReferralsTable, dischargeDate: string): Promise<void> {
+  if (row.status === 'discharged') throw refuse('id', `names a referral already discharged on ${formatUkDate(row.discharge_date!)}`);
+  if (dischargeDate < row.received_date) throw refuse('dischargeDate', `is before the referral was received (${formatUkDate(row.received_date)})`);
+  const last = await trx
+    .selectFrom('contacts')
+    .select(['date'])
+    .where('referral_id', '=', row.id)
+    .where('deleted_at', 'is', null)
+    .where('type', '!=', 'follow-up')
+    .orderBy('date', 'desc')
+    .executeTakeFirst();
+  if (last && dischargeDate < last.date) throw refuse('dischargeDate', `is before the last contact (${formatUkDate(last.date)})`);
+}
+
 export async function dischargeReferral(ctx: CaseloadContext, input: { id: string; version: number; endCode: EndCode; dischargeDate: string }): Promise<Referral> {
   return ctx.db.transaction().execute(async (trx) => {
     const row = await lockedForUpdate(trx, input.id, input.version);
-    if (row.status === 'discharged') throw refuse('id', `names a referral already discharged on ${formatUkDate(row.discharge_date!)}`);
-    if (input.dischargeDate < row.received_date) throw refuse('dischargeDate', `is before the referral was received (${formatUkDate(row.received_date)})`);
-    const last = await trx
-      .selectFrom('contacts')
-      .select(['date'])
-      .where('referral_id', '=', row.id)
-      .where('deleted_at', 'is', null)
-      .where('type', '!=', 'follow-up')
-      .orderBy('date', 'desc')
-      .executeTakeFirst();
-    if (last && input.dischargeDate < last.date) throw refuse('dischargeDate', `is before the last contact (${formatUkDate(last.date)})`);
+    await checkDischarge(trx, row, input.dischargeDate);
     const set = { status: 'discharged', end_code: input.endCode, discharge_date: input.dischargeDate, ...nextColumns(row, ctx) };
     await trx.updateTable('referrals').set(set).where('id', '=', row.id).where('version', '=', input.version).execute();
     await appendAudit(trx, { actorId: ctx.actorId, action: 'discharge', entity: 'referral', entityIds: [row.id] }, ctx.now());
     return toReferral({ ...row, ...set });
+  });
+}
+
+/** What `classifyEpisode` would say were the episode discharged so: shown before the clinician confirms. Writes nothing but its audit event. */
+export async function previewDischarge(ctx: CaseloadContext, input: { id: string; endCode: EndCode; dischargeDate: string }): Promise<Classification> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await liveReferral(trx, input.id);
+    await checkDischarge(trx, row, input.dischargeDate);
+    const detail = await episodeDetail(trx, { ...row, discharge_date: input.dischargeDate, end_code: input.endCode });
+    await appendAudit(trx, { actorId: ctx.actorId, action: 'view', entity: 'referral', entityIds: [row.id] }, ctx.now());
+    return detail.classification;
   });
 }
 
@@ -192,5 +207,6 @@ export function referralHandlers(context: ContextSource): HandlerMap<typeof refe
     'referrals.listForPatient': async (i) => ({ referrals: await listReferralsForPatient(context(), i.patientId) }),
     'referrals.update': (i) => updateReferral(context(), i.id, i.version, i.changes),
     'referrals.discharge': (i) => dischargeReferral(context(), i),
+    'referrals.previewDischarge': (i) => previewDischarge(context(), i),
   };
 }

@@ -7,6 +7,7 @@ import { CaseloadPage } from '../features/caseload/CaseloadPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
 import { PatientPage } from '../features/patient/PatientPage';
 import { SessionPage } from '../features/sessions/SessionPage';
+import { ServiceSettingsPage } from '../features/settings/ServiceSettingsPage';
 import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';
 import { api } from '../lib/api';
 import { DemoBadge } from '../lib/DemoBadge';
@@ -16,6 +17,8 @@ function Screen({ place }: { place: Place }) {
   switch (place.view) {
     case 'caseload':
       return <CaseloadPage />;
+    case 'settings':
+      return <ServiceSettingsPage />;
     case 'patient':
       return <PatientPage key={place.patientId} patientId={place.patientId} />;
     case 'episode':
@@ -63,6 +66,7 @@ export function Workspace({
                 {status.owner.displayName} · {ROLE_LABELS[status.owner.role]}
               </Text>
             )}
+            <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Service settings</Button>
             <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
             <Button variant="default" size="xs" onClick={() => setBackups(true)}>Backups</Button>
             <Button variant="filled" color="dark" size="xs" onClick={lock}>Lock</Button>

@@ -3,6 +3,7 @@ import { createContext, useContext } from 'react';
 /** Where the workspace is: a small in-memory route, since the app has no address bar. */
 export type Place =
   | { view: 'caseload' }
+  | { view: 'settings' }
   | { view: 'patient'; patientId: string }
   | { view: 'episode'; referralId: string }
   | { view: 'session'; referralId: string; contactId: string };

@@ -23,3 +23,8 @@ export function schemaErrors(schema: z.ZodType, input: unknown, dateFields: Reco
 export function isoFromTyped(typed: string): string {
   return parseUkDate(typed) ?? typed;
 }
+
+/** The engine's reasons cite ISO dates; the screens show en-GB (DESIGN §3). */
+export function ukDatesIn(text: string): string {
+  return text.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, '$3/$2/$1');
+}

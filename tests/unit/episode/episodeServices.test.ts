@@ -53,6 +53,15 @@ describe('a diabetes-clinic episode from referral to discharge', () => {
     expect(before.classification.finishedCourse).toBe(false);
     expect(before.classification.treatmentContacts).toBe(6);
 
+    // The outcome is shown before confirming, and previewing writes nothing but its audit event.
+    const changesBefore = await h.changes();
+    const auditBefore = await h.auditCount();
+    const preview = await h.call('referrals.previewDischarge', { id: r.id, endCode: '46', dischargeDate: '2026-03-09' });
+    expect(preview).toMatchObject({ finishedCourse: true, recovered: true, reliablyImproved: true });
+    expect(await h.auditCount()).toBe(auditBefore + 1);
+    expect(await h.changes()).toBe(changesBefore + 2); // the audit row and its chain head
+    expect((await h.call('referrals.get', { id: r.id })).referral.status).toBe('in-treatment');
+
     // The booked contact is on the discharge date, so discharge on that day is allowed.
     r = await h.call('referrals.discharge', { id: r.id, version: r.version, endCode: '46', dischargeDate: '2026-03-09' });
     expect(r).toMatchObject({ status: 'discharged', endCode: '46', dischargeDate: '2026-03-09' });
@@ -76,6 +85,7 @@ describe('a diabetes-clinic episode from referral to discharge', () => {
     };
     const direct = classifyEpisode(expected);
     expect(detail.classification).toEqual({ ...direct, reasons: { ...direct.reasons } });
+    expect(preview).toEqual(detail.classification);
     expect(detail.classification).toMatchObject({ finishedCourse: true, casenessAtStart: true, recovered: true, reliablyImproved: true, reliablyRecovered: true, waitDays: 28 });
   });
 

@@ -6,7 +6,11 @@ import { ATTENDANCE_LABELS, CONSULTATION_MECHANISMS, LTC_OPTIONS, REFERRAL_STATU
 import { useNavigation } from '../../app/navigation';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
+import { useOutcomes } from '../../lib/useOutcomes';
+import { DischargeDialog } from '../discharge/DischargeDialog';
+import { OutcomePanel } from './OutcomePanel';
 import { AssessmentPanel } from '../referral/AssessmentPanel';
+import { ContactAttempts } from '../referral/ContactAttempts';
 import { contactTypeLabel, NewContactDialog } from '../sessions/NewContactDialog';
 import { PatientHeader } from './PatientHeader';
 
@@ -17,7 +21,9 @@ export function EpisodePage({ referralId }: { referralId: string }) {
   const { go } = useNavigation();
   const [detail, setDetail] = useState<ReferralDetail | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-  const [recording, setRecording] = useState(false);
+  const [recording, setRecording] = useState<'contact' | 'follow-up' | null>(null);
+  const [discharging, setDischarging] = useState(false);
+  const outcomes = useOutcomes();
 
   const load = useCallback(async () => {
     try {
@@ -49,7 +55,12 @@ export function EpisodePage({ referralId }: { referralId: string }) {
     <Stack>
       <Group justify="space-between" align="flex-end">
         <PatientHeader patient={patient} back={{ view: 'patient', patientId: patient.id }} backLabel="Patient" title={`Referral received ${formatUkDate(referral.receivedDate)}`} />
-        <Badge size="lg" variant="light" c="nhsBlue.8">{REFERRAL_STATUS_LABELS[referral.status]}</Badge>
+        <Group gap="sm">
+          <Badge size="lg" variant="light" c="nhsBlue.8">{REFERRAL_STATUS_LABELS[referral.status]}</Badge>
+          {referral.status !== 'discharged' && (
+            <Button variant="default" onClick={() => setDischarging(true)}>Discharge</Button>
+          )}
+        </Group>
       </Group>
       <Paper withBorder p="md">
         <Text size="sm">
@@ -76,12 +87,25 @@ export function EpisodePage({ referralId }: { referralId: string }) {
         </Alert>
       )}
 
+      {referral.status === 'discharged' && referral.pathway === 'integrated-ltc' && !contacts.some((c) => c.type === 'follow-up') && (
+        <Alert color="nhsBlue" title={<Text fw={700} c="nhsBlue.9">3-month follow-up</Text>}>
+          <Group justify="space-between">
+            <Text size="sm">Integrated LTC pathway: a follow-up contact three months after discharge records HbA1c and healthcare use.</Text>
+            <Button size="xs" onClick={() => setRecording('follow-up')}>Book 3-month follow-up</Button>
+          </Group>
+        </Alert>
+      )}
+
+      <OutcomePanel detail={detail} outcomes={outcomes} />
+
       <AssessmentPanel referral={referral} onSaved={() => void load()} />
+
+      {referral.status !== 'discharged' && <ContactAttempts referralId={referral.id} attempts={detail.contactAttempts} onLogged={() => void load()} />}
 
       <Paper withBorder p="md">
         <Group justify="space-between" mb="sm">
           <Title order={2} size="h4">Contacts</Title>
-          {referral.status !== 'discharged' && <Button onClick={() => setRecording(true)}>Record a contact</Button>}
+          {referral.status !== 'discharged' && <Button onClick={() => setRecording('contact')}>Record a contact</Button>}
         </Group>
         {contacts.length === 0 ? (
           <Text c="gray.7">No contacts yet.</Text>
@@ -108,10 +132,10 @@ export function EpisodePage({ referralId }: { referralId: string }) {
                     <Table.Td>{contactTypeLabel(c.type)}</Table.Td>
                     <Table.Td>{CONSULTATION_MECHANISMS[c.mechanism as ConsultationMechanism]}</Table.Td>
                     <Table.Td>{c.attendance === null ? 'Booked' : ATTENDANCE_LABELS[c.attendance]}</Table.Td>
-                    <Table.Td>{measures.map((m) => `${m.instrumentId.toUpperCase()} ${m.total ?? '—'}`).join(', ')}</Table.Td>
+                    <Table.Td>{measures.map((m) => `${outcomes.instrument(m.instrumentId).title.split(' (')[0]} ${m.total ?? '—'}`).join(', ')}</Table.Td>
                     <Table.Td>
                       {(c.attendance === 5 || c.attendance === 6) && (
-                        <Button size="xs" variant="light" onClick={() => go({ view: 'session', referralId: referral.id, contactId: c.id })} aria-label={`Open the session on ${formatUkDate(c.date)} at ${c.startTime}`}>
+                        <Button size="xs" variant="light" onClick={() => go({ view: 'session', referralId: referral.id, contactId: c.id })} aria-label={`Open session on ${formatUkDate(c.date)} at ${c.startTime}`}>
                           Open session
                         </Button>
                       )}
@@ -144,16 +168,36 @@ export function EpisodePage({ referralId }: { referralId: string }) {
       )}
 
       <NewContactDialog
+        key={recording ?? 'closed'}
         referralId={referral.id}
-        opened={recording}
-        defaults={{ location: lastContact?.location ?? referral.team, type: contacts.some((c) => c.attendance === 5 || c.attendance === 6) ? 'treatment' : 'assessment' }}
-        onClose={() => setRecording(false)}
+        opened={recording !== null}
+        defaults={
+          recording === 'follow-up'
+            ? { location: lastContact?.location ?? referral.team, type: 'follow-up', date: addMonths(referral.dischargeDate!, 3), booked: true }
+            : { location: lastContact?.location ?? referral.team, type: contacts.some((c) => c.attendance === 5 || c.attendance === 6) ? 'treatment' : 'assessment' }
+        }
+        onClose={() => setRecording(null)}
         onSaved={(c) => {
-          setRecording(false);
+          setRecording(null);
           if (c.attendance === 5 || c.attendance === 6) go({ view: 'session', referralId: referral.id, contactId: c.id });
           else void load();
         }}
       />
+      <DischargeDialog
+        referral={referral}
+        opened={discharging}
+        onClose={() => setDischarging(false)}
+        onDischarged={() => {
+          setDischarging(false);
+          void load();
+        }}
+      />
     </Stack>
   );
+}
+
+function addMonths(iso: string, months: number): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1 + months, d));
+  return date.toISOString().slice(0, 10);
 }

@@ -1,14 +1,22 @@
-import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
-import type { Referral } from '../../../../shared/contract/referrals';
+import type { Referral, ReferralDetail } from '../../../../shared/contract/referrals';
+import type { Screening } from '../../../../shared/contract/screenings';
 import { formatUkDate } from '../../../../shared/domain/dates';
 import { PATHWAY_LABELS, REFERRAL_STATUS_LABELS, REFERRER_ROLE_LABELS } from '../../../../shared/domain/episodeCodes';
 import type { Patient } from '../../../../shared/domain/people';
 import { useNavigation } from '../../app/navigation';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
+import { useOutcomes } from '../../lib/useOutcomes';
+import { OutcomePanel } from './OutcomePanel';
+import { Timeline } from './Timeline';
 import { ReferralForm } from '../referral/ReferralForm';
+import { ScreeningDialog } from '../screening/ScreeningDialog';
 import { PatientHeader } from './PatientHeader';
+
+/** The condition a positive screen points to, for the referral it offers (DDS2 leaves the diabetes type to the clinician). */
+const SCREEN_LTC: Record<string, string[]> = { 'copd-screen': ['13645005'], 'cardiac-screen': ['53741008'] };
 
 /** A patient and their referrals over time; each referral is an episode of care. */
 export function PatientPage({ patientId }: { patientId: string }) {
@@ -17,11 +25,25 @@ export function PatientPage({ patientId }: { patientId: string }) {
   const [referrals, setReferrals] = useState<Referral[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  const [details, setDetails] = useState<ReferralDetail[]>([]);
+  const [screenings, setScreenings] = useState<Screening[]>([]);
+  const [shown, setShown] = useState<string | null>(null);
+  const [screening, setScreening] = useState(false);
+  const [prefill, setPrefill] = useState<{ ltcCodes: string[]; reason: string } | undefined>(undefined);
+  const outcomes = useOutcomes();
 
   const load = useCallback(async () => {
     try {
-      setPatient(await api['patients.get']({ id: patientId }));
-      setReferrals((await api['referrals.listForPatient']({ patientId })).referrals);
+      const [p, list, screened] = await Promise.all([
+        api['patients.get']({ id: patientId }),
+        api['referrals.listForPatient']({ patientId }),
+        api['screenings.list']({ patientId }),
+      ]);
+      const all = await Promise.all(list.referrals.map((r) => api['referrals.get']({ id: r.id })));
+      setPatient(p);
+      setReferrals(list.referrals);
+      setScreenings(screened.screenings);
+      setDetails(all);
     } catch (err) {
       setFailure(errorMessage(err));
     }
@@ -32,11 +54,22 @@ export function PatientPage({ patientId }: { patientId: string }) {
 
   if (failure) return <Alert color="red" role="alert">{failure}</Alert>;
   if (!patient || !referrals) return <Text>Loading…</Text>;
+  const outcomeOf = details.find((d) => d.referral.id === shown) ?? details[0];
   return (
     <Stack>
       <Group justify="space-between" align="flex-end">
         <PatientHeader patient={patient} back={{ view: 'caseload' }} backLabel="Caseload" title="Patient" />
-        <Button onClick={() => setAdding(true)}>New referral</Button>
+        <Group gap="sm">
+          <Button variant="default" onClick={() => setScreening(true)}>Screen</Button>
+          <Button
+            onClick={() => {
+              setPrefill(undefined);
+              setAdding(true);
+            }}
+          >
+            New referral
+          </Button>
+        </Group>
       </Group>
       <Paper withBorder p="md">
         <Title order={2} size="h4" mb="sm">Referrals</Title>
@@ -77,7 +110,66 @@ export function PatientPage({ patientId }: { patientId: string }) {
           </Table>
         )}
       </Paper>
+      {screenings.length > 0 && (
+        <Paper withBorder p="md">
+          <Title order={2} size="h4" mb="sm">Screens</Title>
+          <Table aria-label="Screens" verticalSpacing={4} fz="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Date</Table.Th>
+                <Table.Th>Screen</Table.Th>
+                <Table.Th>Score</Table.Th>
+                <Table.Th>Result</Table.Th>
+                <Table.Th>Referral offered</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {screenings.map((s) => (
+                <Table.Tr key={s.id}>
+                  <Table.Td>{formatUkDate(s.date)}</Table.Td>
+                  <Table.Td>{outcomes.instrument(s.instrumentId).title.split(' — ')[0]}</Table.Td>
+                  <Table.Td>{s.total ?? '—'}</Table.Td>
+                  <Table.Td>{s.resultLabel ?? 'No result (no service cut-off, or an item skipped)'}</Table.Td>
+                  <Table.Td>{s.referralOffered ? 'Yes' : 'No'}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Paper>
+      )}
+      {outcomeOf && (
+        <Stack gap={4}>
+          {details.length > 1 && (
+            <Select
+              label="Outcome of the referral received"
+              w={320}
+              data={details.map((d) => ({ value: d.referral.id, label: `${formatUkDate(d.referral.receivedDate)} · ${REFERRAL_STATUS_LABELS[d.referral.status]}` }))}
+              value={outcomeOf.referral.id}
+              onChange={setShown}
+              allowDeselect={false}
+            />
+          )}
+          <OutcomePanel detail={outcomeOf} outcomes={outcomes} screenings={screenings} />
+        </Stack>
+      )}
+      {details.length > 0 && <Timeline details={details} outcomes={outcomes} />}
+      <ScreeningDialog
+        patientId={patientId}
+        opened={screening}
+        onClose={() => setScreening(false)}
+        onSaved={(saved, offer) => {
+          setScreening(false);
+          void load();
+          if (offer) {
+            const title = outcomes.instrument(saved.instrumentId).title.split(' — ')[0];
+            setPrefill({ ltcCodes: SCREEN_LTC[saved.instrumentId] ?? [], reason: `${title}: ${saved.resultLabel} (score ${saved.total}) on ${formatUkDate(saved.date)}.` });
+            setAdding(true);
+          }
+        }}
+      />
       <ReferralForm
+        key={prefill ? prefill.reason : 'blank'}
+        prefill={prefill}
         patientId={patientId}
         opened={adding}
         onClose={() => setAdding(false)}

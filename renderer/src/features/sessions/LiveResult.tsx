@@ -8,10 +8,12 @@ export function resultWords(outcomes: Outcomes, score: MeasureScore | null, firs
     if (answeredOf && answeredOf.answered < answeredOf.of) return `${answeredOf.answered} of ${answeredOf.of} answered.`;
     return score.missing.length > 0 ? `Total left empty: ${score.missing.length} item${score.missing.length === 1 ? '' : 's'} skipped (no prorating).` : 'No total.';
   }
-  const parts = [`Total ${score.total}`];
-  if (score.severity) parts.push(score.severity.toLowerCase());
-  if (score.caseness !== null) parts.push(score.caseness ? 'at caseness' : 'below caseness');
   const def = outcomes.instrument(score.instrumentId);
+  const parts = [`${def.scoring.method === 'mean' ? 'Mean' : 'Total'} ${score.total}`];
+  if (score.severity) parts.push(score.severity.toLowerCase());
+  if (score.screen) parts.push(score.screen.label);
+  else if (def.screen) parts.push('no screen result: the service has not set a cut-off');
+  if (score.caseness !== null) parts.push(score.caseness ? 'at caseness' : 'below caseness');
   if (first !== null && def.reliableChange) {
     const change = outcomes.reliableChange(score.instrumentId, first, score.total);
     parts.push(change === 'none' ? `no reliable change since the first score (${first})` : `reliably ${change} since the first score (${first})`);

@@ -39,6 +39,7 @@ export function MeasureEntry({
   onSave,
   live,
   saving,
+  saveLabel = 'Save measures',
 }: {
   instruments: EntryInstrument[];
   state: EntryState;
@@ -46,6 +47,7 @@ export function MeasureEntry({
   onSave: () => void;
   live: LiveScore[];
   saving: boolean;
+  saveLabel?: string;
 }) {
   const areaRef = useRef<HTMLDivElement>(null);
   const totalRefs = useRef<Record<string, HTMLInputElement | null>>({});
@@ -158,7 +160,7 @@ export function MeasureEntry({
         })}
         <Group justify="space-between">
           <Text size="sm" c="gray.8">{state.cursor.instrument >= instruments.length ? 'All items entered: press Enter to save.' : 'Digits answer; s skips; n not applicable (where allowed); Backspace goes back.'}</Text>
-          <Button onClick={onSave} loading={saving}>Save measures</Button>
+          <Button onClick={onSave} loading={saving}>{saveLabel}</Button>
         </Group>
       </Stack>
     </Box>

@@ -53,10 +53,18 @@ function nowTime(): string {
 }
 
 /** Records a contact: one that happened (with its attendance code) or one booked ahead. */
-export function NewContactDialog({ referralId, opened, onClose, onSaved, defaults }: { referralId: string; opened: boolean; onClose: () => void; onSaved: (c: Contact) => void; defaults: { location: string; type: string } }) {
+export function NewContactDialog({ referralId, opened, onClose, onSaved, defaults }: { referralId: string; opened: boolean; onClose: () => void; onSaved: (c: Contact) => void; defaults: { location: string; type: string; date?: string; booked?: boolean } }) {
   const [failure, setFailure] = useState<string | null>(null);
   const form = useForm<Values>({
-    initialValues: { date: formatUkDate(todayIso()), startTime: nowTime(), durationMinutes: 50, type: defaults.type, mechanism: '01', location: defaults.location, attendance: '5' },
+    initialValues: {
+      date: formatUkDate(defaults.date ?? todayIso()),
+      startTime: nowTime(),
+      durationMinutes: 50,
+      type: defaults.type,
+      mechanism: '01',
+      location: defaults.location,
+      attendance: defaults.booked ? BOOKED : '5',
+    },
     validate: (v) => schemaErrors(ContactInput, toInput(referralId, v), { date: v.date }),
     validateInputOnBlur: true,
   });

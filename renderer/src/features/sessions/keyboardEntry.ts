@@ -42,15 +42,19 @@ export type KeyOutcome = { state: EntryState; save: boolean; handled: boolean };
 
 const TOTAL_KINDS = new Set(['score-entry', 'lab-value']);
 const ITEM_KINDS = new Set(['questionnaire']);
+const SCREEN_KINDS = new Set(['screen', 'local-screen']);
 
-/** Which due instruments the session screen can take by keyboard; the rest are listed with their reasons only. */
-export function entryInstrument(def: InstrumentDefinition): EntryInstrument | null {
+/**
+ * Which instruments can be taken by keyboard; the rest are listed with their reasons only. Screens (PHQ-4, DDS2,
+ * the local COPD and cardiac screens) only where asked for: they belong to screening, not to a session.
+ */
+export function entryInstrument(def: InstrumentDefinition, options: { screens?: boolean } = {}): EntryInstrument | null {
   if (TOTAL_KINDS.has(def.kind)) {
     const range = def.items[0]?.range;
     const label = def.kind === 'lab-value' ? def.title : `${def.title} total`;
     return { id: def.id, title: def.title, mode: 'total', label, items: [], ...(range ? { min: range.min, max: range.max } : {}) };
   }
-  if (!ITEM_KINDS.has(def.kind)) return null;
+  if (!ITEM_KINDS.has(def.kind) && !(options.screens && SCREEN_KINDS.has(def.kind))) return null;
   const items = def.items.map((item) => {
     const options = item.options ?? def.responseOptions;
     const keys: Record<string, number> = {};

@@ -1,0 +1,82 @@
+import type { Page } from '@playwright/test';
+import { validNhsNumber } from '../../resources/demo/syntheticPatients';
+import { checkScreen, expect, test } from './hostFixture';
+
+/**
+ * Issue #8 stage 4 in Chromium: DDS2 in clinic with "offer referral" opening a prefilled referral, the triage
+ * contact-attempt log, and a local COPD screen that gives no result until the service sets its cut-off.
+ */
+const PASSPHRASE = 'clinic room passphrase';
+
+async function choose(page: Page, scope: Page | ReturnType<Page['getByRole']>, label: string, option: string) {
+  await scope.getByRole('combobox', { name: label, exact: true }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+async function screen(page: Page, which: string, keys: string[]) {
+  await page.getByRole('button', { name: 'Screen' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Screen' });
+  await dialog.getByText(which, { exact: true }).click();
+  await dialog.getByTestId('measure-entry').focus();
+  for (const k of keys) await page.keyboard.press(k);
+  return dialog;
+}
+
+test('DDS2 screen offers a prefilled referral; a COPD screen gives a result only once the service sets its cut-off', async ({ page, host }) => {
+  await page.goto(host.url);
+  await page.getByLabel('Your name').fill('Priya Shah');
+  await choose(page, page, 'Your role', 'High-intensity therapist (HIT)');
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Passphrase again').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Create encrypted caseload' }).click();
+  await page.getByRole('button', { name: 'Add patient' }).click();
+  const add = page.getByRole('dialog', { name: 'Add patient' });
+  await add.getByLabel('NHS number').fill(validNhsNumber(6161));
+  await add.getByLabel('Given name').fill('Aisha');
+  await add.getByLabel('Family name').fill('Rahman');
+  await add.getByLabel('Date of birth').fill('02/02/1970');
+  await add.getByLabel('GP practice').fill('Oakfield Practice');
+  await add.getByRole('button', { name: 'Add to caseload' }).click();
+  await page.getByRole('button', { name: 'RAHMAN, Aisha' }).click();
+
+  const dds2 = await screen(page, 'DDS2 (diabetes)', ['4', '3']);
+  await expect(dds2.getByTestId('result-dds2')).toContainText('Mean 3.5');
+  await expect(dds2.getByTestId('result-dds2')).toContainText('moderate distress or more (DDS2 mean ≥ 3, Fisher 2008)');
+  await checkScreen(page, '40-screen-dds2-positive');
+  await dds2.getByRole('button', { name: 'Save and offer referral' }).click();
+  const refer = page.getByRole('dialog', { name: 'New referral' });
+  await expect(refer.getByLabel('Reason for referral')).toHaveValue(/DDS2.*score 3.5/);
+  await choose(page, refer, 'Referred by', 'Diabetes specialist nurse');
+  await refer.getByRole('textbox', { name: 'Team' }).fill('Diabetes clinic, Watford General');
+  await refer.getByLabel('The patient consents to this referral').check();
+  await refer.getByRole('button', { name: 'Save referral' }).click();
+  await expect(refer).toBeHidden();
+
+  // Triage: attempts to reach the patient are logged on the episode.
+  await choose(page, page, 'Outcome', 'No answer');
+  await page.getByRole('button', { name: 'Log attempt' }).click();
+  await expect(page.getByRole('table', { name: 'Contact attempts' })).toContainText('No answer');
+  await checkScreen(page, '41-episode-contact-attempts');
+
+  await page.getByRole('button', { name: '← Patient' }).click();
+  await expect(page.getByRole('table', { name: 'Screens' })).toContainText('Yes');
+  const copd = await screen(page, 'COPD', ['2', '3']);
+  await expect(copd.getByTestId('result-copd-screen')).toContainText('no screen result: the service has not set a cut-off');
+  await expect(copd.getByRole('button', { name: 'Save and offer referral' })).toBeDisabled();
+  await page.keyboard.press('Enter');
+  await expect(copd).toBeHidden();
+  await expect(page.getByRole('table', { name: 'Screens' })).toContainText('No result');
+
+  await page.getByRole('button', { name: 'Service settings' }).click();
+  await page.getByLabel('COPD two-item screen: positive at a total of').fill('3');
+  await choose(page, page, 'Dietician', 'H2 Other secondary care specialty');
+  await checkScreen(page, '42-service-settings');
+  await page.getByRole('button', { name: 'Save service settings' }).click();
+  await expect(page.getByText('Service settings saved.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Clinic Caseload' }).click();
+  await page.getByRole('button', { name: 'RAHMAN, Aisha' }).click();
+  const again = await screen(page, 'COPD', ['2', '3']);
+  await expect(again.getByTestId('result-copd-screen')).toContainText('positive screen');
+  await expect(again.getByRole('button', { name: 'Save and offer referral' })).toBeEnabled();
+});
