@@ -22,6 +22,8 @@ export interface UiResult {
 }
 
 const PASSPHRASE = 'bench passphrase for the ui';
+/** One patient per timed session, each with today's session still to score. */
+const SESSION_PATIENTS = ['Todayone', 'Todaytwo', 'Todaythree'];
 const RUNS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!;
@@ -71,7 +73,7 @@ async function seed(dataDir: string): Promise<void> {
     }
   };
   await episode(1, 'Twentysessions', 20);
-  await episode(2, 'Todaysession', 1);
+  for (const [i, family] of SESSION_PATIENTS.entries()) await episode(2 + i, family, 1);
   await engine.close();
 }
 
@@ -117,30 +119,37 @@ export async function uiBench(): Promise<UiResult[]> {
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.getByRole('heading', { name: 'Caseload' }).waitFor();
 
-    // The session screen: count every key pressed until PHQ-9 and GAD-7 are saved, timing each item.
-    await openEpisode(page, 'Todaysession');
-    await page.getByRole('button', { name: `Open the referral received ${formatUkDate(daysAgo(7 + 30))}` }).click();
-    await page.getByRole('button', { name: new RegExp(`^Open the session on ${formatUkDate(todayIso())}`) }).click();
-    await page.getByTestId('measure-entry').waitFor();
-    let keys = 0;
-    const itemTimes: number[] = [];
-    const phq9 = ['2', '1', '2', '1', '1', '2', '1', '1', '0'];
-    const gad7 = ['2', '2', '1', '1', '1', '2', '1'];
-    for (const k of phq9) {
-      itemTimes.push(await timedKey(page, k, 'result-phq9'));
+    // The session screen: count every key pressed until PHQ-9 and GAD-7 are saved, timing each item; one
+    // session per patient, and the median of their 95th percentiles (this machine is shared and noisy).
+    const keyCounts: number[] = [];
+    const sessionP95s: number[] = [];
+    const allItemTimes: number[] = [];
+    for (const family of SESSION_PATIENTS) {
+      await openEpisode(page, family);
+      await page.getByRole('button', { name: `Open the referral received ${formatUkDate(daysAgo(7 + 30))}` }).click();
+      await page.getByRole('button', { name: new RegExp(`^Open session on ${formatUkDate(todayIso())}`) }).click();
+      await page.getByTestId('measure-entry').waitFor();
+      let keys = 0;
+      const itemTimes: number[] = [];
+      for (const k of ['2', '1', '2', '1', '1', '2', '1', '1', '0']) {
+        itemTimes.push(await timedKey(page, k, 'result-phq9'));
+        keys++;
+      }
+      for (const k of ['2', '2', '1', '1', '1', '2', '1']) {
+        itemTimes.push(await timedKey(page, k, 'result-gad7'));
+        keys++;
+      }
+      await page.keyboard.press('Enter');
       keys++;
+      await page.getByTestId('saved-gad7').waitFor();
+      const savedPhq9 = await page.getByTestId('saved-phq9').textContent();
+      if (!savedPhq9?.includes('Total 11')) throw new Error(`PHQ-9 was not saved as typed: ${savedPhq9}`);
+      keyCounts.push(keys);
+      sessionP95s.push(p95(itemTimes));
+      allItemTimes.push(...itemTimes);
     }
-    for (const k of gad7) {
-      itemTimes.push(await timedKey(page, k, 'result-gad7'));
-      keys++;
-    }
-    await page.keyboard.press('Enter');
-    keys++;
-    await page.getByTestId('saved-phq9').waitFor();
-    await page.getByTestId('saved-gad7').waitFor();
-    const savedPhq9 = await page.getByTestId('saved-phq9').textContent();
-    if (!savedPhq9?.includes('Total 11')) throw new Error(`PHQ-9 was not saved as typed: ${savedPhq9}`);
-
+    const keys = Math.max(...keyCounts);
+    const keyP95 = median(sessionP95s);
 
     // Opening the episode view with 20 sessions: click → contacts table and outcome chart drawn.
     const openTimes: number[] = [];
@@ -163,9 +172,9 @@ export async function uiBench(): Promise<UiResult[]> {
       },
       {
         name: 'ux.key_to_total_p95_ms',
-        value: Number(p95(itemTimes).toFixed(1)),
+        value: Number(keyP95.toFixed(1)),
         unit: 'ms',
-        note: `goal ≤ 50 — ${p95(itemTimes) <= 50 ? 'met' : 'NOT met'}; 95th percentile over the 16 items of key press → result line changed → next frame painted, measured in the page (median ${median(itemTimes).toFixed(1)} ms)`,
+        note: `goal ≤ 50 — ${keyP95 <= 50 ? 'met' : 'NOT met'}; 95th percentile over the 16 items of key press → result line changed → next frame painted, measured in the page; median of ${sessionP95s.length} sessions' p95 (${sessionP95s.map((v) => v.toFixed(1)).join(', ')} ms; median key ${median(allItemTimes).toFixed(1)} ms)`,
       },
       {
         name: 'renderer.patient_view_ms',

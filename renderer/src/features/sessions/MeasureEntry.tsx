@@ -1,7 +1,7 @@
 import { Box, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useEffect, useRef } from 'react';
+import { memo, useCallback, useEffect, useRef } from 'react';
 import type { MeasureScore, Outcomes } from '../../../../shared/outcomes';
-import { answersFor, applyKey, move, type EntryInstrument, type EntryState } from './keyboardEntry';
+import { answersFor, applyKey, move, type EntryInstrument, type EntryItem, type EntryState } from './keyboardEntry';
 import { LiveResult, resultWords } from './LiveResult';
 
 export interface LiveScore {
@@ -60,6 +60,21 @@ export function MeasureEntry({
   useEffect(() => {
     areaRef.current?.focus();
   }, []);
+  // Rows answer through one stable callback that reads the latest state, so a key press re-renders only the rows
+  // whose answer or cursor changed (a session can show well over a hundred answer buttons).
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const answerAt = useCallback(
+    (i: number, j: number, value: number) => {
+      const latest = stateRef.current;
+      const id = instruments[i]!.id;
+      const list = [...(latest.answers[id] ?? [])];
+      list[j] = value;
+      onChange({ ...latest, answers: { ...latest.answers, [id]: list }, cursor: move(instruments, { instrument: i, item: j }, 1) });
+      areaRef.current?.focus();
+    },
+    [instruments, onChange],
+  );
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -122,37 +137,18 @@ export function MeasureEntry({
                 />
               ) : (
                 <Stack gap={2}>
-                  {ins.items.map((item, j) => {
-                    const here = state.cursor.instrument === i && state.cursor.item === j;
-                    const answer = state.answers[ins.id]?.[j];
-                    return (
-                      <Group key={item.id} gap="xs" wrap="nowrap" aria-current={here ? 'step' : undefined} bg={here ? 'nhsBlue.1' : undefined} px={4} style={{ borderRadius: 4 }}>
-                        <Text size="sm" w={24} ta="right" fw={600}>{j + 1}</Text>
-                        <Text size="sm" style={{ flex: 1 }} lineClamp={1} title={item.text}>{item.text}</Text>
-                        <Group gap={2} wrap="nowrap">
-                          {item.options.map((o) => (
-                            <Button
-                              key={o.value}
-                              size="compact-xs"
-                              variant={answer === o.value ? 'filled' : 'default'}
-                              aria-pressed={answer === o.value}
-                              aria-label={`${o.value} ${o.label}, ${ins.title} item ${item.id}`}
-                              tabIndex={-1}
-                              onClick={() => {
-                                const list = [...(state.answers[ins.id] ?? [])];
-                                list[j] = o.value;
-                                onChange({ ...state, answers: { ...state.answers, [ins.id]: list }, cursor: move(instruments, { instrument: i, item: j }, 1) });
-                                areaRef.current?.focus();
-                              }}
-                            >
-                              {o.value}
-                            </Button>
-                          ))}
-                          <Text size="xs" w={28} ta="center" c="gray.8">{answer === null ? 'skip' : answer === 'na' ? 'n/a' : ''}</Text>
-                        </Group>
-                      </Group>
-                    );
-                  })}
+                  {ins.items.map((item, j) => (
+                    <ItemRow
+                      key={item.id}
+                      instrumentIndex={i}
+                      itemIndex={j}
+                      instrumentTitle={ins.title}
+                      item={item}
+                      answer={state.answers[ins.id]?.[j]}
+                      here={state.cursor.instrument === i && state.cursor.item === j}
+                      onAnswer={answerAt}
+                    />
+                  ))}
                 </Stack>
               )}
             </Paper>
@@ -166,3 +162,45 @@ export function MeasureEntry({
     </Box>
   );
 }
+
+/** One item's row: re-rendered only when its own answer or the cursor on it changes. */
+const ItemRow = memo(function ItemRow({
+  instrumentIndex,
+  itemIndex,
+  instrumentTitle,
+  item,
+  answer,
+  here,
+  onAnswer,
+}: {
+  instrumentIndex: number;
+  itemIndex: number;
+  instrumentTitle: string;
+  item: EntryItem;
+  answer: EntryState['answers'][string][number] | undefined;
+  here: boolean;
+  onAnswer: (instrument: number, item: number, value: number) => void;
+}) {
+  return (
+    <Group gap="xs" wrap="nowrap" aria-current={here ? 'step' : undefined} bg={here ? 'nhsBlue.1' : undefined} px={4} style={{ borderRadius: 4 }}>
+      <Text size="sm" w={24} ta="right" fw={600}>{itemIndex + 1}</Text>
+      <Text size="sm" style={{ flex: 1 }} lineClamp={1} title={item.text}>{item.text}</Text>
+      <Group gap={2} wrap="nowrap">
+        {item.options.map((o) => (
+          <Button
+            key={o.value}
+            size="compact-xs"
+            variant={answer === o.value ? 'filled' : 'default'}
+            aria-pressed={answer === o.value}
+            aria-label={`${o.value} ${o.label}, ${instrumentTitle} item ${item.id}`}
+            tabIndex={-1}
+            onClick={() => onAnswer(instrumentIndex, itemIndex, o.value)}
+          >
+            {o.value}
+          </Button>
+        ))}
+        <Text size="xs" w={28} ta="center" c="gray.8">{answer === null ? 'skip' : answer === 'na' ? 'n/a' : ''}</Text>
+      </Group>
+    </Group>
+  );
+});
