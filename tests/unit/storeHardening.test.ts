@@ -655,3 +655,36 @@ describe('what a security review tried', () => {
     expect(JSON.parse(readFileSync(join(d, 'caseload.attempts.json'), 'utf8')).failedAt).toHaveLength(1);
   });
 });
+
+describe('backups from before this version', () => {
+  it('a version 1 backup (the foundation’s format: no store id, anchor or tag; SQLCipher) still restores', async () => {
+    const d = dir();
+    const engine = await setUpEngine(d, { cipher: 'sqlcipher-v4' });
+    const kept = await engine.handlers()['patients.create'](patient(41));
+    const backup = await engine.createBackup();
+    await engine.handlers()['patients.create'](patient(42));
+    await engine.close();
+    const header = readBackupHeader(backup.path, TEST_MIN_N);
+    const body = readBackupBody(header);
+    const { storeId: _s, anchor: _a, anchorMac: _m, cipher: _c, ...v1Key } = header.rawKeyFile as Record<string, unknown>;
+    const json = Buffer.from(
+      JSON.stringify({
+        format: 'clinic-caseload-backup',
+        version: 1,
+        createdAt: header.createdAt,
+        keyFile: { ...v1Key, version: 1 },
+        dbBytes: body.length,
+        dbSha256: header.dbSha256,
+      }),
+    );
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(json.length);
+    writeFileSync(backup.path, Buffer.concat([Buffer.from('CCBAK01\n', 'ascii'), length, json, body]));
+    const restorer = newEngine(d, { cipher: 'sqlcipher-v4' });
+    const status = await restorer.restoreBackup({ file: backup.file, passphrase: PASSPHRASE, currentPassphrase: PASSPHRASE, replaceOtherCaseload: false });
+    expect(status.state).toBe('unlocked');
+    expect((await restorer.handlers()['patients.list']({})).patients.map((p) => p.id)).toEqual([kept.id]);
+    expect(readKeyFile(join(d, 'caseload.key'), TEST_MIN_N)).toMatchObject({ cipher: 'sqlcipher-v4', anchor: { count: expect.any(Number) } });
+    await restorer.close();
+  });
+});
