@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { auditMethods } from './audit';
 import { backupMethods } from './backup';
+import { caseloadMethods } from './caseload';
 import { contactMethods } from './contacts';
 import { followUpMethods } from './followUp';
 import { measureMethods } from './measures';
@@ -23,6 +24,7 @@ export const contract = {
   ...sessionMethods,
   ...userMethods,
   ...patientMethods,
+  ...caseloadMethods,
   ...referralMethods,
   ...contactMethods,
   ...measureMethods,
