@@ -3,6 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CaseloadEngine } from '../services/engine';
 import { syntheticPatients } from '../../resources/demo/syntheticPatients';
+import { seedDemoEpisodes } from './demoEpisodes';
 import { runMain, startHost, stopOnSignals } from './server';
 
 /**
@@ -18,7 +19,9 @@ async function main(): Promise<void> {
   await engine.setup({ passphrase: DEMO_PASSPHRASE, displayName: 'Demo Clinician', role: 'hit' });
   const handlers = engine.handlers();
   await handlers['users.create']({ displayName: 'Sam Supervisor', role: 'supervisor' });
-  for (const p of syntheticPatients(24)) await handlers['patients.create'](p);
+  const ids: string[] = [];
+  for (const p of syntheticPatients(24)) ids.push((await handlers['patients.create'](p)).id);
+  await seedDemoEpisodes(handlers, ids);
   await engine.close();
 
   const host = await startHost({ worker: { dataDir, demo: true } });

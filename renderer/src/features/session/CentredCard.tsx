@@ -9,7 +9,7 @@ export function CentredCard({ title, intro, demo, children }: { title: string; i
         <Stack gap="md">
           <Group justify="space-between" align="center">
             <Text fw={700} c="nhsBlue.7">Clinic Caseload</Text>
-            {demo && <Badge color="orange.9" variant="filled">Demo – synthetic data</Badge>}
+            {demo && <Badge color="#9c3a00" variant="filled">Demo – synthetic data</Badge>}
           </Group>
           <Title order={1} size="h2">{title}</Title>
           <Text size="sm" c="gray.7">{intro}</Text>
