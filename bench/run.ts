@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { kyselyFor, migrate, openEncrypted, type Sqlite } from '../electron/services/store/database';
 import { validNhsNumber } from '../resources/demo/syntheticPatients';
+import { uxBench } from './ux';
 
 /**
  * `npm run bench`: performance targets live here, never in timed tests. Writes bench/results.json as
@@ -38,7 +39,7 @@ async function workload(key: Buffer | null): Promise<number> {
     const db = await openStore(join(dir, 'bench.db'), key);
     const owner = uuidv7();
     db.prepare(`insert into users values (?, 'Bench', 'hit', null, 1, 'x', 'x')`).run(owner);
-    const insPatient = db.prepare(`insert into patients values (?, ?, 'Given', 'Family', '1970-01-01', 'Surgery', 1, ?, 'x', 'x')`);
+    const insPatient = db.prepare(`insert into patients (id, nhs_number, given_name, family_name, date_of_birth, gp_practice, version, created_by, created_at, updated_at) values (?, ?, 'Given', 'Family', '1970-01-01', 'Surgery', 1, ?, 'x', 'x')`);
     const insReferral = db.prepare(`insert into bench_referral values (?, ?, '2026-01-01', 'A1', 'open', '["44054006"]')`);
     const insAudit = db.prepare(`insert into audit_event (seq, id, at, actor_id, action, entity, entity_ids, prev_hash, hash) values (?, ?, 'x', ?, 'create', 'patient', '[]', 'p', 'h')`);
     const getPatient = db.prepare('select * from patients where id = ?');
@@ -74,7 +75,7 @@ async function openMs(): Promise<number> {
     const seed = await openStore(file, key);
     const owner = uuidv7();
     seed.prepare(`insert into users values (?, 'Bench', 'hit', null, 1, 'x', 'x')`).run(owner);
-    const ins = seed.prepare(`insert into patients values (?, ?, 'Given', 'Family', '1970-01-01', 'Surgery', 1, ?, 'x', 'x')`);
+    const ins = seed.prepare(`insert into patients (id, nhs_number, given_name, family_name, date_of_birth, gp_practice, version, created_by, created_at, updated_at) values (?, ?, 'Given', 'Family', '1970-01-01', 'Surgery', 1, ?, 'x', 'x')`);
     seed.transaction(() => {
       for (let i = 0; i < 1000; i++) ins.run(uuidv7(), validNhsNumber(i), owner);
     })();
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
     },
     { name: 'store.open_ms', value: Number((await openMs()).toFixed(1)), unit: 'ms', note: `open with raw key + quick_check + migrate + first caseload query (1,000 patients); median of ${RUNS}` },
   ];
+  results.push(...(await uxBench()));
   writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   console.table(results);
 }
