@@ -1,7 +1,7 @@
 import { Box, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useRef } from 'react';
 import type { MeasureScore, Outcomes } from '../../../../shared/outcomes';
-import { answersFor, applyKey, move, type EntryInstrument, type EntryState } from './keyboardEntry';
+import { answersFor, applyKey, move, typeInto, type EntryInstrument, type EntryState } from './keyboardEntry';
 import { LiveResult, resultWords } from './LiveResult';
 
 export interface LiveScore {
@@ -52,11 +52,15 @@ export function MeasureEntry({
   const areaRef = useRef<HTMLDivElement>(null);
   const totalRefs = useRef<Record<string, HTMLInputElement | null>>({});
   const current = instruments[state.cursor.instrument];
+  const currentItem = current?.mode === 'items' ? current.items[state.cursor.item] : undefined;
+  const fieldKey = current?.mode === 'total' ? current.id : currentItem?.range ? `${current!.id}:${state.cursor.item}` : null;
 
+  // A field (a total, or a number item) takes the focus when the cursor reaches it; otherwise the entry area has it.
   useEffect(() => {
-    if (current?.mode === 'total') totalRefs.current[current.id]?.focus();
+    if (fieldKey) totalRefs.current[fieldKey]?.focus();
+    else if (areaRef.current && document.activeElement?.tagName === 'INPUT' && areaRef.current.contains(document.activeElement)) areaRef.current.focus();
     else if (areaRef.current && !areaRef.current.contains(document.activeElement)) areaRef.current.focus();
-  }, [current]);
+  }, [fieldKey]);
   useEffect(() => {
     areaRef.current?.focus();
   }, []);
@@ -69,11 +73,9 @@ export function MeasureEntry({
       if (e.key === 'Enter') {
         e.preventDefault();
         onChange({ ...state, cursor: move(instruments, state.cursor, 1) });
-        areaRef.current?.focus();
       } else if (e.key === 'Backspace' && value === '') {
         e.preventDefault();
         onChange(applyKey(state, 'Backspace', instruments).state);
-        areaRef.current?.focus();
       }
       return;
     }
@@ -110,7 +112,7 @@ export function MeasureEntry({
                     totalRefs.current[ins.id] = el;
                   }}
                   label={ins.label}
-                  description={ins.min !== undefined ? `${ins.min}–${ins.max}; Enter to go on` : undefined}
+                  description={ins.min !== undefined ? `${ins.min}–${ins.max}${ins.id === 'hba1c' ? ' mmol/mol, or a % such as 7.5%' : ''}; Enter to go on` : undefined}
                   inputMode="decimal"
                   autoComplete="off"
                   w={220}
@@ -129,6 +131,24 @@ export function MeasureEntry({
                       <Group key={item.id} gap="xs" wrap="nowrap" aria-current={here ? 'step' : undefined} bg={here ? 'nhsBlue.1' : undefined} px={4} style={{ borderRadius: 4 }}>
                         <Text size="sm" w={24} ta="right" fw={600}>{j + 1}</Text>
                         <Text size="sm" style={{ flex: 1 }} lineClamp={1} title={item.text}>{item.text}</Text>
+                        {item.range && (
+                          <TextInput
+                            ref={(el) => {
+                              totalRefs.current[`${ins.id}:${j}`] = el;
+                            }}
+                            aria-label={`${ins.title} item ${j + 1}: ${item.text}`}
+                            size="xs"
+                            w={110}
+                            inputMode="numeric"
+                            autoComplete="off"
+                            placeholder={item.naAllowed ? 'number or n' : 'number'}
+                            value={state.texts?.[`${ins.id}:${j}`] ?? ''}
+                            onChange={(e) => onChange(typeInto(state, ins, j, e.currentTarget.value))}
+                            onFocus={() => {
+                              if (!here) onChange({ ...state, cursor: { instrument: i, item: j } });
+                            }}
+                          />
+                        )}
                         <Group gap={2} wrap="nowrap">
                           {item.options.map((o) => (
                             <Button
