@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { formatUkDate, todayIso } from '../shared/domain/dates';
-import { spreadTotal } from '../resources/demo/syntheticEpisodes';
 import { validNhsNumber } from '../resources/demo/syntheticPatients';
 import { startHost } from '../electron/host/server';
 import { CaseloadEngine } from '../electron/services/engine';
@@ -27,6 +26,12 @@ const SESSION_PATIENTS = ['Todayone', 'Todaytwo', 'Todaythree'];
 const RUNS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!;
+
+/** Item answers adding up to `total`, as evenly as the items allow. */
+function spreadTotal(total: number, items: number, max: number): number[] {
+  if (total > items * max) throw new RangeError(`${total} does not fit ${items} items of 0–${max}`);
+  return Array.from({ length: items }, (_, i) => Math.floor(total / items) + (i < total % items ? 1 : 0));
+}
 
 function daysAgo(days: number): string {
   const d = new Date();

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { CaseloadEngine } from '../services/engine';
 import { syntheticPatients } from '../../resources/demo/syntheticPatients';
 import { demoPassphrase } from './demoPassphrase';
-import { seedDemoEpisodes } from './demoSeed';
+import { seedDemoEpisodes } from './demoEpisodes';
 import { runMain, startHost, stopOnSignals } from './server';
 
 /**
@@ -29,9 +29,9 @@ async function main(): Promise<void> {
   await engine.setup({ passphrase, displayName: 'Demo Clinician', role: 'hit' });
   const handlers = engine.handlers();
   await handlers['users.create']({ displayName: 'Sam Supervisor', role: 'supervisor' });
-  const patientIds: string[] = [];
-  for (const p of syntheticPatients(24)) patientIds.push((await handlers['patients.create'](p)).id);
-  await seedDemoEpisodes(handlers, patientIds);
+  const ids: string[] = [];
+  for (const p of syntheticPatients(24)) ids.push((await handlers['patients.create'](p)).id);
+  await seedDemoEpisodes(handlers, ids);
   await engine.close();
 
   const host = await startHost({ worker: { dataDir, demo: true } });

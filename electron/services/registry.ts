@@ -1,4 +1,5 @@
 import { auditHandlers } from './audit/auditChain';
+import { caseloadHandlers } from './caseload/caseloadList';
 import { contactHandlers } from './caseload/contacts';
 import { followUpHandlers } from './caseload/followUp';
 import { measureHandlers } from './caseload/measures';
@@ -23,6 +24,7 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...engine.lifecycleHandlers(),
     ...userHandlers(context),
     ...patientHandlers(context),
+    ...caseloadHandlers(context),
     ...referralHandlers(context),
     ...contactHandlers(context),
     ...measureHandlers(context),

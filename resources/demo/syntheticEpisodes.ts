@@ -1,209 +1,56 @@
 /**
- * Synthetic episodes for the demo: one referral at every stage of the pathway (seed 001's flowchart), so every
- * screen has real content the moment the demo opens. Days are counted back from the day the demo starts; scores
- * are PHQ-9 / anxiety-measure totals, spread over the items by `spreadTotal`. Names and NHS numbers come from
- * syntheticPatients.ts (the 999 test range). No clinical rule is restated here: the app classifies what is stored.
+ * Synthetic episodes for the demo: one referral per patient, at every stage of the flow (seed 001), so every
+ * screen opens on real content. Days are counted back from the day the demo starts; scores are plausible
+ * trajectories, not real people's.
  */
-export type DemoStatus = 'awaiting-spa' | 'awaiting-triage' | 'waiting-assessment' | 'waiting-treatment' | 'in-treatment' | 'discharged';
-
-export interface DemoSession {
+export interface SyntheticSession {
   daysAgo: number;
-  type: 'assessment' | 'treatment' | 'follow-up';
-  /** AttendOrDNACode (ref §5.4): 5 attended, 3 did not attend. Omitted: booked ahead (daysAgo < 0). */
-  attendance?: 5 | 3;
-  phq9?: number;
-  /** The anxiety measure's total: GAD-7, or the ADSM named by `anxietyMeasure`. */
-  anxiety?: number;
-  /** PHQ-9 item 9 answered above 0 at this session: the risk alert the demo leaves open. */
+  phq9: number;
+  /** GAD-7, or the ADSM total where the descriptor calls for one. */
+  anxiety: number;
   item9?: number;
+  /** AttendOrDNACode; 5 unless given. */
+  attendance?: number;
 }
 
-export interface DemoEpisode {
-  /** Which synthetic patient (index into syntheticPatients). */
-  patient: number;
-  receivedDaysAgo: number;
+export interface SyntheticEpisode {
+  label: string;
+  status: 'awaiting-spa' | 'awaiting-triage' | 'waiting-assessment' | 'waiting-treatment' | 'in-treatment';
+  pathway: 'integrated-ltc' | 'core';
   referrerRole: 'gp' | 'practice-nurse' | 'diabetes-specialist-nurse' | 'respiratory-nurse' | 'cardiac-rehab-nurse' | 'consultant' | 'self';
   ltcCodes: string[];
-  pathway: 'integrated-ltc' | 'core';
+  team: string;
   reason: string;
-  status: DemoStatus;
-  problemDescriptor?: string;
+  receivedDaysAgo: number;
+  descriptor?: string;
   step?: 2 | 3;
-  anxietyMeasure?: 'gad7' | 'pdss';
-  location: string;
-  sessions: DemoSession[];
-  /** End codes (ref §5.6): 46 mutually agreed completion, 47 ended earlier than the care professional planned. */
-  discharge?: { daysAgo: number; endCode: '46' | '47' };
+  sessions: SyntheticSession[];
+  bookedDaysAhead?: number;
+  attempts?: { daysAgo: number; outcome: 'no-answer' | 'voicemail' | 'reached' }[];
+  discharge?: { daysAgo: number; endCode: '46' | '47' | '14' };
+  dds2?: [number, number];
+  hba1c?: number;
+  riskReview?: boolean;
 }
 
-const DIABETES_CLINIC = 'Diabetes clinic, Lister Hospital';
-const COPD_CLINIC = 'Respiratory clinic, Lister Hospital';
-const GP = 'Riverside Medical Centre';
+const DIABETES = ['44054006'];
+const COPD = ['13645005'];
+const CHD = ['53741008'];
 
-/** Weekly sessions from `startDaysAgo`, with the given PHQ-9 and anxiety totals. */
-function weekly(startDaysAgo: number, scores: [number, number][], type: DemoSession['type'] = 'treatment'): DemoSession[] {
-  return scores.map(([phq9, anxiety], i) => ({ daysAgo: startDaysAgo - i * 7, type: i === 0 ? 'assessment' : type, attendance: 5, phq9, anxiety }));
+/** Weekly sessions ending `lastDaysAgo` ago, following the given totals. */
+function weekly(lastDaysAgo: number, phq9: number[], anxiety: number[]): SyntheticSession[] {
+  return phq9.map((p, i) => ({ daysAgo: lastDaysAgo + (phq9.length - 1 - i) * 7, phq9: p, anxiety: anxiety[i]! }));
 }
 
-export const DEMO_EPISODES: DemoEpisode[] = [
-  {
-    patient: 0,
-    receivedDaysAgo: 2,
-    referrerRole: 'diabetes-specialist-nurse',
-    ltcCodes: ['44054006'],
-    pathway: 'integrated-ltc',
-    reason: 'Low mood and worry about diabetes complications; DDS2 screen positive in clinic.',
-    status: 'awaiting-spa',
-    location: DIABETES_CLINIC,
-    sessions: [],
-  },
-  {
-    patient: 1,
-    receivedDaysAgo: 9,
-    referrerRole: 'gp',
-    ltcCodes: [],
-    pathway: 'core',
-    reason: 'Anxiety since redundancy; not sleeping.',
-    status: 'awaiting-triage',
-    location: GP,
-    sessions: [],
-  },
-  {
-    patient: 2,
-    receivedDaysAgo: 20,
-    referrerRole: 'respiratory-nurse',
-    ltcCodes: ['13645005'],
-    pathway: 'integrated-ltc',
-    reason: 'Panic when breathless; avoiding leaving home.',
-    status: 'waiting-assessment',
-    location: COPD_CLINIC,
-    sessions: [{ daysAgo: -5, type: 'assessment' }],
-  },
-  {
-    patient: 3,
-    receivedDaysAgo: 30,
-    referrerRole: 'diabetes-specialist-nurse',
-    ltcCodes: ['46635009'],
-    pathway: 'integrated-ltc',
-    reason: 'Fear of hypoglycaemia; checking glucose many times a night.',
-    status: 'waiting-treatment',
-    problemDescriptor: 'F41.1',
-    step: 3,
-    location: DIABETES_CLINIC,
-    sessions: [{ daysAgo: 12, type: 'assessment', attendance: 5, phq9: 14, anxiety: 15 }, { daysAgo: -3, type: 'treatment' }],
-  },
-  {
-    patient: 4,
-    receivedDaysAgo: 60,
-    referrerRole: 'gp',
-    ltcCodes: ['44054006', '38341003'],
-    pathway: 'integrated-ltc',
-    reason: 'Depression after a diagnosis of type 2 diabetes.',
-    status: 'in-treatment',
-    problemDescriptor: 'F32',
-    step: 3,
-    location: DIABETES_CLINIC,
-    sessions: [...weekly(35, [[18, 12], [17, 11], [15, 10], [13, 9]]), { daysAgo: -2, type: 'treatment' }],
-  },
-  {
-    patient: 5,
-    receivedDaysAgo: 95,
-    referrerRole: 'cardiac-rehab-nurse',
-    ltcCodes: ['53741008'],
-    pathway: 'integrated-ltc',
-    reason: 'Health anxiety and low mood after a heart attack.',
-    status: 'in-treatment',
-    problemDescriptor: 'F41.2',
-    step: 3,
-    location: 'Cardiac rehabilitation, Lister Hospital',
-    sessions: [
-      ...weekly(70, [[16, 14], [15, 14], [14, 13], [12, 12], [11, 10], [10, 9], [9, 8], [8, 7], [7, 6], [6, 6]]),
-      { daysAgo: -1, type: 'treatment' },
-    ],
-  },
-  {
-    patient: 6,
-    receivedDaysAgo: 50,
-    referrerRole: 'practice-nurse',
-    ltcCodes: [],
-    pathway: 'core',
-    reason: 'Panic attacks on buses and in supermarkets.',
-    status: 'in-treatment',
-    problemDescriptor: 'F41.0',
-    step: 2,
-    anxietyMeasure: 'pdss',
-    location: GP,
-    sessions: [
-      { daysAgo: 28, type: 'assessment', attendance: 5, phq9: 9, anxiety: 16 },
-      { daysAgo: 21, type: 'treatment', attendance: 5, phq9: 8, anxiety: 14 },
-      { daysAgo: 14, type: 'treatment', attendance: 3 },
-      { daysAgo: 7, type: 'treatment', attendance: 5, phq9: 7, anxiety: 11 },
-      { daysAgo: -6, type: 'treatment' },
-    ],
-  },
-  {
-    patient: 7,
-    receivedDaysAgo: 40,
-    referrerRole: 'consultant',
-    ltcCodes: ['84114007'],
-    pathway: 'integrated-ltc',
-    reason: 'Hopelessness since heart failure admission.',
-    status: 'in-treatment',
-    problemDescriptor: 'F32',
-    step: 3,
-    location: 'Heart failure clinic, Lister Hospital',
-    sessions: [
-      { daysAgo: 21, type: 'assessment', attendance: 5, phq9: 19, anxiety: 11 },
-      { daysAgo: 14, type: 'treatment', attendance: 5, phq9: 20, anxiety: 12 },
-      { daysAgo: 1, type: 'treatment', attendance: 5, phq9: 21, anxiety: 12, item9: 1 },
-      { daysAgo: -4, type: 'treatment' },
-    ],
-  },
-  {
-    patient: 8,
-    receivedDaysAgo: 150,
-    referrerRole: 'diabetes-specialist-nurse',
-    ltcCodes: ['44054006'],
-    pathway: 'integrated-ltc',
-    reason: 'Diabetes distress and low mood; missing insulin doses.',
-    status: 'discharged',
-    problemDescriptor: 'F41.2',
-    step: 3,
-    location: DIABETES_CLINIC,
-    sessions: weekly(120, [[17, 13], [16, 12], [14, 11], [11, 9], [9, 7], [7, 6], [6, 5]]),
-    discharge: { daysAgo: 75, endCode: '46' },
-  },
-  {
-    patient: 9,
-    receivedDaysAgo: 140,
-    referrerRole: 'self',
-    ltcCodes: ['82423001'],
-    pathway: 'integrated-ltc',
-    reason: 'Chronic back pain, low mood, stopped working.',
-    status: 'discharged',
-    problemDescriptor: 'F33',
-    step: 3,
-    location: GP,
-    sessions: weekly(110, [[20, 14], [19, 14], [19, 13], [18, 13], [17, 12]]),
-    discharge: { daysAgo: 70, endCode: '47' },
-  },
-  {
-    patient: 10,
-    receivedDaysAgo: 25,
-    referrerRole: 'self',
-    ltcCodes: [],
-    pathway: 'core',
-    reason: 'Worry about everything; tense all the time.',
-    status: 'in-treatment',
-    problemDescriptor: 'F41.1',
-    step: 2,
-    location: 'Telephone',
-    sessions: [...weekly(14, [[11, 14], [10, 12]]), { daysAgo: -7, type: 'treatment' }],
-  },
+export const SYNTHETIC_EPISODES: SyntheticEpisode[] = [
+  { label: 'captured in clinic', status: 'awaiting-spa', pathway: 'integrated-ltc', referrerRole: 'diabetes-specialist-nurse', ltcCodes: DIABETES, team: 'Diabetes clinic, Watford General', reason: 'Distress about insulin; DDS2 positive in clinic.', receivedDaysAgo: 2, sessions: [], dds2: [4, 4] },
+  { label: 'triage, trying to reach', status: 'awaiting-triage', pathway: 'core', referrerRole: 'gp', ltcCodes: [], team: 'Riverside Medical Centre', reason: 'Low mood since bereavement.', receivedDaysAgo: 9, sessions: [], attempts: [{ daysAgo: 7, outcome: 'no-answer' }, { daysAgo: 5, outcome: 'voicemail' }] },
+  { label: 'waiting for assessment', status: 'waiting-assessment', pathway: 'integrated-ltc', referrerRole: 'respiratory-nurse', ltcCodes: COPD, team: 'Respiratory clinic, Lister Hospital', reason: 'Panic when breathless.', receivedDaysAgo: 24, sessions: [], bookedDaysAhead: 3 },
+  { label: 'waiting for treatment', status: 'waiting-treatment', pathway: 'integrated-ltc', referrerRole: 'cardiac-rehab-nurse', ltcCodes: CHD, team: 'Cardiac rehabilitation, Watford General', reason: 'Worry after myocardial infarction.', receivedDaysAgo: 33, descriptor: 'F41.1', step: 3, sessions: [{ daysAgo: 12, phq9: 12, anxiety: 14 }], bookedDaysAhead: 5 },
+  { label: 'in treatment, early', status: 'in-treatment', pathway: 'core', referrerRole: 'self', ltcCodes: [], team: 'Oakfield Practice', reason: 'Self-referral: low mood.', receivedDaysAgo: 40, descriptor: 'F32', step: 2, sessions: weekly(3, [17, 15], [11, 10]), bookedDaysAhead: 4 },
+  { label: 'in treatment, improving', status: 'in-treatment', pathway: 'integrated-ltc', referrerRole: 'diabetes-specialist-nurse', ltcCodes: DIABETES, team: 'Diabetes clinic, Watford General', reason: 'Low mood and worry about hypos.', receivedDaysAgo: 80, descriptor: 'F41.2', step: 3, sessions: weekly(2, [19, 18, 16, 15, 13, 12, 10, 9, 8, 7], [16, 15, 14, 12, 11, 10, 9, 8, 7, 6]), bookedDaysAhead: 5, hba1c: 74 },
+  { label: 'in treatment, item 9', status: 'in-treatment', pathway: 'core', referrerRole: 'gp', ltcCodes: [], team: 'High Street Surgery', reason: 'Depression, previous overdose 2019.', receivedDaysAgo: 50, descriptor: 'F33', step: 3, sessions: [...weekly(8, [21, 20], [12, 12]), { daysAgo: 1, phq9: 20, anxiety: 13, item9: 1 }] },
+  { label: 'panic, PDSS, a DNA', status: 'in-treatment', pathway: 'core', referrerRole: 'gp', ltcCodes: [], team: 'Parkview Health Centre', reason: 'Panic attacks on buses.', receivedDaysAgo: 45, descriptor: 'F41.0', step: 2, sessions: [...weekly(10, [11, 10, 9], [16, 14, 12]), { daysAgo: 3, phq9: 0, anxiety: 0, attendance: 3 }] },
+  { label: 'discharged, recovered', status: 'in-treatment', pathway: 'integrated-ltc', referrerRole: 'consultant', ltcCodes: DIABETES, team: 'Diabetes clinic, Watford General', reason: 'Diabetes distress, worry.', receivedDaysAgo: 120, descriptor: 'F41.1', step: 3, sessions: weekly(30, [18, 16, 13, 10, 8, 6], [15, 13, 11, 9, 7, 5]), discharge: { daysAgo: 28, endCode: '46' }, hba1c: 68 },
+  { label: 'discharged, not recovered', status: 'in-treatment', pathway: 'core', referrerRole: 'practice-nurse', ltcCodes: CHD, team: 'Riverside Medical Centre', reason: 'Low mood after heart failure diagnosis.', receivedDaysAgo: 110, descriptor: 'F32', step: 2, sessions: weekly(40, [16, 15, 15, 14, 14], [11, 11, 10, 10, 10]), discharge: { daysAgo: 35, endCode: '47' } },
 ];
-
-/** Item answers that add up to `total`, as evenly as the item range allows (the demo only needs the right total). */
-export function spreadTotal(total: number, items: number, max: number): number[] {
-  if (total < 0 || total > items * max) throw new RangeError(`a total of ${total} does not fit ${items} items of 0–${max}`);
-  return Array.from({ length: items }, (_, i) => Math.floor(total / items) + (i < total % items ? 1 : 0));
-}

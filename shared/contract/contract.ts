@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { auditMethods } from './audit';
 import { backupMethods } from './backup';
+import { caseloadMethods } from './caseload';
 import { contactMethods } from './contacts';
 import { fileMethods } from './files';
 import { followUpMethods } from './followUp';
@@ -24,6 +25,7 @@ export const contract = {
   ...sessionMethods,
   ...userMethods,
   ...patientMethods,
+  ...caseloadMethods,
   ...referralMethods,
   ...contactMethods,
   ...measureMethods,

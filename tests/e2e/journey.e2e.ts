@@ -67,7 +67,7 @@ test('first run → add patient → lock → wrong passphrase → unlock → pat
   await dialog.getByLabel('Date of birth').fill('01/01/1990');
   await dialog.getByLabel('GP practice').fill('High Street Surgery');
   await dialog.getByRole('button', { name: 'Add to caseload' }).click();
-  await expect(dialog.getByText('Is already on the caseload', { exact: true })).toBeVisible();
+  await expect(dialog.getByText('Is already on the caseload: OKAFOR, Grace', { exact: true })).toBeVisible();
   await dialog.getByRole('button', { name: 'Cancel' }).click();
 
   await page.getByRole('button', { name: 'Lock' }).click();

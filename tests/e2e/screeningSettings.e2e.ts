@@ -67,7 +67,7 @@ test('DDS2 screen offers a prefilled referral; a COPD screen gives a result only
   await expect(copd).toBeHidden();
   await expect(page.getByRole('table', { name: 'Screens' })).toContainText('No result');
 
-  await page.getByRole('button', { name: 'Service settings' }).click();
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
   await page.getByLabel('COPD two-item screen: positive at a total of').fill('3');
   await choose(page, page, 'Dietician', 'H2 Other secondary care specialty');
   await checkScreen(page, '42-service-settings');

@@ -118,6 +118,13 @@ test('HIT in a diabetes clinic: refer, triage and assess, then a session by keyb
   await expect(page.getByTestId('saved-phq9')).toContainText('Total 12');
   await expect(page.getByTestId('saved-gad7')).toContainText('Total 12');
 
+  // LTC measures at assessment: HbA1c typed as a % is stored in mmol/mol; employment hours go in their own field.
+  await page.getByLabel('HbA1c (mmol/mol)', { exact: true }).fill('7.5%');
+  await page.getByLabel('Employment status and benefits (IDS004) item 2: Hours worked per week').fill('30');
+  await page.getByRole('button', { name: 'Save measures' }).click();
+  await expect(page.getByTestId('saved-hba1c')).toContainText('Total 58');
+  await checkScreen(page, '23b-session-ltc-measures');
+
   await page.getByLabel('Note').fill('Assessment and first session. Psychoeducation on worry and diabetes self-care.');
   await page.getByRole('button', { name: 'Save draft' }).click();
   await expect(page.getByText('Draft, version 1')).toBeVisible();

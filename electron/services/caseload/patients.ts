@@ -34,9 +34,11 @@ function toPatient(row: PatientsTable): Patient {
   };
 }
 
-function duplicateNhsNumber(): AppError {
-  return new AppError('DUPLICATE', 'A patient with this NHS number is already on the caseload.', {
-    fields: [{ path: 'nhsNumber', message: 'is already on the caseload' }],
+/** The duplicate names the patient already holding the number, so the clinician can find them. */
+function duplicateNhsNumber(holder: { given_name: string; family_name: string }): AppError {
+  const who = `${holder.family_name.toUpperCase()}, ${holder.given_name}`;
+  return new AppError('DUPLICATE', `A patient with this NHS number is already on the caseload: ${who}.`, {
+    fields: [{ path: 'nhsNumber', message: `is already on the caseload: ${who}` }],
   });
 }
 
@@ -87,8 +89,8 @@ export async function getPatient(ctx: CaseloadContext, id: string): Promise<Pati
 
 export async function createPatient(ctx: CaseloadContext, input: PatientFields): Promise<Patient> {
   return ctx.db.transaction().execute(async (trx) => {
-    const clash = await trx.selectFrom('patients').select('id').where('nhs_number', '=', input.nhsNumber).executeTakeFirst();
-    if (clash) throw duplicateNhsNumber();
+    const clash = await trx.selectFrom('patients').select(['given_name', 'family_name']).where('nhs_number', '=', input.nhsNumber).executeTakeFirst();
+    if (clash) throw duplicateNhsNumber(clash);
     const at = ctx.now().toISOString();
     const row: PatientsTable = {
       id: uuidv7(),
@@ -119,8 +121,8 @@ export async function updatePatient(ctx: CaseloadContext, id: string, version: n
       throw new AppError('STALE_VERSION', 'This record changed since you opened it. Reload it and make your change again.');
     }
     if (changes.nhsNumber !== undefined && changes.nhsNumber !== row.nhs_number) {
-      const clash = await trx.selectFrom('patients').select('id').where('nhs_number', '=', changes.nhsNumber).executeTakeFirst();
-      if (clash) throw duplicateNhsNumber();
+      const clash = await trx.selectFrom('patients').select(['given_name', 'family_name']).where('nhs_number', '=', changes.nhsNumber).executeTakeFirst();
+      if (clash) throw duplicateNhsNumber(clash);
     }
     const updated: PatientsTable = {
       ...row,

@@ -53,20 +53,22 @@ export function Workspace({
     <AppShell header={{ height: 56 }} padding="md">
       <AppShell.Header px="md">
         <Group h="100%" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
-            <Text fw={700} c="nhsBlue.7" size="lg" component="button" onClick={() => go({ view: 'caseload' })} bg="transparent" bd="none" style={{ cursor: 'pointer' }}>
+          <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
+            <Text fw={700} c="nhsBlue.7" size="lg" component="button" onClick={() => go({ view: 'caseload' })} bg="transparent" bd="none" style={{ cursor: 'pointer', whiteSpace: 'nowrap' }}>
               Clinic Caseload
             </Text>
             {status.demo && <DemoBadge />}
-            <Badge color="gray" variant="light" title="Sync with the service is not set up on this device yet">Stored on this device · encrypted</Badge>
+            <Badge color="gray" variant="light" style={{ flexShrink: 0 }} title="Sync with the service is not set up on this device yet">
+              {status.demo ? 'Encrypted on this device' : 'Stored on this device · encrypted'}
+            </Badge>
           </Group>
-          <Group gap="sm" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
             {status.owner && (
-              <Text size="sm" c="gray.8">
+              <Text size="sm" c="gray.8" lh={1.2}>
                 {status.owner.displayName} · {ROLE_LABELS[status.owner.role]}
               </Text>
             )}
-            <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Service settings</Button>
+            <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Settings</Button>
             <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
             <Button variant="default" size="xs" onClick={() => setBackups(true)}>Backups</Button>
             <Button variant="filled" color="dark" size="xs" onClick={lock}>Lock</Button>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOutcomes } from '../../../shared/outcomes';
-import { answersFor, applyKey, entryInstrument, initialState, touched, type EntryInstrument, type EntryState } from '../../../renderer/src/features/sessions/keyboardEntry';
+import { answersFor, applyKey, entryInstrument, initialState, touched, typeInto, type EntryInstrument, type EntryState } from '../../../renderer/src/features/sessions/keyboardEntry';
 
 const phq9 = entryInstrument(defaultOutcomes.instrument('phq9'))!;
 const gad7 = entryInstrument(defaultOutcomes.instrument('gad7'))!;
@@ -62,5 +62,38 @@ describe('keyboard-first measure entry', () => {
   it('DDS-17 answers by its own 1–6 scale', () => {
     const dds = entryInstrument(defaultOutcomes.instrument('dds17'))!;
     expect(Object.keys(dds.items[0]!.keys)).toEqual(['1', '2', '3', '4', '5', '6']);
+  });
+
+  it('HbA1c takes mmol/mol, or a % converted by the engine', () => {
+    const hba1c = entryInstrument(defaultOutcomes.instrument('hba1c'))!;
+    const typed = (t: string) => answersFor({ ...initialState([hba1c]), totals: { hba1c: t } }, hba1c);
+    expect(typed('64')).toEqual([64]);
+    expect(typed('7.5%')).toEqual([58]);
+    expect(defaultOutcomes.scoreMeasure('hba1c', typed('7.5%')).total).toBe(58);
+    expect(() => defaultOutcomes.scoreMeasure('hba1c', typed('40%'))).toThrow();
+  });
+
+  it('employment status mixes keys and typed numbers; a typed item takes no key and Backspace clears it', () => {
+    const employment = entryInstrument(defaultOutcomes.instrument('employment'))!;
+    const ins = [employment];
+    let s = press(initialState(ins), '1', ins); // status: employed
+    expect(s.cursor).toEqual({ instrument: 0, item: 1 });
+    expect(applyKey(s, '3', ins).handled).toBe(false); // hours are typed into their field
+    s = typeInto(s, employment, 1, '37');
+    s = { ...s, cursor: { instrument: 0, item: 2 } };
+    s = press(s, '0 0 n n n', ins);
+    expect(answersFor(s, employment)).toEqual([1, 37, 0, 0, 'na', 'na', 'na']);
+    expect(defaultOutcomes.scoreMeasure('employment', answersFor(s, employment)).complete).toBe(true);
+    s = { ...s, cursor: { instrument: 0, item: 2 } };
+    s = press(s, 'Backspace', ins);
+    expect(answersFor(s, employment)[1]).toBeNull();
+    expect(s.texts?.['employment:1']).toBe('');
+  });
+
+  it('healthcare use is a set of typed counts', () => {
+    const use = entryInstrument(defaultOutcomes.instrument('service-use'))!;
+    let s = initialState([use]);
+    use.items.forEach((_, i) => (s = typeInto(s, use, i, String(i))));
+    expect(defaultOutcomes.scoreMeasure('service-use', answersFor(s, use)).subscales['ae-attendances']).toBe(1);
   });
 });

@@ -3,7 +3,7 @@ import { Dialog } from '../../lib/Dialog';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { parseUkDate } from '../../../../shared/domain/dates';
-import { PatientInput } from '../../../../shared/domain/people';
+import { PatientInput, type Patient } from '../../../../shared/domain/people';
 import { api } from '../../lib/api';
 import { errorMessage, fieldErrors, sentence } from '../../lib/errors';
 
@@ -29,7 +29,7 @@ function validate(values: Values): Record<string, string> {
   return errors;
 }
 
-export function AddPatientModal({ opened, onClose, onAdded }: { opened: boolean; onClose: () => void; onAdded: () => void }) {
+export function AddPatientModal({ opened, onClose, onAdded }: { opened: boolean; onClose: () => void; onAdded: (p: Patient) => void }) {
   const [failure, setFailure] = useState<string | null>(null);
   const form = useForm<Values>({ initialValues: EMPTY, validate, validateInputOnBlur: true });
 
@@ -42,9 +42,9 @@ export function AddPatientModal({ opened, onClose, onAdded }: { opened: boolean;
   const submit = form.onSubmit(async (values) => {
     setFailure(null);
     try {
-      await api['patients.create'](toInput(values));
+      const added = await api['patients.create'](toInput(values));
       form.reset();
-      onAdded();
+      onAdded(added);
     } catch (err) {
       const fields = fieldErrors(err);
       form.setErrors(fields);

@@ -1,84 +1,175 @@
-import { Alert, Anchor, Button, Group, Paper, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Checkbox, Group, Paper, Select, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useCallback, useEffect, useState } from 'react';
-import type { PatientSummary } from '../../../../shared/contract/patients';
-import { formatUkDate } from '../../../../shared/domain/dates';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { CaseloadRow } from '../../../../shared/contract/caseload';
+import type { MethodInput } from '../../../../shared/contract/contract';
+import { formatUkDate, todayIso } from '../../../../shared/domain/dates';
+import { PATHWAY_LABELS, PATHWAYS, REFERRAL_STATUS_LABELS, REFERRAL_STATUSES } from '../../../../shared/domain/episodeCodes';
 import { formatNhsNumber } from '../../../../shared/domain/nhsNumber';
 import { useNavigation } from '../../app/navigation';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
+import { useOutcomes } from '../../lib/useOutcomes';
 import { AddPatientModal } from './AddPatientModal';
 
+type SortKey = 'name' | 'waiting' | 'next' | 'phq9';
+type CaseloadInput = MethodInput<'caseload.list'>;
+
+function age(dob: string, today: string): number {
+  const [y, m, d] = dob.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  return ty - y - (tm < m || (tm === m && td < d) ? 1 : 0);
+}
+
+/** Lower is better on every measure shown, so a fall is an improvement. */
+function Score({ score, title }: { score: NonNullable<CaseloadRow['episode']>['lastPhq9']; title: string }) {
+  if (!score) return <Text size="sm" c="gray.8">—</Text>;
+  const trend = score.previous === null ? '' : score.total < score.previous ? '↓' : score.total > score.previous ? '↑' : '→';
+  const said = score.previous === null ? `${title} ${score.total}, first score` : `${title} ${score.total}, was ${score.previous}`;
+  return (
+    <Text size="sm" aria-label={said} title={said}>
+      {score.total} {trend && <Text span c={trend === '↑' ? 'red.9' : trend === '↓' ? 'teal.9' : 'gray.8'} fw={700}>{trend}</Text>}
+      {score.previous !== null && <Text span size="xs" c="gray.8"> (was {score.previous})</Text>}
+    </Text>
+  );
+}
+
+const SORTS: Record<SortKey, (a: CaseloadRow, b: CaseloadRow) => number> = {
+  name: (a, b) => a.familyName.localeCompare(b.familyName) || a.givenName.localeCompare(b.givenName),
+  waiting: (a, b) => (b.episode?.daysWaiting ?? -1) - (a.episode?.daysWaiting ?? -1),
+  next: (a, b) => (a.episode?.nextAppointment ?? '9999').localeCompare(b.episode?.nextAppointment ?? '9999'),
+  phq9: (a, b) => (b.episode?.lastPhq9?.total ?? -1) - (a.episode?.lastPhq9?.total ?? -1),
+};
+
+/** The clinic day's caseload: one row per patient and their current episode, searchable, filterable, sortable. */
 export function CaseloadPage() {
+  const outcomes = useOutcomes();
   const [query, setQuery] = useState('');
   const [debounced] = useDebouncedValue(query, 200);
-  const [patients, setPatients] = useState<PatientSummary[] | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [pathway, setPathway] = useState<string | null>(null);
+  const [riskOnly, setRiskOnly] = useState(false);
+  const [sort, setSort] = useState<SortKey>('name');
+  const [rows, setRows] = useState<CaseloadRow[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  const [added, setAdded] = useState<{ id: string; name: string } | null>(null);
+  const rowButtons = useRef(new Map<string, HTMLButtonElement>());
   const { go } = useNavigation();
+  const today = todayIso();
 
-  const load = useCallback(async (q: string) => {
+  const load = useCallback(async () => {
     try {
-      setPatients((await api['patients.list'](q.trim() ? { query: q.trim() } : {})).patients);
+      const input = {
+        ...(debounced.trim() ? { query: debounced.trim() } : {}),
+        ...(status ? { status: status as CaseloadInput['status'] } : {}),
+        ...(pathway ? { pathway: pathway as CaseloadInput['pathway'] } : {}),
+        ...(riskOnly ? { riskOnly } : {}),
+      };
+      setRows((await api['caseload.list'](input)).rows);
       setFailure(null);
     } catch (err) {
       setFailure(errorMessage(err));
     }
-  }, []);
+  }, [debounced, status, pathway, riskOnly]);
 
   useEffect(() => {
-    void load(debounced);
-  }, [debounced, load]);
+    void load();
+  }, [load]);
+  useEffect(() => {
+    if (added && rows?.some((r) => r.patientId === added.id)) rowButtons.current.get(added.id)?.focus();
+  }, [rows, added]);
+
+  const anxietyTitle = (id: string) => outcomes.instrument(id).title.split(' (')[0]!;
+  const shown = rows ? [...rows].sort(SORTS[sort]) : null;
+  const filtered = Boolean(debounced.trim() || status || pathway || riskOnly);
 
   return (
     <>
-      <Group justify="space-between" mb="md" align="flex-end">
+      <Group justify="space-between" mb="sm" align="flex-end">
         <div>
           <Title order={1} size="h2">Caseload</Title>
           <Text size="sm" c="gray.7">
-            {patients ? `${patients.length} ${patients.length === 1 ? 'patient' : 'patients'}${debounced.trim() ? ' matching your search' : ''}` : 'Loading…'}
+            {rows ? `${rows.length} ${rows.length === 1 ? 'patient' : 'patients'}${filtered ? ' matching' : ''}` : 'Loading…'}
           </Text>
         </div>
-        <Group align="flex-end">
-          <TextInput
-            label="Search"
-            placeholder="Name or NHS number"
-            value={query}
-            onChange={(e) => setQuery(e.currentTarget.value)}
-            w={260}
-          />
-          <Button onClick={() => setAdding(true)}>Add patient</Button>
-        </Group>
+        <Button onClick={() => setAdding(true)}>Add patient</Button>
       </Group>
+      <Group mb="md" align="flex-end" gap="sm">
+        <TextInput label="Search" description="Name in any order, last 4 NHS digits, or date of birth" value={query} onChange={(e) => setQuery(e.currentTarget.value)} w={300} />
+        <Select label="Status" placeholder="Any" clearable data={REFERRAL_STATUSES.map((s) => ({ value: s, label: REFERRAL_STATUS_LABELS[s] }))} value={status} onChange={setStatus} w={230} />
+        <Select label="Pathway" placeholder="Any" clearable data={PATHWAYS.map((p) => ({ value: p, label: PATHWAY_LABELS[p] }))} value={pathway} onChange={setPathway} w={150} />
+        <Select
+          label="Sort by"
+          data={[
+            { value: 'name', label: 'Name' },
+            { value: 'waiting', label: 'Longest waiting' },
+            { value: 'next', label: 'Next appointment' },
+            { value: 'phq9', label: 'Highest PHQ-9' },
+          ]}
+          value={sort}
+          onChange={(v) => v && setSort(v as SortKey)}
+          allowDeselect={false}
+          w={180}
+        />
+        <Checkbox label="Risk flag only" checked={riskOnly} onChange={(e) => setRiskOnly(e.currentTarget.checked)} mb={8} />
+      </Group>
+      {added && (
+        <Alert color="teal" role="status" mb="md" withCloseButton closeButtonLabel="Close message" onClose={() => setAdded(null)}>
+          <Text size="sm" c="dark.9">{added.name} added to the caseload.</Text>
+        </Alert>
+      )}
       {failure && <Alert color="red" role="alert" mb="md">{failure}</Alert>}
       <Paper withBorder radius="md">
-        <Table striped highlightOnHover verticalSpacing="sm" aria-label="Caseload">
+        <Table striped highlightOnHover verticalSpacing="xs" aria-label="Caseload">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>
+              <Table.Th>Age</Table.Th>
               <Table.Th>NHS number</Table.Th>
-              <Table.Th>Date of birth</Table.Th>
-              <Table.Th>GP practice</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Waiting / sessions</Table.Th>
+              <Table.Th>Next appointment</Table.Th>
+              <Table.Th>PHQ-9</Table.Th>
+              <Table.Th>Anxiety</Table.Th>
+              <Table.Th>Risk</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {patients?.map((p) => (
-              <Table.Tr key={p.id}>
-                <Table.Td fw={600}>
-                  <Anchor component="button" fw={600} onClick={() => go({ view: 'patient', patientId: p.id })}>
-                    {p.familyName.toUpperCase()}, {p.givenName}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td ff="monospace">{formatNhsNumber(p.nhsNumber)}</Table.Td>
-                <Table.Td>{formatUkDate(p.dateOfBirth)}</Table.Td>
-                <Table.Td>{p.gpPractice}</Table.Td>
-              </Table.Tr>
-            ))}
-            {patients?.length === 0 && (
+            {shown?.map((p) => {
+              const e = p.episode;
+              return (
+                <Table.Tr key={p.patientId}>
+                  <Table.Td fw={600}>
+                    <Anchor
+                      component="button"
+                      fw={600}
+                      ref={(el: HTMLButtonElement | null) => {
+                        if (el) rowButtons.current.set(p.patientId, el);
+                        else rowButtons.current.delete(p.patientId);
+                      }}
+                      onClick={() => go({ view: 'patient', patientId: p.patientId })}
+                    >
+                      {p.familyName.toUpperCase()}, {p.givenName}
+                    </Anchor>
+                    <Text size="xs" c="gray.8">Born {formatUkDate(p.dateOfBirth)}</Text>
+                  </Table.Td>
+                  <Table.Td>{age(p.dateOfBirth, today)}</Table.Td>
+                  <Table.Td ff="monospace">{formatNhsNumber(p.nhsNumber)}</Table.Td>
+                  <Table.Td>{e ? REFERRAL_STATUS_LABELS[e.status] : <Text size="sm" c="gray.8">Not referred</Text>}</Table.Td>
+                  <Table.Td>{!e ? '' : e.daysWaiting !== null ? `Waiting ${e.daysWaiting} days` : `${e.sessions} session${e.sessions === 1 ? '' : 's'}`}</Table.Td>
+                  <Table.Td>{e?.nextAppointment ? formatUkDate(e.nextAppointment) : ''}</Table.Td>
+                  <Table.Td><Score score={e?.lastPhq9 ?? null} title="PHQ-9" /></Table.Td>
+                  <Table.Td>{e?.lastAnxiety ? <Score score={e.lastAnxiety} title={anxietyTitle(e.lastAnxiety.instrumentId)} /> : <Score score={null} title="" />}</Table.Td>
+                  <Table.Td>{e?.riskFlag && <Badge color="red.9" variant="filled">Risk</Badge>}</Table.Td>
+                </Table.Tr>
+              );
+            })}
+            {shown?.length === 0 && (
               <Table.Tr>
-                <Table.Td colSpan={4}>
+                <Table.Td colSpan={9}>
                   <Text ta="center" c="gray.7" py="lg">
-                    {debounced.trim() ? 'No patients match that search.' : 'No patients yet. Use “Add patient” to start your caseload.'}
+                    {filtered ? 'No patients match that search.' : 'No patients yet. Use “Add patient” to start your caseload.'}
                   </Text>
                 </Table.Td>
               </Table.Tr>
@@ -89,9 +180,10 @@ export function CaseloadPage() {
       <AddPatientModal
         opened={adding}
         onClose={() => setAdding(false)}
-        onAdded={() => {
+        onAdded={(p) => {
           setAdding(false);
-          void load(debounced);
+          setAdded({ id: p.id, name: `${p.givenName} ${p.familyName}` });
+          void load();
         }}
       />
     </>

@@ -32,8 +32,10 @@ export function Timeline({ details, outcomes }: { details: ReferralDetail[]; out
     }
     for (const m of d.measures.filter((x) => x.contactId === null)) out.push({ key: m.id, date: m.date, order: '2', what: short(m.instrumentId), detail: `Total ${m.total ?? '—'}` });
     for (const a of d.riskAssessments) out.push({ key: a.id, date: a.date, order: '3', what: 'Risk review', detail: `${a.level} risk · next review ${formatUkDate(a.nextReviewDate)}` });
+    const contactDate = new Map(d.contacts.map((c) => [c.id, c.date]));
     for (const n of d.notes) {
-      const day = (n.signedAt ?? n.createdAt).slice(0, 10);
+      // A session note belongs on its session's day; others on the day they were written or signed.
+      const day = (n.contactId && contactDate.get(n.contactId)) || (n.signedAt ?? n.createdAt).slice(0, 10);
       out.push({ key: n.id, date: day, order: '4', what: n.status === 'signed' ? 'Note signed' : 'Note (draft)', detail: n.body.length > 90 ? `${n.body.slice(0, 90)}…` : n.body });
     }
     return out;

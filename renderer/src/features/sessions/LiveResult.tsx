@@ -4,9 +4,11 @@ import type { MeasureScore, Outcomes } from '../../../../shared/outcomes';
 /** What a score means, in words, from the engine: total, severity, caseness and reliable change since the first score. */
 export function resultWords(outcomes: Outcomes, score: MeasureScore | null, first: number | null, answeredOf?: { answered: number; of: number }): string {
   if (!score) return 'Not a valid entry yet.';
+  const defOf = outcomes.instrument(score.instrumentId);
   if (score.total === null) {
     if (answeredOf && answeredOf.answered < answeredOf.of) return `${answeredOf.answered} of ${answeredOf.of} answered.`;
-    return score.missing.length > 0 ? `Total left empty: ${score.missing.length} item${score.missing.length === 1 ? '' : 's'} skipped (no prorating).` : 'No total.';
+    if (defOf.scoring.method === 'none') return score.complete ? 'Complete (this measure has no total).' : `Incomplete: ${score.missing.length} item${score.missing.length === 1 ? '' : 's'} not answered.`;
+    return score.missing.length > 0 ? `Total left empty: ${score.missing.length} item${score.missing.length === 1 ? '' : 's'} skipped (no prorating).` : 'Complete (this measure has no total).';
   }
   const def = outcomes.instrument(score.instrumentId);
   const parts = [`${def.scoring.method === 'mean' ? 'Mean' : 'Total'} ${score.total}`];

@@ -1,7 +1,7 @@
 import { Box, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
-import { memo, useCallback, useEffect, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import type { MeasureScore, Outcomes } from '../../../../shared/outcomes';
-import { answersFor, applyKey, move, type EntryInstrument, type EntryItem, type EntryState } from './keyboardEntry';
+import { answersFor, applyKey, move, typeInto, type EntryInstrument, type EntryItem, type EntryState } from './keyboardEntry';
 import { LiveResult, resultWords } from './LiveResult';
 
 export interface LiveScore {
@@ -52,27 +52,43 @@ export function MeasureEntry({
   const areaRef = useRef<HTMLDivElement>(null);
   const totalRefs = useRef<Record<string, HTMLInputElement | null>>({});
   const current = instruments[state.cursor.instrument];
+  const currentItem = current?.mode === 'items' ? current.items[state.cursor.item] : undefined;
+  const fieldKey = current?.mode === 'total' ? current.id : currentItem?.range ? `${current!.id}:${state.cursor.item}` : null;
 
+  // A field (a total, or a number item) takes the focus when the cursor reaches it; otherwise the entry area has it.
   useEffect(() => {
-    if (current?.mode === 'total') totalRefs.current[current.id]?.focus();
+    if (fieldKey) totalRefs.current[fieldKey]?.focus();
+    else if (areaRef.current && document.activeElement?.tagName === 'INPUT' && areaRef.current.contains(document.activeElement)) areaRef.current.focus();
     else if (areaRef.current && !areaRef.current.contains(document.activeElement)) areaRef.current.focus();
-  }, [current]);
+  }, [fieldKey]);
   useEffect(() => {
     areaRef.current?.focus();
   }, []);
-  // Rows answer through one stable callback that reads the latest state, so a key press re-renders only the rows
-  // whose answer or cursor changed (a session can show well over a hundred answer buttons).
+  // Rows act through stable callbacks that read the latest state, so a key press re-renders only the rows whose
+  // answer, text or cursor changed (a session can show well over a hundred answer buttons).
   const stateRef = useRef(state);
   stateRef.current = state;
-  const answerAt = useCallback(
-    (i: number, j: number, value: number) => {
-      const latest = stateRef.current;
-      const id = instruments[i]!.id;
-      const list = [...(latest.answers[id] ?? [])];
-      list[j] = value;
-      onChange({ ...latest, answers: { ...latest.answers, [id]: list }, cursor: move(instruments, { instrument: i, item: j }, 1) });
-      areaRef.current?.focus();
-    },
+  const rowActions = useMemo<RowActions>(
+    () => ({
+      answer(i, j, value) {
+        const latest = stateRef.current;
+        const id = instruments[i]!.id;
+        const list = [...(latest.answers[id] ?? [])];
+        list[j] = value;
+        onChange({ ...latest, answers: { ...latest.answers, [id]: list }, cursor: move(instruments, { instrument: i, item: j }, 1) });
+        areaRef.current?.focus();
+      },
+      type(i, j, text) {
+        onChange(typeInto(stateRef.current, instruments[i]!, j, text));
+      },
+      focus(i, j) {
+        const latest = stateRef.current;
+        if (latest.cursor.instrument !== i || latest.cursor.item !== j) onChange({ ...latest, cursor: { instrument: i, item: j } });
+      },
+      registerInput(key, el) {
+        totalRefs.current[key] = el;
+      },
+    }),
     [instruments, onChange],
   );
 
@@ -84,11 +100,9 @@ export function MeasureEntry({
       if (e.key === 'Enter') {
         e.preventDefault();
         onChange({ ...state, cursor: move(instruments, state.cursor, 1) });
-        areaRef.current?.focus();
       } else if (e.key === 'Backspace' && value === '') {
         e.preventDefault();
         onChange(applyKey(state, 'Backspace', instruments).state);
-        areaRef.current?.focus();
       }
       return;
     }
@@ -125,7 +139,7 @@ export function MeasureEntry({
                     totalRefs.current[ins.id] = el;
                   }}
                   label={ins.label}
-                  description={ins.min !== undefined ? `${ins.min}–${ins.max}; Enter to go on` : undefined}
+                  description={ins.min !== undefined ? `${ins.min}–${ins.max}${ins.id === 'hba1c' ? ' mmol/mol, or a % such as 7.5%' : ''}; Enter to go on` : undefined}
                   inputMode="decimal"
                   autoComplete="off"
                   w={220}
@@ -142,11 +156,13 @@ export function MeasureEntry({
                       key={item.id}
                       instrumentIndex={i}
                       itemIndex={j}
+                      instrumentId={ins.id}
                       instrumentTitle={ins.title}
                       item={item}
                       answer={state.answers[ins.id]?.[j]}
+                      typed={state.texts?.[`${ins.id}:${j}`]}
                       here={state.cursor.instrument === i && state.cursor.item === j}
-                      onAnswer={answerAt}
+                      rows={rowActions}
                     />
                   ))}
                 </Stack>
@@ -163,28 +179,53 @@ export function MeasureEntry({
   );
 }
 
-/** One item's row: re-rendered only when its own answer or the cursor on it changes. */
+interface RowActions {
+  answer(instrument: number, item: number, value: number): void;
+  type(instrument: number, item: number, text: string): void;
+  focus(instrument: number, item: number): void;
+  registerInput(key: string, el: HTMLInputElement | null): void;
+}
+
+/** One item's row: re-rendered only when its own answer, typed text or the cursor on it changes. */
 const ItemRow = memo(function ItemRow({
   instrumentIndex,
   itemIndex,
+  instrumentId,
   instrumentTitle,
   item,
   answer,
+  typed,
   here,
-  onAnswer,
+  rows,
 }: {
   instrumentIndex: number;
   itemIndex: number;
+  instrumentId: string;
   instrumentTitle: string;
   item: EntryItem;
   answer: EntryState['answers'][string][number] | undefined;
+  typed: string | undefined;
   here: boolean;
-  onAnswer: (instrument: number, item: number, value: number) => void;
+  rows: RowActions;
 }) {
   return (
     <Group gap="xs" wrap="nowrap" aria-current={here ? 'step' : undefined} bg={here ? 'nhsBlue.1' : undefined} px={4} style={{ borderRadius: 4 }}>
       <Text size="sm" w={24} ta="right" fw={600}>{itemIndex + 1}</Text>
       <Text size="sm" style={{ flex: 1 }} lineClamp={1} title={item.text}>{item.text}</Text>
+      {item.range && (
+        <TextInput
+          ref={(el) => rows.registerInput(`${instrumentId}:${itemIndex}`, el)}
+          aria-label={`${instrumentTitle} item ${itemIndex + 1}: ${item.text}`}
+          size="xs"
+          w={110}
+          inputMode="numeric"
+          autoComplete="off"
+          placeholder={item.naAllowed ? 'number or n' : 'number'}
+          value={typed ?? ''}
+          onChange={(e) => rows.type(instrumentIndex, itemIndex, e.currentTarget.value)}
+          onFocus={() => rows.focus(instrumentIndex, itemIndex)}
+        />
+      )}
       <Group gap={2} wrap="nowrap">
         {item.options.map((o) => (
           <Button
@@ -194,7 +235,7 @@ const ItemRow = memo(function ItemRow({
             aria-pressed={answer === o.value}
             aria-label={`${o.value} ${o.label}, ${instrumentTitle} item ${item.id}`}
             tabIndex={-1}
-            onClick={() => onAnswer(instrumentIndex, itemIndex, o.value)}
+            onClick={() => rows.answer(instrumentIndex, itemIndex, o.value)}
           >
             {o.value}
           </Button>

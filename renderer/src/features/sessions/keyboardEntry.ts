@@ -1,4 +1,4 @@
-import type { Answer, InstrumentDefinition } from '../../../../shared/outcomes';
+import { hba1cFromPercent, type Answer, type InstrumentDefinition } from '../../../../shared/outcomes';
 
 /**
  * Keyboard-first measure entry (DESIGN §7), as pure state so it can be tested without a screen: one key per item,
@@ -11,6 +11,8 @@ export interface EntryItem {
   /** Key → answer value, from the instrument's response options with single-digit values. */
   keys: Record<string, number>;
   options: { value: number; label: string }[];
+  /** A number typed into the item's own field (hours worked, counts of appointments) instead of a key. */
+  range?: { min: number; max: number; integer: boolean };
   naAllowed: boolean;
 }
 
@@ -35,13 +37,15 @@ export interface Cursor {
 export interface EntryState {
   answers: Record<string, (Answer | undefined)[]>;
   totals: Record<string, string>;
+  /** What was typed into number items, keyed "instrument:index"; parsed into `answers` as it is typed. */
+  texts?: Record<string, string>;
   cursor: Cursor;
 }
 
 export type KeyOutcome = { state: EntryState; save: boolean; handled: boolean };
 
 const TOTAL_KINDS = new Set(['score-entry', 'lab-value']);
-const ITEM_KINDS = new Set(['questionnaire']);
+const ITEM_KINDS = new Set(['questionnaire', 'categorical', 'service-use']);
 const SCREEN_KINDS = new Set(['screen', 'local-screen']);
 
 /**
@@ -55,13 +59,20 @@ export function entryInstrument(def: InstrumentDefinition, options: { screens?: 
     return { id: def.id, title: def.title, mode: 'total', label, items: [], ...(range ? { min: range.min, max: range.max } : {}) };
   }
   if (!ITEM_KINDS.has(def.kind) && !(options.screens && SCREEN_KINDS.has(def.kind))) return null;
-  const items = def.items.map((item) => {
-    const options = item.options ?? def.responseOptions;
+  const items: EntryItem[] = def.items.map((item) => {
+    const options = item.range ? [] : (item.options ?? def.responseOptions);
     const keys: Record<string, number> = {};
     for (const o of options) if (Number.isInteger(o.value) && o.value >= 0 && o.value <= 9) keys[String(o.value)] = o.value;
-    return { id: item.id, text: item.text ?? `Item ${item.id}`, keys, options: options.map((o) => ({ value: o.value, label: o.label })), naAllowed: item.notApplicableAllowed };
+    return {
+      id: item.id,
+      text: item.text ?? `Item ${item.id}`,
+      keys,
+      options: options.map((o) => ({ value: o.value, label: o.label })),
+      ...(item.range ? { range: item.range } : {}),
+      naAllowed: item.notApplicableAllowed,
+    };
   });
-  if (items.some((i) => Object.keys(i.keys).length === 0)) return null;
+  if (items.some((i) => !i.range && Object.keys(i.keys).length === 0)) return null;
   return { id: def.id, title: def.title, mode: 'items', label: def.title, items };
 }
 
@@ -110,11 +121,17 @@ export function applyKey(state: EntryState, key: string, instruments: readonly E
     const back = move(instruments, state.cursor, -1);
     const target = instruments[back.instrument];
     if (!target) return { state, save: false, handled: true };
-    const cleared = target.mode === 'items' ? setAnswer(state, target, back.item, undefined) : { ...state, totals: { ...state.totals, [target.id]: '' } };
+    const cleared =
+      target.mode === 'items'
+        ? target.items[back.item]?.range
+          ? typeInto(state, target, back.item, '')
+          : setAnswer(state, target, back.item, undefined)
+        : { ...state, totals: { ...state.totals, [target.id]: '' } };
     return { state: { ...cleared, cursor: back }, save: false, handled: true };
   }
   if (!ins || ins.mode !== 'items') return unhandled;
   const item = ins.items[state.cursor.item]!;
+  if (item.range) return unhandled; // typed into the item's own field
   let value: Answer | undefined;
   if (key in item.keys) value = item.keys[key];
   else if ((key === 'n' || key === 'N') && item.naAllowed) value = 'na';
@@ -124,12 +141,31 @@ export function applyKey(state: EntryState, key: string, instruments: readonly E
   return { state: { ...answered, cursor: move(instruments, state.cursor, 1) }, save: false, handled: true };
 }
 
+/** A typed number as an answer: empty is missing, "n" not applicable; HbA1c may be typed as a % and is converted. */
+export function typedAnswer(text: string, instrumentId: string): Answer {
+  const t = text.trim();
+  if (t === '') return null;
+  if (t.toLowerCase() === 'n') return 'na';
+  if (instrumentId === 'hba1c' && t.endsWith('%')) {
+    try {
+      return hba1cFromPercent(Number(t.slice(0, -1)));
+    } catch {
+      return Number.NaN; // the engine then names the field
+    }
+  }
+  return Number(t);
+}
+
+/** Sets a number item from what was typed into its field. */
+export function typeInto(state: EntryState, ins: EntryInstrument, item: number, text: string): EntryState {
+  const list = [...(state.answers[ins.id] ?? [])];
+  list[item] = text.trim() === '' ? undefined : typedAnswer(text, ins.id);
+  return { ...state, answers: { ...state.answers, [ins.id]: list }, texts: { ...state.texts, [`${ins.id}:${item}`]: text } };
+}
+
 /** Answers as the engine takes them: an unanswered item is missing (null). */
 export function answersFor(state: EntryState, ins: EntryInstrument): Answer[] {
-  if (ins.mode === 'total') {
-    const t = state.totals[ins.id]?.trim() ?? '';
-    return [t === '' ? null : Number(t)];
-  }
+  if (ins.mode === 'total') return [typedAnswer(state.totals[ins.id] ?? '', ins.id)];
   return (state.answers[ins.id] ?? []).map((a) => (a === undefined ? null : a));
 }
 

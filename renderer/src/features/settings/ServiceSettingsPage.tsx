@@ -140,7 +140,7 @@ export function ServiceSettingsPage() {
       </Paper>
       {message && (
         <Alert color={message.ok ? 'teal' : 'red'} role={message.ok ? 'status' : 'alert'}>
-          <Text size="sm" c={message.ok ? 'teal.9' : 'red.9'}>{message.text}</Text>
+          <Text size="sm" c="dark.9">{message.text}</Text>
         </Alert>
       )}
       <Group justify="flex-end">

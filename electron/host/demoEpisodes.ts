@@ -1,0 +1,66 @@
+import type { Handlers } from '../services/handlers';
+import { todayIso } from '../../shared/domain/dates';
+import { SYNTHETIC_EPISODES, type SyntheticEpisode } from '../../resources/demo/syntheticEpisodes';
+
+function day(offset: number, now: Date): string {
+  const d = new Date(now);
+  d.setDate(d.getDate() + offset);
+  return todayIso(d);
+}
+
+/** Item answers that add up to a total (3 per item at most), item 9 as given: what a patient might have ticked. */
+function spread(total: number, items: number, last = 0): number[] {
+  const out = Array<number>(items).fill(0);
+  out[items - 1] = last;
+  let left = total - last;
+  for (let i = 0; i < items - 1 && left > 0; i++) {
+    out[i] = Math.min(3, left);
+    left -= out[i]!;
+  }
+  return out;
+}
+
+/** Writes one synthetic episode through the same services the screens use, so it is audited and valid. */
+async function seedEpisode(h: Handlers, patientId: string, e: SyntheticEpisode, now: Date): Promise<void> {
+  const at = (daysAgo: number) => day(-daysAgo, now);
+  let r = await h['referrals.create']({
+    patientId,
+    receivedDate: at(e.receivedDaysAgo),
+    referrerRole: e.referrerRole,
+    ltcCodes: e.ltcCodes,
+    reason: e.reason,
+    riskKnown: e.label.includes('item 9'),
+    consent: true,
+    urgency: 'routine',
+    pathway: e.pathway,
+    team: e.team,
+    status: e.status,
+  });
+  if (e.descriptor || e.step) r = await h['referrals.update']({ id: r.id, version: r.version, changes: { problemDescriptor: e.descriptor ?? null, step: e.step ?? null, optedIn: true } });
+  for (const a of e.attempts ?? []) await h['contactAttempts.record']({ referralId: r.id, date: at(a.daysAgo), method: 'telephone', outcome: a.outcome });
+  if (e.dds2) await h['screenings.record']({ patientId, instrumentId: 'dds2', answers: e.dds2, date: at(e.receivedDaysAgo), referralOffered: true });
+  const adsm = e.descriptor === 'F41.0' ? 'pdss' : null;
+  for (const [i, s] of e.sessions.entries()) {
+    const type = i === 0 && e.status !== 'in-treatment' ? 'assessment' : 'treatment';
+    const c = await h['contacts.create']({ referralId: r.id, date: at(s.daysAgo), startTime: '10:00', durationMinutes: e.step === 2 ? 30 : 50, type, mechanism: i % 3 === 2 ? '02' : '01', location: e.team, attendance: s.attendance ?? 5 });
+    if ((s.attendance ?? 5) !== 5) continue;
+    await h['measures.record']({ referralId: r.id, contactId: c.id, date: c.date, instrumentId: 'phq9', answers: spread(s.phq9, 9, s.item9 ?? 0), completedBy: 'patient' });
+    await h['measures.record']({ referralId: r.id, contactId: c.id, date: c.date, instrumentId: 'gad7', answers: spread(adsm ? Math.round(s.anxiety / 2) : s.anxiety, 7), completedBy: 'patient' });
+    if (adsm) await h['measures.record']({ referralId: r.id, contactId: c.id, date: c.date, instrumentId: adsm, answers: [s.anxiety], completedBy: 'clinician' });
+    if (i === 0 && e.hba1c) await h['measures.record']({ referralId: r.id, contactId: c.id, date: c.date, instrumentId: 'hba1c', answers: [e.hba1c], completedBy: 'clinician' });
+    const note = await h['notes.create']({ referralId: r.id, contactId: c.id, body: `Session ${i + 1}: reviewed scores and homework; plan agreed for next week.` });
+    if (!s.item9) await h['notes.sign']({ id: note.id, version: note.version });
+  }
+  if (e.bookedDaysAhead) {
+    await h['contacts.create']({ referralId: r.id, date: day(e.bookedDaysAhead, now), startTime: '14:00', durationMinutes: 50, type: e.status === 'waiting-assessment' ? 'assessment' : 'treatment', mechanism: '01', location: e.team, attendance: null });
+  }
+  if (e.discharge) await h['referrals.discharge']({ id: r.id, version: r.version, endCode: e.discharge.endCode, dischargeDate: at(e.discharge.daysAgo) });
+}
+
+/** One synthetic episode per patient, cycling through the stages; patients beyond the list stay unreferred. */
+export async function seedDemoEpisodes(h: Handlers, patientIds: readonly string[], now = new Date()): Promise<void> {
+  for (const [i, id] of patientIds.entries()) {
+    const e = SYNTHETIC_EPISODES[i % (SYNTHETIC_EPISODES.length + 2)];
+    if (e) await seedEpisode(h, id, e, now);
+  }
+}
