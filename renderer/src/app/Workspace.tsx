@@ -1,5 +1,5 @@
 import { AppShell, Badge, Button, Group, Notification, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/session';
 import { ROLE_LABELS } from '../../../shared/domain/people';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
@@ -10,6 +10,7 @@ import { ServiceSettingsPage } from '../features/settings/ServiceSettingsPage';
 import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';
 import { api } from '../lib/api';
 import { errorMessage } from '../lib/errors';
+import { settingsChanged } from '../lib/useOutcomes';
 import { NavigationContext, type Place } from './navigation';
 
 function Screen({ place }: { place: Place }) {
@@ -31,6 +32,8 @@ export function Workspace({ status, onLocked }: { status: SessionStatus; onLocke
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [changingPassphrase, setChangingPassphrase] = useState(false);
   const [place, setPlace] = useState<Place>({ view: 'caseload' });
+  // Locking (by hand or idle) unmounts the workspace; the next unlock may open a restored store.
+  useEffect(() => () => settingsChanged(), []);
   const go = (next: Place) => {
     setNotice(null);
     setPlace(next);

@@ -4,7 +4,7 @@ import type { OutcomeSettings, ServiceSettings } from '../../../../shared/contra
 import { REFERRER_ROLE_LABELS, REFERRER_ROLES, SOURCE_CODE_LIST, SOURCE_CODES } from '../../../../shared/domain/episodeCodes';
 import { api } from '../../lib/api';
 import { errorMessage, fieldErrors } from '../../lib/errors';
-import { useOutcomes } from '../../lib/useOutcomes';
+import { settingsChanged, useOutcomes } from '../../lib/useOutcomes';
 
 const LOCAL_SCREENS = [
   { id: 'copd-screen', label: 'COPD two-item screen: positive at a total of' },
@@ -49,6 +49,7 @@ export function ServiceSettingsPage() {
     try {
       const saved = await api['serviceSettings.update']({ version: settings.version, outcomes: draft.outcomes, sourceCodes: draft.sourceCodes as never });
       setSettings(saved);
+      settingsChanged();
       setMessage({ ok: true, text: 'Service settings saved. Scores and outcomes use them from now on.' });
     } catch (err) {
       setErrors(fieldErrors(err));
