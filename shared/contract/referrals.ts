@@ -54,6 +54,8 @@ export const ReferralChanges = z.strictObject({
   step: z.union(STEPS.map((s) => z.literal(s)) as [z.ZodLiteral<2>, z.ZodLiteral<3>, z.ZodLiteral<4>], { message: 'must be step 2, 3 or 4' }).nullable(),
   discussInSupervision: yesNo,
   optedIn: yesNo.nullable(),
+  /** Assessment: the impact of the long-term condition (issue #8 item 4). */
+  ltcImpact: text(2000).nullable(),
 });
 
 export const Referral = z.strictObject({
@@ -79,6 +81,8 @@ export const Referral = z.strictObject({
   dischargeDate: z.string().nullable(),
   discussInSupervision: z.boolean(),
   optedIn: z.boolean().nullable(),
+  ltcImpact: z.string().nullable(),
+  signposting: z.string().nullable(),
   ...recordMeta,
 });
 export type Referral = z.infer<typeof Referral>;
@@ -131,12 +135,18 @@ export const ReferralDetail = z.strictObject({
 });
 export type ReferralDetail = z.infer<typeof ReferralDetail>;
 
-export const DischargeInput = z.strictObject({
-  id: recordId,
-  version: baseVersion,
-  endCode: z.enum(END_CODE_LIST, { message: 'must be an end code from the list' }),
-  dischargeDate: isoDate,
-});
+/** End code 11 is "not suitable: signposted elsewhere": it says where (issue #8 item 3). */
+export const SIGNPOSTED_END_CODE = '11';
+
+export const DischargeInput = z
+  .strictObject({
+    id: recordId,
+    version: baseVersion,
+    endCode: z.enum(END_CODE_LIST, { message: 'must be an end code from the list' }),
+    dischargeDate: isoDate,
+    signposting: text(500).optional(),
+  })
+  .refine((d) => d.endCode !== SIGNPOSTED_END_CODE || Boolean(d.signposting?.trim()), { path: ['signposting'], message: 'is required with end code 11 (signposted elsewhere)' });
 
 export const referralMethods = {
   'referrals.create': { input: ReferralInput, output: Referral },
@@ -151,5 +161,8 @@ export const referralMethods = {
     output: Referral,
   },
   'referrals.discharge': { input: DischargeInput, output: Referral },
-  'referrals.previewDischarge': { input: DischargeInput.omit({ version: true }), output: Classification },
+  'referrals.previewDischarge': {
+    input: z.strictObject({ id: recordId, endCode: z.enum(END_CODE_LIST, { message: 'must be an end code from the list' }), dischargeDate: isoDate }),
+    output: Classification,
+  },
 } as const;

@@ -18,7 +18,7 @@ export const OutcomeSettings = z.strictObject({
   ptsdMeasure: z.enum(['pcl5', 'ies-r']).default('pcl5'),
   /** The alternative ADSM for OCD (ref §2.2: the guide names the OCI; OCI-R only as a service's choice). */
   ocdMeasure: z.enum(['oci', 'oci-r']).default('oci'),
-  serviceUseRecallMonths: z.number().int().min(1).max(24).default(3),
+  serviceUseRecallMonths: z.number({ message: 'must be a number of months' }).int('must be whole months').min(1, 'must be 1 to 24 months').max(24, 'must be 1 to 24 months').default(3),
 });
 export type OutcomeSettings = z.output<typeof OutcomeSettings>;
 

@@ -67,4 +67,18 @@ test('caseload: the new row has focus and a message; search by surname first, wi
   await page.getByRole('option', { name: 'Awaiting single point of access' }).click();
   await expect(page.getByRole('row')).toHaveCount(2);
   await expect(page.getByRole('row', { name: /PATEL, Eleanor/ })).toBeVisible();
+
+  // Triage decides "not suitable": end code 11 with where the patient was signposted ends the referral.
+  await page.getByRole('button', { name: 'PATEL, Eleanor' }).click();
+  await page.getByRole('button', { name: /Open the referral received/ }).click();
+  await page.getByRole('button', { name: 'Not suitable…' }).click();
+  const discharge = page.getByRole('dialog', { name: 'Discharge' });
+  await expect(discharge.getByText('Is required with end code 11 (signposted elsewhere)')).toBeVisible();
+  await expect(discharge.getByRole('button', { name: 'Confirm discharge' })).toBeDisabled();
+  await discharge.getByLabel('Signposted or referred to').fill('Community mental health team');
+  await expect(discharge.getByTestId('discharge-preview')).toContainText('Did not finish a course of treatment');
+  await checkScreen(page, '51-not-suitable');
+  await discharge.getByRole('button', { name: 'Confirm discharge' }).click();
+  await expect(discharge).toBeHidden();
+  await expect(page.getByText('Signposted or referred to: Community mental health team')).toBeVisible();
 });

@@ -69,6 +69,11 @@ test('DDS2 screen offers a prefilled referral; a COPD screen gives a result only
 
   await page.getByRole('button', { name: 'Settings', exact: true }).click();
   await page.getByLabel('COPD two-item screen: positive at a total of').fill('3');
+  // Inline validation from the contract's schema: nothing can be saved while a value is out of range.
+  await page.getByLabel('Healthcare use recall period (months)').fill('30');
+  await expect(page.getByText('Must be 1 to 24 months')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save service settings' })).toBeDisabled();
+  await page.getByLabel('Healthcare use recall period (months)').fill('6');
   await choose(page, page, 'Dietician', 'H2 Other secondary care specialty');
   await checkScreen(page, '42-service-settings');
   await page.getByRole('button', { name: 'Save service settings' }).click();

@@ -42,6 +42,8 @@ export function toReferral(row: ReferralsTable): Referral {
     dischargeDate: row.discharge_date,
     discussInSupervision: row.discuss_in_supervision === 1,
     optedIn: row.opted_in === null ? null : row.opted_in === 1,
+    ltcImpact: row.ltc_impact,
+    signposting: row.signposting,
     ...meta(row),
   };
 }
@@ -77,6 +79,8 @@ export async function createReferral(ctx: CaseloadContext, input: ParsedReferral
       discharge_date: null,
       discuss_in_supervision: 0,
       opted_in: null,
+      ltc_impact: null,
+      signposting: null,
     };
     await trx.insertInto('referrals').values(row).execute();
     await appendAudit(trx, { actorId: ctx.actorId, action: 'create', entity: 'referral', entityIds: [row.id] }, ctx.now());
@@ -155,6 +159,7 @@ export async function updateReferral(ctx: CaseloadContext, id: string, version: 
       ...(changes.step !== undefined ? { step: changes.step } : {}),
       ...(changes.discussInSupervision !== undefined ? { discuss_in_supervision: changes.discussInSupervision ? 1 : 0 } : {}),
       ...(changes.optedIn !== undefined ? { opted_in: changes.optedIn === null ? null : changes.optedIn ? 1 : 0 } : {}),
+      ...(changes.ltcImpact !== undefined ? { ltc_impact: changes.ltcImpact || null } : {}),
       ...nextColumns(row, ctx),
     };
     await trx.updateTable('referrals').set(set).where('id', '=', id).where('version', '=', version).execute();
@@ -178,11 +183,11 @@ async function checkDischarge(trx: Trx, row: ReferralsTable, dischargeDate: stri
   if (last && dischargeDate < last.date) throw refuse('dischargeDate', `is before the last contact (${formatUkDate(last.date)})`);
 }
 
-export async function dischargeReferral(ctx: CaseloadContext, input: { id: string; version: number; endCode: EndCode; dischargeDate: string }): Promise<Referral> {
+export async function dischargeReferral(ctx: CaseloadContext, input: { id: string; version: number; endCode: EndCode; dischargeDate: string; signposting?: string | undefined }): Promise<Referral> {
   return ctx.db.transaction().execute(async (trx) => {
     const row = await lockedForUpdate(trx, input.id, input.version);
     await checkDischarge(trx, row, input.dischargeDate);
-    const set = { status: 'discharged', end_code: input.endCode, discharge_date: input.dischargeDate, ...nextColumns(row, ctx) };
+    const set = { status: 'discharged', end_code: input.endCode, discharge_date: input.dischargeDate, signposting: input.signposting || null, ...nextColumns(row, ctx) };
     await trx.updateTable('referrals').set(set).where('id', '=', row.id).where('version', '=', input.version).execute();
     await appendAudit(trx, { actorId: ctx.actorId, action: 'discharge', entity: 'referral', entityIds: [row.id] }, ctx.now());
     return toReferral({ ...row, ...set });

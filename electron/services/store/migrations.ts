@@ -109,6 +109,8 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('discharge_date', 'text')
         .addColumn('discuss_in_supervision', 'integer', (c) => c.notNull())
         .addColumn('opted_in', 'integer')
+        .addColumn('ltc_impact', 'text') // assessment: how the long-term condition and the mood problem affect each other
+        .addColumn('signposting', 'text') // where a referral ended "not suitable" was signposted
         .execute();
       await db.schema.createIndex('referrals_patient').on('referrals').columns(['patient_id', 'received_date']).execute();
       await db.schema.createIndex('referrals_caseholder_status').on('referrals').columns(['caseholder_id', 'status']).execute();

@@ -60,6 +60,8 @@ export interface ReferralsTable extends ClinicalColumns {
   discharge_date: string | null;
   discuss_in_supervision: number;
   opted_in: number | null;
+  ltc_impact: string | null;
+  signposting: string | null;
 }
 export interface ContactsTable extends ClinicalColumns {
   referral_id: string;

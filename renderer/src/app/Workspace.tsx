@@ -1,5 +1,5 @@
 import { AppShell, Badge, Button, Group, List, Notification, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/session';
 import { ROLE_LABELS } from '../../../shared/domain/people';
 import { BackupsDialog } from '../features/backup/BackupsDialog';
@@ -11,6 +11,7 @@ import { ServiceSettingsPage } from '../features/settings/ServiceSettingsPage';
 import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';
 import { api } from '../lib/api';
 import { DemoBadge } from '../lib/DemoBadge';
+import { settingsChanged } from '../lib/useOutcomes';
 import { NavigationContext, type Place } from './navigation';
 
 function Screen({ place }: { place: Place }) {
@@ -43,6 +44,8 @@ export function Workspace({
   const [changingPassphrase, setChangingPassphrase] = useState(false);
   const [backups, setBackups] = useState(false);
   const [place, setPlace] = useState<Place>({ view: 'caseload' });
+  // Locking (by hand or idle) unmounts the workspace; the next unlock may open a restored store.
+  useEffect(() => () => settingsChanged(), []);
   const go = (next: Place) => {
     setNotice(null);
     setPlace(next);

@@ -261,12 +261,27 @@ describe('bad input is refused naming the field, and nothing changes', () => {
     const r2 = await h.call('referrals.update', { id: r.id, version: 1, changes: { discussInSupervision: true } });
     expect(r2.discussInSupervision).toBe(true);
     expect((await h.refusal('referrals.update', { id: r.id, version: 1, changes: { step: 2 } })).code).toBe('STALE_VERSION');
-    const ended = await h.call('referrals.discharge', { id: r.id, version: 2, endCode: '11', dischargeDate: '2026-01-10' });
+    const ended = await h.call('referrals.discharge', { id: r.id, version: 2, endCode: '10', dischargeDate: '2026-01-10' });
     await expectRefusedUnchanged(() => h.refusal('referrals.update', { id: r.id, version: ended.version, changes: { step: 2 } }), 'id');
     await expectRefusedUnchanged(() => h.refusal('contacts.create', contactInput(r.id, '2026-02-10')), 'date');
     // A follow-up after discharge is what the window allows (ref §4, AppType 06).
     const followUp = await h.call('contacts.create', contactInput(r.id, '2026-04-10', { type: 'follow-up' }));
     expect(followUp.type).toBe('follow-up');
+  });
+});
+
+describe('triage: not suitable', () => {
+  it('ends the referral with end code 11 only with where the patient was signposted, and keeps the LTC impact', async () => {
+    const p = await h.call('patients.create', patientInput());
+    let r = await h.call('referrals.create', referralInput(p.id));
+    r = await h.call('referrals.update', { id: r.id, version: r.version, changes: { ltcImpact: 'Avoids injections when low' } });
+    expect(r.ltcImpact).toBe('Avoids injections when low');
+    const changes = await h.changes();
+    const missing = await h.refusal('referrals.discharge', { id: r.id, version: r.version, endCode: '11', dischargeDate: '2026-01-06' });
+    expect(missing.fields?.map((f) => f.path)).toEqual(['signposting']);
+    expect(await h.changes()).toBe(changes);
+    const ended = await h.call('referrals.discharge', { id: r.id, version: r.version, endCode: '11', dischargeDate: '2026-01-06', signposting: 'Secondary care: community mental health team' });
+    expect(ended).toMatchObject({ status: 'discharged', endCode: '11', signposting: 'Secondary care: community mental health team' });
   });
 });
 

@@ -18,14 +18,27 @@ const END_CODE_OPTIONS = Object.entries(END_CODE_GROUP_LABELS).map(([group, labe
  * Discharge (issue #8 item 8): end code and date; the outcome `classifyEpisode` gives for exactly this discharge
  * is shown before the clinician confirms.
  */
-export function DischargeDialog({ referral, opened, onClose, onDischarged }: { referral: Referral; opened: boolean; onClose: () => void; onDischarged: (r: Referral) => void }) {
-  const [endCode, setEndCode] = useState<string | null>(null);
+export function DischargeDialog({
+  referral,
+  opened,
+  onClose,
+  onDischarged,
+  initialEndCode = null,
+}: {
+  referral: Referral;
+  opened: boolean;
+  onClose: () => void;
+  onDischarged: (r: Referral) => void;
+  initialEndCode?: string | null;
+}) {
+  const [endCode, setEndCode] = useState<string | null>(initialEndCode);
+  const [signposting, setSignposting] = useState('');
   const [date, setDate] = useState(formatUkDate(todayIso()));
   const [preview, setPreview] = useState<Classification | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const input = { id: referral.id, version: referral.version, endCode: endCode ?? '', dischargeDate: isoFromTyped(date) };
+  const input = { id: referral.id, version: referral.version, endCode: endCode ?? '', dischargeDate: isoFromTyped(date), ...(signposting.trim() ? { signposting } : {}) };
 
   useEffect(() => {
     setPreview(null);
@@ -47,7 +60,7 @@ export function DischargeDialog({ referral, opened, onClose, onDischarged }: { r
       live = false;
     };
     // The preview follows the end code and date the clinician has chosen.
-  }, [endCode, date, opened]);
+  }, [endCode, date, signposting, opened]);
 
   const confirm = async () => {
     setSaving(true);
@@ -69,6 +82,15 @@ export function DischargeDialog({ referral, opened, onClose, onDischarged }: { r
           <Select label="End code" placeholder="Choose" data={END_CODE_OPTIONS} value={endCode} onChange={setEndCode} error={errors.endCode || undefined} searchable data-autofocus />
           <TextInput label="Discharge date" description="DD/MM/YYYY" autoComplete="off" value={date} onChange={(e) => setDate(e.currentTarget.value)} error={errors.dischargeDate} />
         </SimpleGrid>
+        {(endCode === '10' || endCode === '11' || endCode === '13') && (
+          <TextInput
+            label="Signposted or referred to"
+            description={endCode === '11' ? 'Required with end code 11' : 'Optional'}
+            value={signposting}
+            onChange={(e) => setSignposting(e.currentTarget.value)}
+            error={errors.signposting}
+          />
+        )}
         {preview && (
           <Alert color="nhsBlue" title={<Text fw={700} c="nhsBlue.9">Outcome at this discharge</Text>} data-testid="discharge-preview">
             <Text size="sm">{outcomeWords(preview, true).map((w) => w.text).join(' · ')}.</Text>

@@ -1,13 +1,14 @@
 import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { ReferralDetail } from '../../../../shared/contract/referrals';
-import { formatUkDate } from '../../../../shared/domain/dates';
+import { formatUkDate, todayIso } from '../../../../shared/domain/dates';
 import { ATTENDANCE_LABELS, CONSULTATION_MECHANISMS, LTC_OPTIONS, REFERRAL_STATUS_LABELS, REFERRER_ROLE_LABELS, type ConsultationMechanism } from '../../../../shared/domain/episodeCodes';
 import { useNavigation } from '../../app/navigation';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 import { useOutcomes } from '../../lib/useOutcomes';
 import { DischargeDialog } from '../discharge/DischargeDialog';
+import { RiskReviewDialog } from '../sessions/RiskReviewDialog';
 import { OutcomePanel } from './OutcomePanel';
 import { AssessmentPanel } from '../referral/AssessmentPanel';
 import { ContactAttempts } from '../referral/ContactAttempts';
@@ -22,7 +23,8 @@ export function EpisodePage({ referralId }: { referralId: string }) {
   const [detail, setDetail] = useState<ReferralDetail | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [recording, setRecording] = useState<'contact' | 'follow-up' | null>(null);
-  const [discharging, setDischarging] = useState(false);
+  const [discharging, setDischarging] = useState<'discharge' | 'not-suitable' | null>(null);
+  const [reviewingRisk, setReviewingRisk] = useState(false);
   const outcomes = useOutcomes();
 
   const load = useCallback(async () => {
@@ -58,7 +60,10 @@ export function EpisodePage({ referralId }: { referralId: string }) {
         <Group gap="sm">
           <Badge size="lg" variant="light" c="nhsBlue.8">{REFERRAL_STATUS_LABELS[referral.status]}</Badge>
           {referral.status !== 'discharged' && (
-            <Button variant="default" onClick={() => setDischarging(true)}>Discharge</Button>
+            <>
+              <Button variant="default" onClick={() => setReviewingRisk(true)}>Risk review</Button>
+              <Button variant="default" onClick={() => setDischarging('discharge')}>Discharge</Button>
+            </>
           )}
         </Group>
       </Group>
@@ -70,6 +75,7 @@ export function EpisodePage({ referralId }: { referralId: string }) {
         </Text>
         <Text size="sm" mt={4}>{referral.reason}</Text>
         {referral.riskKnown && <Text size="sm" mt={4} c="red.9">Risk known to the referrer{referral.riskDetails ? `: ${referral.riskDetails}` : ''}</Text>}
+        {referral.signposting && <Text size="sm" mt={4}>Signposted or referred to: {referral.signposting}</Text>}
       </Paper>
 
       {openActions.length > 0 && (
@@ -98,7 +104,7 @@ export function EpisodePage({ referralId }: { referralId: string }) {
 
       <OutcomePanel detail={detail} outcomes={outcomes} />
 
-      <AssessmentPanel referral={referral} onSaved={() => void load()} />
+      <AssessmentPanel referral={referral} onSaved={() => void load()} onNotSuitable={() => setDischarging('not-suitable')} />
 
       {referral.status !== 'discharged' && <ContactAttempts referralId={referral.id} attempts={detail.contactAttempts} onLogged={() => void load()} />}
 
@@ -184,11 +190,23 @@ export function EpisodePage({ referralId }: { referralId: string }) {
         }}
       />
       <DischargeDialog
+        key={discharging ?? 'closed'}
         referral={referral}
-        opened={discharging}
-        onClose={() => setDischarging(false)}
+        opened={discharging !== null}
+        initialEndCode={discharging === 'not-suitable' ? '11' : null}
+        onClose={() => setDischarging(null)}
         onDischarged={() => {
-          setDischarging(false);
+          setDischarging(null);
+          void load();
+        }}
+      />
+      <RiskReviewDialog
+        referralId={referral.id}
+        date={todayIso()}
+        opened={reviewingRisk}
+        onClose={() => setReviewingRisk(false)}
+        onSaved={() => {
+          setReviewingRisk(false);
           void load();
         }}
       />

@@ -23,6 +23,17 @@ export function OutcomePanel({ detail, outcomes, screenings = [] }: { detail: Re
     ...dds2.map((s) => ({ key: s.id, date: s.date, what: 'DDS2 (mean)', value: `${s.total}${s.positive ? ' · positive screen' : ''}` })),
     ...dds17.map((m) => ({ key: m.id, date: m.date, what: 'DDS-17 (mean)', value: String(m.total) })),
   ].sort((a, b) => a.date.localeCompare(b.date));
+  const nothingYet = c.phq9.count === 0 && c.anxiety.count === 0 && c.treatmentContacts === 0 && physical.length === 0;
+  if (nothingYet) {
+    return (
+      <Paper withBorder p="md">
+        <Title order={2} size="h4" mb={4}>Outcome {discharged ? `at discharge (${formatUkDate(detail.referral.dischargeDate!)})` : 'so far'}</Title>
+        <Text size="sm" c="gray.8" data-testid="outcome-words">
+          {outcomeWords(c, discharged).map((w) => w.text).join(' · ')}. No treatment contacts or scores yet.
+        </Text>
+      </Paper>
+    );
+  }
   return (
     <Paper withBorder p="md">
       <Title order={2} size="h4" mb="xs">Outcome {discharged ? `at discharge (${formatUkDate(detail.referral.dischargeDate!)})` : 'so far'}</Title>

@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Group, Paper, Select, SimpleGrid, Text, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Paper, Select, SimpleGrid, Text, Textarea, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { ReferralChanges, type Referral } from '../../../../shared/contract/referrals';
@@ -15,6 +15,7 @@ interface Values {
   step: string;
   optedIn: string;
   discussInSupervision: boolean;
+  ltcImpact: string;
 }
 
 function toChanges(v: Values) {
@@ -25,11 +26,12 @@ function toChanges(v: Values) {
     step: v.step ? Number(v.step) : null,
     optedIn: v.optedIn === '' ? null : v.optedIn === 'yes',
     discussInSupervision: v.discussInSupervision,
+    ltcImpact: v.ltcImpact.trim() ? v.ltcImpact : null,
   };
 }
 
 /** Triage and assessment decisions on the episode: where it is, which pathway, the problem descriptor and step. */
-export function AssessmentPanel({ referral, onSaved }: { referral: Referral; onSaved: (r: Referral) => void }) {
+export function AssessmentPanel({ referral, onSaved, onNotSuitable }: { referral: Referral; onSaved: (r: Referral) => void; onNotSuitable: () => void }) {
   const outcomes = useOutcomes();
   const [failure, setFailure] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -41,6 +43,7 @@ export function AssessmentPanel({ referral, onSaved }: { referral: Referral; onS
       step: referral.step ? String(referral.step) : '',
       optedIn: referral.optedIn === null ? '' : referral.optedIn ? 'yes' : 'no',
       discussInSupervision: referral.discussInSupervision,
+      ltcImpact: referral.ltcImpact ?? '',
     },
     validate: (v) => schemaErrors(ReferralChanges.partial(), toChanges(v)),
   });
@@ -78,6 +81,9 @@ export function AssessmentPanel({ referral, onSaved }: { referral: Referral; onS
             <Select label="Step" placeholder="Not set" data={['2', '3', '4'].map((s) => ({ value: s, label: `Step ${s}` }))} clearable {...form.getInputProps('step')} />
             <Checkbox mt="xl" label="Discuss in supervision" {...form.getInputProps('discussInSupervision', { type: 'checkbox' })} />
           </SimpleGrid>
+          {referral.pathway === 'integrated-ltc' && (
+            <Textarea mt="sm" label="Impact of the long-term condition" description="How the condition and the mood or anxiety affect each other" autosize minRows={2} {...form.getInputProps('ltcImpact')} />
+          )}
           <Text size="sm" mt="xs" c="gray.7">
             Anxiety measure for outcomes: {adsm ? outcomes.instrument(adsm).title : 'GAD-7'}
             {form.values.problemDescriptor ? '' : ' (until a problem descriptor is recorded)'}
@@ -85,7 +91,8 @@ export function AssessmentPanel({ referral, onSaved }: { referral: Referral; onS
           {failure && <Alert color="red" role="alert" mt="sm">{failure}</Alert>}
           {saved && <Text size="sm" c="teal.9" role="status" mt="sm">Saved.</Text>}
           {!discharged && (
-            <Group justify="flex-end" mt="sm">
+            <Group justify="space-between" mt="sm">
+              <Button variant="default" onClick={onNotSuitable}>Not suitable…</Button>
               <Button type="submit" variant="light" loading={form.submitting}>Save triage and assessment</Button>
             </Group>
           )}

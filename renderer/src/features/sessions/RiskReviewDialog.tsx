@@ -20,9 +20,9 @@ interface Values {
 }
 
 /** The structured risk review (issue #8 item 4); saving it answers the referral's open item-9 alerts. */
-export function RiskReviewDialog({ referralId, contactId, date, opened, onClose, onSaved }: { referralId: string; contactId: string; date: string; opened: boolean; onClose: () => void; onSaved: () => void }) {
+export function RiskReviewDialog({ referralId, contactId, date, opened, onClose, onSaved }: { referralId: string; contactId?: string; date: string; opened: boolean; onClose: () => void; onSaved: () => void }) {
   const [failure, setFailure] = useState<string | null>(null);
-  const toInput = (v: Values) => ({ referralId, contactId, date, ...v, nextReviewDate: isoFromTyped(v.nextReviewDate) });
+  const toInput = (v: Values) => ({ referralId, ...(contactId ? { contactId } : {}), date, ...v, nextReviewDate: isoFromTyped(v.nextReviewDate) });
   const form = useForm<Values>({
     initialValues: { thoughts: true, plans: false, intent: false, protectiveFactors: '', level: '', plan: '', nextReviewDate: '' },
     validate: (v) => schemaErrors(RiskAssessmentInput, toInput(v), { nextReviewDate: v.nextReviewDate }),

@@ -1,10 +1,10 @@
 import { Alert, Button, Group, NumberInput, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import type { OutcomeSettings, ServiceSettings } from '../../../../shared/contract/serviceSettings';
+import { serviceSettingsMethods, type OutcomeSettings, type ServiceSettings } from '../../../../shared/contract/serviceSettings';
 import { REFERRER_ROLE_LABELS, REFERRER_ROLES, SOURCE_CODE_LIST, SOURCE_CODES } from '../../../../shared/domain/episodeCodes';
 import { api } from '../../lib/api';
-import { errorMessage, fieldErrors } from '../../lib/errors';
-import { useOutcomes } from '../../lib/useOutcomes';
+import { errorMessage, fieldErrors, sentence } from '../../lib/errors';
+import { settingsChanged, useOutcomes } from '../../lib/useOutcomes';
 
 const LOCAL_SCREENS = [
   { id: 'copd-screen', label: 'COPD two-item screen: positive at a total of' },
@@ -33,6 +33,10 @@ export function ServiceSettingsPage() {
   }, []);
   if (!settings || !draft) return message ? <Alert color="red" role="alert">{message.text}</Alert> : <Text>Loading…</Text>;
 
+  // Inline, from the contract's own schema (full paths, as the service names them).
+  const parsed = serviceSettingsMethods['serviceSettings.update'].input.safeParse({ version: settings.version, outcomes: draft.outcomes, sourceCodes: draft.sourceCodes });
+  const inline: Record<string, string> = parsed.success ? {} : Object.fromEntries(parsed.error.issues.map((i) => [i.path.map(String).join('.'), sentence(i.message)]));
+  const shown = { ...inline, ...errors };
   const screenCut = (id: string) => draft.outcomes.instruments[id]?.screenThreshold;
   const setScreenCut = (id: string, value: number | string) => {
     const instruments = { ...draft.outcomes.instruments };
@@ -49,6 +53,7 @@ export function ServiceSettingsPage() {
     try {
       const saved = await api['serviceSettings.update']({ version: settings.version, outcomes: draft.outcomes, sourceCodes: draft.sourceCodes as never });
       setSettings(saved);
+      settingsChanged();
       setMessage({ ok: true, text: 'Service settings saved. Scores and outcomes use them from now on.' });
     } catch (err) {
       setErrors(fieldErrors(err));
@@ -73,7 +78,7 @@ export function ServiceSettingsPage() {
               min={0}
               value={screenCut(s.id) ?? ''}
               onChange={(v) => setScreenCut(s.id, v)}
-              error={errors[`outcomes.instruments.${s.id}.screenThreshold`]}
+              error={shown[`outcomes.instruments.${s.id}.screenThreshold`]}
             />
           ))}
         </SimpleGrid>
@@ -115,9 +120,9 @@ export function ServiceSettingsPage() {
             label="Healthcare use recall period (months)"
             min={1}
             max={24}
-            value={draft.outcomes.serviceUseRecallMonths}
-            onChange={(v) => typeof v === 'number' && setDraft({ ...draft, outcomes: { ...draft.outcomes, serviceUseRecallMonths: v } })}
-            error={errors['outcomes.serviceUseRecallMonths']}
+            value={Number.isNaN(draft.outcomes.serviceUseRecallMonths) ? '' : draft.outcomes.serviceUseRecallMonths}
+            onChange={(v) => setDraft({ ...draft, outcomes: { ...draft.outcomes, serviceUseRecallMonths: typeof v === 'number' ? v : Number.NaN } })}
+            error={shown['outcomes.serviceUseRecallMonths']}
           />
         </SimpleGrid>
       </Paper>
@@ -144,7 +149,7 @@ export function ServiceSettingsPage() {
         </Alert>
       )}
       <Group justify="flex-end">
-        <Button onClick={() => void save()}>Save service settings</Button>
+        <Button onClick={() => void save()} disabled={!parsed.success}>Save service settings</Button>
       </Group>
     </Stack>
   );
