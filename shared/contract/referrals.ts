@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import {
   END_CODE_LIST,
-  LTC_CODES,
   OPEN_STATUSES,
   PATHWAYS,
   PROBLEM_DESCRIPTOR_CODES,
   REFERRAL_STATUSES,
   REFERRER_ROLES,
+  SNOMED_CODE,
   URGENCIES,
 } from '../domain/episodeCodes';
 import { STEPS } from '../outcomes';
@@ -20,6 +20,11 @@ import { RiskAssessment } from './risk';
 import { baseVersion, recordMeta, requiredText, text } from './schemas';
 
 const yesNo = z.boolean({ message: 'must be yes or no' });
+/**
+ * A condition's SNOMED CT code. The list of conditions is the service's (its settings may correct the unverified
+ * codes), so the contract checks the format and the referrals service checks the code is on the service's list.
+ */
+const ltcCodes = z.array(z.string({ message: 'must be a long-term condition from the list' }).regex(SNOMED_CODE, 'must be a long-term condition from the list')).max(13);
 
 /** A referral is the episode of care: the unit of every outcome figure (issue #8 item 1). */
 export const ReferralInput = z.strictObject({
@@ -27,7 +32,7 @@ export const ReferralInput = z.strictObject({
   receivedDate: isoDate,
   referrerRole: z.enum(REFERRER_ROLES, { message: 'must be one of the referrer types' }),
   referrerName: text(120).optional(),
-  ltcCodes: z.array(z.enum(LTC_CODES, { message: 'must be a long-term condition from the list' })).max(13).default([]),
+  ltcCodes: ltcCodes.default([]),
   reason: requiredText(2000),
   riskKnown: yesNo,
   riskDetails: text(2000).optional(),
@@ -47,7 +52,7 @@ export const ReferralChanges = z.strictObject({
   pathway: z.enum(PATHWAYS, { message: 'must be integrated LTC or core' }),
   caseholderId: recordId,
   team: requiredText(120),
-  ltcCodes: z.array(z.enum(LTC_CODES, { message: 'must be a long-term condition from the list' })).max(13),
+  ltcCodes,
   reason: requiredText(2000),
   urgency: z.enum(URGENCIES, { message: 'must be routine or urgent' }),
   problemDescriptor: z.enum(PROBLEM_DESCRIPTOR_CODES, { message: 'must be a problem descriptor from the list' }).nullable(),

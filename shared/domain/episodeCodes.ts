@@ -1,4 +1,4 @@
-import { END_CODES as OUTCOME_END_CODES, REFERRAL_SOURCES, STEPS as OUTCOME_STEPS, type EndCode, type ReferralSourceCode } from '../outcomes';
+import { defaultOutcomes, END_CODES as OUTCOME_END_CODES, REFERRAL_SOURCES, STEPS as OUTCOME_STEPS, type EndCode, type ReferralSourceCode } from '../outcomes';
 
 /**
  * Code lists for an episode of care (referral), contacts and discharge, as the screens offer them.
@@ -69,26 +69,57 @@ export const DEFAULT_SOURCE_CODES: Record<ReferrerRole, SourceCode> = {
 };
 
 /**
- * Long-term conditions (IDS602 is SNOMED-coded, ref §5.1). The diabetes codes are the outcomes engine's defaults;
- * the others are commonly used SNOMED CT concepts that the reference does not list, so they are marked
- * unverified and the service may correct them.
+ * Long-term conditions (IDS602 is SNOMED-coded, ref §5.1). The diabetes codes are the outcomes engine's defaults
+ * (its `diabetesCodes` drive the LTC measures schedule), so they are verified and fixed; the others are commonly
+ * used SNOMED CT concepts that the reference does not list, so they are marked unverified and a service may
+ * replace them in its settings (issue #8 item 1). `key` names the condition whatever code the service uses.
  */
 export const LTC_OPTIONS = [
-  { code: '46635009', label: 'Diabetes type 1', verified: true },
-  { code: '44054006', label: 'Diabetes type 2', verified: true },
-  { code: '13645005', label: 'COPD', verified: false },
-  { code: '195967001', label: 'Asthma', verified: false },
-  { code: '53741008', label: 'Coronary heart disease', verified: false },
-  { code: '84114007', label: 'Heart failure', verified: false },
-  { code: '230690007', label: 'Stroke', verified: false },
-  { code: '38341003', label: 'Hypertension', verified: false },
-  { code: '82423001', label: 'Chronic pain / MSK', verified: false },
-  { code: '10743008', label: 'Irritable bowel syndrome', verified: false },
-  { code: '52702003', label: 'Chronic fatigue syndrome / ME', verified: false },
-  { code: '363346000', label: 'Cancer', verified: false },
-  { code: '74964007', label: 'Other long-term condition', verified: false },
+  { key: 'diabetes-type-1', code: '46635009', label: 'Diabetes type 1', verified: true },
+  { key: 'diabetes-type-2', code: '44054006', label: 'Diabetes type 2', verified: true },
+  { key: 'copd', code: '13645005', label: 'COPD', verified: false },
+  { key: 'asthma', code: '195967001', label: 'Asthma', verified: false },
+  { key: 'coronary-heart-disease', code: '53741008', label: 'Coronary heart disease', verified: false },
+  { key: 'heart-failure', code: '84114007', label: 'Heart failure', verified: false },
+  { key: 'stroke', code: '230690007', label: 'Stroke', verified: false },
+  { key: 'hypertension', code: '38341003', label: 'Hypertension', verified: false },
+  { key: 'chronic-pain', code: '82423001', label: 'Chronic pain / MSK', verified: false },
+  { key: 'ibs', code: '10743008', label: 'Irritable bowel syndrome', verified: false },
+  { key: 'cfs-me', code: '52702003', label: 'Chronic fatigue syndrome / ME', verified: false },
+  { key: 'cancer', code: '363346000', label: 'Cancer', verified: false },
+  { key: 'other', code: '74964007', label: 'Other long-term condition', verified: false },
 ] as const;
+export type LtcKey = (typeof LTC_OPTIONS)[number]['key'];
+/** The reference's default codes (the service's list may differ: see `ltcOptions`). */
 export const LTC_CODES = LTC_OPTIONS.map((o) => o.code) as [string, ...string[]];
+/** Conditions whose code the service may set: the unverified ones. */
+export const EDITABLE_LTC_KEYS = LTC_OPTIONS.filter((o) => !o.verified).map((o) => o.key) as [LtcKey, ...LtcKey[]];
+/** IDS602 carries a SNOMED CT concept id: digits, 6 to 18 of them. */
+export const SNOMED_CODE = /^\d{6,18}$/;
+/**
+ * Codes no configured condition may take: the verified LTC codes and the engine's diabetes codes, so a COPD
+ * referral can never be read as diabetes by `measuresDue` (which would propose DDS2 and HbA1c).
+ */
+export const RESERVED_LTC_CODES: readonly string[] = [...new Set([...LTC_OPTIONS.filter((o) => o.verified).map((o) => o.code), ...defaultOutcomes.config.diabetesCodes])];
+
+export interface LtcOption {
+  key: LtcKey;
+  code: string;
+  label: string;
+  verified: boolean;
+  /** The reference's (or this app's unverified) default code, shown beside a service's own. */
+  defaultCode: string;
+}
+
+/** The service's list of conditions: its own code where it set one, the default otherwise. */
+export function ltcOptions(serviceCodes: Partial<Record<string, string>> = {}): LtcOption[] {
+  return LTC_OPTIONS.map((o) => ({ key: o.key, code: (!o.verified && serviceCodes[o.key]) || o.code, label: o.label, verified: o.verified, defaultCode: o.code }));
+}
+
+/** A condition's label in the service's list; a stored code no longer in it is shown as the code itself. */
+export function ltcLabel(code: string, options: readonly LtcOption[]): string {
+  return options.find((o) => o.code === code)?.label ?? code;
+}
 
 /** Presenting problem / problem descriptor (ref §5.3); the ADSM follows through `adsmFor`. */
 export const PROBLEM_DESCRIPTORS = [

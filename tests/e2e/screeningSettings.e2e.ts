@@ -4,7 +4,8 @@ import { checkScreen, expect, test } from './hostFixture';
 
 /**
  * Issue #8 stage 4 in Chromium: DDS2 in clinic with "offer referral" opening a prefilled referral, the triage
- * contact-attempt log, and a local COPD screen that gives no result until the service sets its cut-off.
+ * contact-attempt log, and a local COPD screen that gives no result until the service sets its cut-off and
+ * answers the service's own scale once it sets one; the service's code for COPD then labels the referral.
  */
 const PASSPHRASE = 'clinic room passphrase';
 
@@ -22,7 +23,7 @@ async function screen(page: Page, which: string, keys: string[]) {
   return dialog;
 }
 
-test('DDS2 screen offers a prefilled referral; a COPD screen gives a result only once the service sets its cut-off', async ({ page, host }) => {
+test('DDS2 screen offers a prefilled referral; a COPD screen gives a result only once the service sets its cut-off, on the service\'s scale', async ({ page, host }) => {
   await page.goto(host.url);
   await page.getByLabel('Your name').fill('Priya Shah');
   await choose(page, page, 'Your role', 'High-intensity therapist (HIT)');
@@ -69,6 +70,18 @@ test('DDS2 screen offers a prefilled referral; a COPD screen gives a result only
 
   await page.getByRole('button', { name: 'Settings', exact: true }).click();
   await page.getByLabel('COPD two-item screen: positive at a total of').fill('3');
+  // The service's own answer scale, one per line, scored 0, 1, 2 in order.
+  const answers = page.getByRole('textbox', { name: 'COPD screen answers' });
+  await answers.fill('Never');
+  await expect(page.getByText('Needs 2 to 11 answers')).toBeVisible();
+  await answers.fill('Never\nSometimes\nOften');
+  await expect(page.getByText('Each item: 0 Never, 1 Sometimes, 2 Often')).toBeVisible();
+  // The unverified COPD code is the service's to correct; the diabetes codes are fixed.
+  await expect(page.getByRole('textbox', { name: 'Diabetes type 2' })).toHaveAttribute('readonly', '');
+  const copdCode = page.getByRole('textbox', { name: 'COPD', exact: true });
+  await copdCode.fill('44054006');
+  await expect(page.getByText('Is a diabetes code, which the reference fixes')).toBeVisible();
+  await copdCode.fill('185086009');
   // Inline validation from the contract's schema: nothing can be saved while a value is out of range.
   await page.getByLabel('Healthcare use recall period (months)').fill('30');
   await expect(page.getByText('Must be 1 to 24 months')).toBeVisible();
@@ -81,7 +94,22 @@ test('DDS2 screen offers a prefilled referral; a COPD screen gives a result only
 
   await page.getByRole('button', { name: 'Clinic Caseload' }).click();
   await page.getByRole('button', { name: 'RAHMAN, Aisha' }).click();
-  const again = await screen(page, 'COPD', ['2', '3']);
+  const again = await screen(page, 'COPD', ['2', '1']);
+  // The screen offers the service's three answers, not the default four.
+  await expect(again.getByRole('button', { name: /^2 Often, .*item 1$/ })).toBeVisible();
+  await expect(again.getByRole('button', { name: /^0 Never, .*item 2$/ })).toBeVisible();
+  await expect(again.getByRole('button', { name: /^3 / })).toHaveCount(0);
   await expect(again.getByTestId('result-copd-screen')).toContainText('positive screen');
-  await expect(again.getByRole('button', { name: 'Save and offer referral' })).toBeEnabled();
+  await expect(again.getByTestId('result-copd-screen')).toContainText('3');
+  await again.getByRole('button', { name: 'Save and offer referral' }).click();
+
+  // The offered referral carries COPD under the service's code, and the episode labels it from the service's list.
+  const copdReferral = page.getByRole('dialog', { name: 'New referral' });
+  await expect(copdReferral.getByText('COPD', { exact: true })).toBeVisible();
+  await choose(page, copdReferral, 'Referred by', 'Respiratory nurse');
+  await copdReferral.getByRole('textbox', { name: 'Team' }).fill('Respiratory clinic, Lister Hospital');
+  await copdReferral.getByLabel('The patient consents to this referral').check();
+  await copdReferral.getByRole('button', { name: 'Save referral' }).click();
+  await expect(copdReferral).toBeHidden();
+  await expect(page.getByText(/Referred by Respiratory nurse .*· COPD$/)).toBeVisible();
 });

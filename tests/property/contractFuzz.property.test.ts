@@ -178,7 +178,7 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { pati
         patientId: pick(pools.patients),
         receivedDate: episodeDate,
         referrerRole: field(fc.constantFrom('gp', 'diabetes-specialist-nurse', 'self', 'consultant'), fc.constant('pharmacist')),
-        ltcCodes: field(fc.subarray(['44054006', '13645005', '84114007']), fc.constant(['12345'])),
+        ltcCodes: field(fc.subarray(['44054006', '13645005', '84114007']), fc.constantFrom(['12345'], ['999999999'])),
         reason: clinicalText,
         riskKnown: bool,
         consent: bool,
@@ -241,6 +241,8 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { pati
           junk,
         ),
         sourceCodes: field(fc.constantFrom({}, { dietician: 'H2' }), fc.constant({ gp: 'Z9' })),
+        // Asthma's code only, so the referral payloads' codes stay on the list whichever order the methods run in.
+        ltcCodes: field(fc.constantFrom({}, { asthma: '1234567' }), fc.constantFrom({ 'diabetes-type-1': '123456' }, { asthma: '44054006' }, { asthma: '12' })),
       },
       { requiredKeys: ['version', 'outcomes'] },
     ),

@@ -55,6 +55,7 @@ export async function createReferral(ctx: CaseloadContext, input: ParsedReferral
     if (input.receivedDate < patient.date_of_birth) throw refuse('receivedDate', 'is before the patient was born');
     const caseholder = input.caseholderId ?? ctx.actorId;
     await assertUser(trx, caseholder, 'caseholderId');
+    await assertLtcCodes(trx, input.ltcCodes, 'ltcCodes');
     const { sourceCodes } = await loadSettings(trx);
     const row: ReferralsTable = {
       ...newColumns(ctx),
@@ -86,6 +87,17 @@ export async function createReferral(ctx: CaseloadContext, input: ParsedReferral
     await appendAudit(trx, { actorId: ctx.actorId, action: 'create', entity: 'referral', entityIds: [row.id] }, ctx.now());
     return toReferral(row);
   });
+}
+
+/**
+ * Refuses a condition code that is not on the service's list, naming the entry (`ltcCodes.N`). Codes already
+ * stored on the referral may stay: a service that corrects a code later must not make old referrals unsaveable.
+ */
+async function assertLtcCodes(trx: Trx, codes: readonly string[], field: string, stored: readonly string[] = []): Promise<void> {
+  const { ltcOptions } = await loadSettings(trx);
+  const allowed = new Set([...ltcOptions.map((o) => o.code), ...stored]);
+  const at = codes.findIndex((code) => !allowed.has(code));
+  if (at >= 0) throw refuse(`${field}.${at}`, `is not a long-term condition on this service's list (code ${codes[at]})`);
 }
 
 /** Reads one episode with everything recorded in it, and classifies it from the stored rows. */
@@ -147,6 +159,7 @@ export async function updateReferral(ctx: CaseloadContext, id: string, version: 
     const row = await lockedForUpdate(trx, id, version);
     if (row.status === 'discharged') throw refuse('id', `names a referral discharged on ${formatUkDate(row.discharge_date!)}; it can no longer be changed`);
     if (changes.caseholderId !== undefined) await assertUser(trx, changes.caseholderId, 'changes.caseholderId');
+    if (changes.ltcCodes !== undefined) await assertLtcCodes(trx, changes.ltcCodes, 'changes.ltcCodes', JSON.parse(row.ltc_codes) as string[]);
     const set: Partial<ReferralsTable> = {
       ...(changes.status !== undefined ? { status: changes.status } : {}),
       ...(changes.pathway !== undefined ? { pathway: changes.pathway } : {}),

@@ -1,6 +1,6 @@
 import type { ServiceSettings, serviceSettingsMethods } from '../../../shared/contract/serviceSettings';
-import { OutcomeSettings } from '../../../shared/contract/serviceSettings';
-import { DEFAULT_SOURCE_CODES, type ReferrerRole, type SourceCode } from '../../../shared/domain/episodeCodes';
+import { LtcCodeTable, OutcomeSettings } from '../../../shared/contract/serviceSettings';
+import { DEFAULT_SOURCE_CODES, ltcOptions, type LtcOption, type ReferrerRole, type SourceCode } from '../../../shared/domain/episodeCodes';
 import { createOutcomes, type Outcomes } from '../../../shared/outcomes';
 import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
@@ -13,6 +13,10 @@ export interface LoadedSettings {
   row: ServiceSettingsTable | null;
   outcomes: OutcomeSettings;
   sourceCodes: Record<ReferrerRole, SourceCode>;
+  /** The service's own LTC codes, as stored. */
+  ltcCodes: LtcCodeTable;
+  /** The conditions a referral may carry: the service's codes merged over the defaults. */
+  ltcOptions: LtcOption[];
 }
 
 async function liveRow(trx: Trx): Promise<ServiceSettingsTable | null> {
@@ -23,7 +27,8 @@ export async function loadSettings(trx: Trx): Promise<LoadedSettings> {
   const row = await liveRow(trx);
   const outcomes = OutcomeSettings.parse(row ? JSON.parse(row.outcome_overrides) : {});
   const sourceCodes = { ...DEFAULT_SOURCE_CODES, ...(row ? (JSON.parse(row.source_codes) as Partial<Record<ReferrerRole, SourceCode>>) : {}) };
-  return { row, outcomes, sourceCodes };
+  const ltcCodes = LtcCodeTable.parse(row ? JSON.parse(row.ltc_codes) : {});
+  return { row, outcomes, sourceCodes, ltcCodes, ltcOptions: ltcOptions(ltcCodes) };
 }
 
 const engines = new Map<string, Outcomes>();
@@ -44,7 +49,7 @@ export async function serviceOutcomes(trx: Trx): Promise<Outcomes> {
 }
 
 function toSettings(s: LoadedSettings): ServiceSettings {
-  return { version: s.row?.version ?? null, outcomes: s.outcomes, sourceCodes: s.sourceCodes };
+  return { version: s.row?.version ?? null, outcomes: s.outcomes, sourceCodes: s.sourceCodes, ltcCodes: s.ltcCodes };
 }
 
 export async function getSettings(ctx: CaseloadContext): Promise<ServiceSettings> {
@@ -57,7 +62,7 @@ export async function getSettings(ctx: CaseloadContext): Promise<ServiceSettings
 
 export async function updateSettings(
   ctx: CaseloadContext,
-  input: { version: number | null; outcomes: OutcomeSettings; sourceCodes: Partial<Record<ReferrerRole, SourceCode>> },
+  input: { version: number | null; outcomes: OutcomeSettings; sourceCodes: Partial<Record<ReferrerRole, SourceCode>>; ltcCodes: LtcCodeTable },
 ): Promise<ServiceSettings> {
   return ctx.db.transaction().execute(async (trx) => {
     try {
@@ -67,7 +72,7 @@ export async function updateSettings(
     }
     const current = await liveRow(trx);
     if ((current?.version ?? null) !== input.version) throw stale();
-    const values = { outcome_overrides: JSON.stringify(input.outcomes), source_codes: JSON.stringify(input.sourceCodes) };
+    const values = { outcome_overrides: JSON.stringify(input.outcomes), source_codes: JSON.stringify(input.sourceCodes), ltc_codes: JSON.stringify(input.ltcCodes) };
     let id: string;
     if (current) {
       id = current.id;

@@ -217,6 +217,12 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_service_ltc_codes': {
+    async up(db: Kysely<unknown>) {
+      // The service's SNOMED CT codes for the unverified long-term conditions (JSON, condition key → code).
+      await db.schema.alterTable('service_settings').addColumn('ltc_codes', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

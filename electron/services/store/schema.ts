@@ -142,6 +142,8 @@ export interface ActionsTable extends ClinicalColumns {
 export interface ServiceSettingsTable extends ClinicalColumns {
   outcome_overrides: string;
   source_codes: string;
+  /** JSON: condition key → the service's SNOMED CT code (unverified conditions only). */
+  ltc_codes: string;
 }
 export interface AuditEventTable {
   seq: number;

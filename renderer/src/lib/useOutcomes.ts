@@ -1,14 +1,21 @@
 import { useEffect, useState } from 'react';
+import type { ServiceSettings } from '../../../shared/contract/serviceSettings';
+import { ltcOptions, type LtcOption } from '../../../shared/domain/episodeCodes';
 import { createOutcomes, defaultOutcomes, type Outcomes } from '../../../shared/outcomes';
 import { api } from './api';
 
-let loaded: Promise<Outcomes> | null = null;
-let current: Outcomes | null = null;
+interface Configured {
+  outcomes: Outcomes;
+  ltcOptions: LtcOption[];
+}
+
+let loaded: Promise<Configured> | null = null;
+let current: Configured | null = null;
 
 /** Reads the service's settings once per unlock of the page (each read is an audited view), not once per screen. */
-function load(): Promise<Outcomes> {
+function load(): Promise<Configured> {
   loaded ??= api['serviceSettings.get']({}).then(
-    (s) => (current = createOutcomes(s.outcomes)),
+    (s: ServiceSettings) => (current = { outcomes: createOutcomes(s.outcomes), ltcOptions: ltcOptions(s.ltcCodes) }),
     (err: unknown) => {
       loaded = null; // try again next time, e.g. after an unlock
       throw err;
@@ -23,21 +30,32 @@ export function settingsChanged(): void {
   current = null;
 }
 
-/**
- * The outcomes engine configured with the service's settings, as the services use it, so what the screen shows
- * while the clinician types is what the store will say. Falls back to the reference defaults until loaded.
- */
-export function useOutcomes(): Outcomes {
-  const [outcomes, setOutcomes] = useState<Outcomes>(current ?? defaultOutcomes);
+function useConfigured<T>(pick: (c: Configured) => T, fallback: T): T {
+  const [value, setValue] = useState<T>(current ? pick(current) : fallback);
   useEffect(() => {
     let live = true;
     load().then(
-      (o) => live && setOutcomes(o),
+      (c) => live && setValue(pick(c)),
       () => {},
     );
     return () => {
       live = false;
     };
+    // `pick` is one of this module's own selectors, the same for the component's life.
   }, []);
-  return outcomes;
+  return value;
+}
+
+/**
+ * The outcomes engine configured with the service's settings, as the services use it, so what the screen shows
+ * while the clinician types is what the store will say. Falls back to the reference defaults until loaded.
+ */
+export function useOutcomes(): Outcomes {
+  return useConfigured((c) => c.outcomes, defaultOutcomes);
+}
+
+const DEFAULT_LTC_OPTIONS = ltcOptions();
+/** The service's list of long-term conditions (its own codes for the unverified ones), as the referrals service checks them. */
+export function useLtcOptions(): LtcOption[] {
+  return useConfigured((c) => c.ltcOptions, DEFAULT_LTC_OPTIONS);
 }

@@ -317,6 +317,87 @@ describe('service settings and screening', () => {
   });
 });
 
+describe('service-editable scale and long-term condition codes', () => {
+  it('saves a local screen\'s answer scale; the configured engine scores with it and refuses an answer off it', async () => {
+    const p = await h.call('patients.create', patientInput());
+    const current = await h.call('serviceSettings.get', {});
+    const scale = [
+      { value: 0, label: 'Never' },
+      { value: 1, label: 'Sometimes' },
+      { value: 2, label: 'Often' },
+    ];
+    const saved = await h.call('serviceSettings.update', { version: current.version, outcomes: { ...current.outcomes, instruments: { 'copd-screen': { screenThreshold: 3, responseOptions: scale } } } });
+    expect(saved.outcomes.instruments['copd-screen']?.responseOptions).toEqual(scale);
+    // Round trip: what is read back is what was saved.
+    expect(await h.call('serviceSettings.get', {})).toEqual(saved);
+    const positive = await h.call('screenings.record', { patientId: p.id, instrumentId: 'copd-screen', answers: [2, 1], date: '2026-01-07' });
+    expect(positive).toMatchObject({ total: 3, positive: true });
+    // 3 was an answer on the default scale (0–3), not on the service's.
+    const changes = await h.changes();
+    const off = await h.refusal('screenings.record', { patientId: p.id, instrumentId: 'copd-screen', answers: [3, 0], date: '2026-01-07' });
+    expect(off.code).toBe('VALIDATION');
+    expect(await h.changes()).toBe(changes);
+  });
+
+  it('refuses a scale for an instrument that is not a local screen, and a one-answer scale, naming the field', async () => {
+    const current = await h.call('serviceSettings.get', {});
+    const changes = await h.changes();
+    const phq9 = await h.refusal('serviceSettings.update', { version: current.version, outcomes: { instruments: { phq9: { responseOptions: [{ value: 0, label: 'No' }, { value: 1, label: 'Yes' }] } } } });
+    expect(phq9.fields?.[0]?.path).toBe('outcomes.instruments.phq9.responseOptions');
+    const one = await h.refusal('serviceSettings.update', { version: current.version, outcomes: { instruments: { 'copd-screen': { responseOptions: [{ value: 0, label: 'Only' }] } } } });
+    expect(one.fields?.[0]?.path).toBe('outcomes.instruments.copd-screen.responseOptions');
+    expect(await h.changes()).toBe(changes);
+  });
+
+  it('a service corrects an unverified LTC code: the new code is accepted, the old one refused naming ltcCodes.N, and nothing is written', async () => {
+    const p = await h.call('patients.create', patientInput());
+    const old = await h.call('referrals.create', referralInput(p.id, { ltcCodes: ['44054006', '13645005'] }));
+    const current = await h.call('serviceSettings.get', {});
+    const saved = await h.call('serviceSettings.update', { version: current.version, outcomes: current.outcomes, sourceCodes: current.sourceCodes as never, ltcCodes: { copd: '185086009' } });
+    expect(saved.ltcCodes).toEqual({ copd: '185086009' });
+    expect((await h.call('serviceSettings.get', {})).ltcCodes).toEqual({ copd: '185086009' });
+
+    const r = await h.call('referrals.create', referralInput(p.id, { ltcCodes: ['44054006', '185086009'] }));
+    expect(r.ltcCodes).toEqual(['44054006', '185086009']);
+
+    const changes = await h.changes();
+    const counts = await h.tableCounts();
+    const refused = await h.refusal('referrals.create', referralInput(p.id, { ltcCodes: ['44054006', '13645005'] }));
+    expect(refused.code).toBe('VALIDATION');
+    expect(refused.fields).toEqual([{ path: 'ltcCodes.1', message: expect.stringMatching(/not a long-term condition on this service's list/) }]);
+    const unknown = await h.refusal('referrals.create', referralInput(p.id, { ltcCodes: ['999999999'] }));
+    expect(unknown.fields?.map((f) => f.path)).toEqual(['ltcCodes.0']);
+    const added = await h.refusal('referrals.update', { id: r.id, version: r.version, changes: { ltcCodes: ['185086009', '999999999'] } });
+    expect(added.fields?.map((f) => f.path)).toEqual(['changes.ltcCodes.1']);
+    expect(await h.changes()).toBe(changes);
+    expect(await h.tableCounts()).toEqual(counts);
+
+    // A referral stored with the old code stays readable and may be changed without losing it.
+    const detail = await h.call('referrals.get', { id: old.id });
+    expect(detail.referral.ltcCodes).toEqual(['44054006', '13645005']);
+    const kept = await h.call('referrals.update', { id: old.id, version: old.version, changes: { ltcCodes: ['13645005', '185086009'], reason: 'Breathless and low' } });
+    expect(kept.ltcCodes).toEqual(['13645005', '185086009']);
+    // Diabetes keeps the reference's code, so measuresDue still proposes the diabetes measures; the service's COPD code does not.
+    const withDiabetes = await h.call('measures.due', { referralId: r.id, date: '2026-07-01', type: 'assessment' });
+    expect(withDiabetes.due.map((d) => d.instrumentId)).toEqual(expect.arrayContaining(['dds17', 'hba1c']));
+    const copdOnly = await h.call('referrals.create', referralInput(p.id, { ltcCodes: ['185086009'] }));
+    const copdDue = await h.call('measures.due', { referralId: copdOnly.id, date: '2026-07-01', type: 'assessment' });
+    expect(copdDue.due.map((d) => d.instrumentId)).not.toContain('dds17');
+    expect(copdDue.due.map((d) => d.instrumentId)).toContain('service-use');
+  });
+
+  it('refuses a code for a verified condition, a diabetes code, a duplicate and a malformed code, each on its condition', async () => {
+    const current = await h.call('serviceSettings.get', {});
+    const changes = await h.changes();
+    const update = (ltcCodes: Record<string, string>) => h.refusal('serviceSettings.update', { version: current.version, outcomes: current.outcomes, ltcCodes: ltcCodes as never });
+    expect((await update({ 'diabetes-type-2': '123456789' })).fields?.[0]?.path).toBe('ltcCodes.diabetes-type-2');
+    expect((await update({ asthma: '73211009' })).fields?.[0]).toEqual({ path: 'ltcCodes.asthma', message: 'is a diabetes code, which the reference fixes' });
+    expect((await update({ asthma: '230690007' })).fields?.[0]).toEqual({ path: 'ltcCodes.asthma', message: 'is already the code for Stroke' });
+    expect((await update({ asthma: '12345' })).fields?.[0]?.path).toBe('ltcCodes.asthma');
+    expect(await h.changes()).toBe(changes);
+  });
+});
+
 describe('audit', () => {
   it('every write and view above appended to a chain that still verifies', async () => {
     const v = await h.call('audit.verify', {});

@@ -6,7 +6,7 @@ import { MIGRATIONS, MIGRATION_NAMES } from '../../../electron/services/store/mi
 /** Migration 0002 on a database that already has patients from 0001 (in memory; the store test covers encryption). */
 describe('0002_clinical_episode', () => {
   it('follows 0001 in order, gives existing patients updated_by (their creator) and a null tombstone, and keeps note versions append-only', async () => {
-    expect(MIGRATION_NAMES).toEqual(['0001_foundation', '0002_clinical_episode']);
+    expect(MIGRATION_NAMES).toEqual(['0001_foundation', '0002_clinical_episode', '0003_service_ltc_codes']);
     const raw = new Database(':memory:');
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
     await MIGRATIONS['0001_foundation']!.up(db);
@@ -23,6 +23,19 @@ describe('0002_clinical_episode', () => {
     raw.prepare(`insert into note_versions (id, version, created_by, updated_by, created_at, updated_at, note_id, note_version, status, body) values ('v1',1,'u1','u1','t','t','n1',1,'signed','x')`).run();
     expect(() => raw.prepare(`update note_versions set body = 'changed'`).run()).toThrow(/append-only/);
     expect(() => raw.prepare(`insert into contacts (id, version, created_by, updated_by, created_at, updated_at, referral_id, date, start_time, duration_minutes, type, mechanism, location, attendance, clinician_id) values ('c1',1,'u1','u1','t','t','r1','2026-01-01','10:00',50,'treatment','01','x',9,'u1')`).run()).toThrow(/CHECK/);
+    await db.destroy();
+  });
+});
+
+describe('0003_service_ltc_codes', () => {
+  it('gives settings saved before it an empty LTC code table, so they keep the default codes', async () => {
+    const raw = new Database(':memory:');
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
+    await MIGRATIONS['0001_foundation']!.up(db);
+    await MIGRATIONS['0002_clinical_episode']!.up(db);
+    raw.prepare(`insert into service_settings (id, version, created_by, updated_by, created_at, updated_at, outcome_overrides, source_codes) values ('s1',1,'u1','u1','t','t','{}','{}')`).run();
+    await MIGRATIONS['0003_service_ltc_codes']!.up(db);
+    expect(raw.prepare('select ltc_codes from service_settings').get()).toEqual({ ltc_codes: '{}' });
     await db.destroy();
   });
 });

@@ -2,11 +2,11 @@ import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, Title, Visually
 import { useCallback, useEffect, useState } from 'react';
 import type { ReferralDetail } from '../../../../shared/contract/referrals';
 import { formatUkDate, todayIso } from '../../../../shared/domain/dates';
-import { ATTENDANCE_LABELS, CONSULTATION_MECHANISMS, LTC_OPTIONS, REFERRAL_STATUS_LABELS, REFERRER_ROLE_LABELS, type ConsultationMechanism } from '../../../../shared/domain/episodeCodes';
+import { ATTENDANCE_LABELS, CONSULTATION_MECHANISMS, ltcLabel, REFERRAL_STATUS_LABELS, REFERRER_ROLE_LABELS, type ConsultationMechanism } from '../../../../shared/domain/episodeCodes';
 import { useNavigation } from '../../app/navigation';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
-import { useOutcomes } from '../../lib/useOutcomes';
+import { useLtcOptions, useOutcomes } from '../../lib/useOutcomes';
 import { DischargeDialog } from '../discharge/DischargeDialog';
 import { RiskReviewDialog } from '../sessions/RiskReviewDialog';
 import { OutcomePanel } from './OutcomePanel';
@@ -14,8 +14,6 @@ import { AssessmentPanel } from '../referral/AssessmentPanel';
 import { ContactAttempts } from '../referral/ContactAttempts';
 import { contactTypeLabel, NewContactDialog } from '../sessions/NewContactDialog';
 import { PatientHeader } from './PatientHeader';
-
-const ltcLabel = (code: string) => LTC_OPTIONS.find((o) => o.code === code)?.label ?? code;
 
 /** One episode of care: the referral, its decisions, contacts, follow-ups, risk reviews and notes. */
 export function EpisodePage({ referralId }: { referralId: string }) {
@@ -26,6 +24,7 @@ export function EpisodePage({ referralId }: { referralId: string }) {
   const [discharging, setDischarging] = useState<'discharge' | 'not-suitable' | null>(null);
   const [reviewingRisk, setReviewingRisk] = useState(false);
   const outcomes = useOutcomes();
+  const ltcList = useLtcOptions();
 
   const load = useCallback(async () => {
     try {
@@ -71,7 +70,7 @@ export function EpisodePage({ referralId }: { referralId: string }) {
         <Text size="sm">
           Referred by {REFERRER_ROLE_LABELS[referral.referrerRole]}
           {referral.referrerName ? ` (${referral.referrerName})` : ''} · source {referral.sourceCode} · {referral.team}
-          {referral.ltcCodes.length > 0 ? ` · ${referral.ltcCodes.map(ltcLabel).join(', ')}` : ''}
+          {referral.ltcCodes.length > 0 ? ` · ${referral.ltcCodes.map((code) => ltcLabel(code, ltcList)).join(', ')}` : ''}
         </Text>
         <Text size="sm" mt={4}>{referral.reason}</Text>
         {referral.riskKnown && <Text size="sm" mt={4} c="red.9">Risk known to the referrer{referral.riskDetails ? `: ${referral.riskDetails}` : ''}</Text>}

@@ -3,12 +3,12 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Referral, ReferralDetail } from '../../../../shared/contract/referrals';
 import type { Screening } from '../../../../shared/contract/screenings';
 import { formatUkDate } from '../../../../shared/domain/dates';
-import { PATHWAY_LABELS, REFERRAL_STATUS_LABELS, REFERRER_ROLE_LABELS } from '../../../../shared/domain/episodeCodes';
+import { PATHWAY_LABELS, REFERRAL_STATUS_LABELS, REFERRER_ROLE_LABELS, type LtcKey } from '../../../../shared/domain/episodeCodes';
 import type { Patient } from '../../../../shared/domain/people';
 import { useNavigation } from '../../app/navigation';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
-import { useOutcomes } from '../../lib/useOutcomes';
+import { useLtcOptions, useOutcomes } from '../../lib/useOutcomes';
 import { OutcomePanel } from './OutcomePanel';
 import { Timeline } from './Timeline';
 import { ReferralForm } from '../referral/ReferralForm';
@@ -16,7 +16,7 @@ import { ScreeningDialog } from '../screening/ScreeningDialog';
 import { PatientHeader } from './PatientHeader';
 
 /** The condition a positive screen points to, for the referral it offers (DDS2 leaves the diabetes type to the clinician). */
-const SCREEN_LTC: Record<string, string[]> = { 'copd-screen': ['13645005'], 'cardiac-screen': ['53741008'] };
+const SCREEN_LTC: Record<string, LtcKey> = { 'copd-screen': 'copd', 'cardiac-screen': 'coronary-heart-disease' };
 
 /** A patient and their referrals over time; each referral is an episode of care. */
 export function PatientPage({ patientId }: { patientId: string }) {
@@ -31,6 +31,7 @@ export function PatientPage({ patientId }: { patientId: string }) {
   const [screening, setScreening] = useState(false);
   const [prefill, setPrefill] = useState<{ ltcCodes: string[]; reason: string } | undefined>(undefined);
   const outcomes = useOutcomes();
+  const ltcList = useLtcOptions();
 
   const load = useCallback(async () => {
     try {
@@ -162,7 +163,9 @@ export function PatientPage({ patientId }: { patientId: string }) {
           void load();
           if (offer) {
             const title = outcomes.instrument(saved.instrumentId).title.split(' — ')[0];
-            setPrefill({ ltcCodes: SCREEN_LTC[saved.instrumentId] ?? [], reason: `${title}: ${saved.resultLabel} (score ${saved.total}) on ${formatUkDate(saved.date)}.` });
+            // The service's code for the condition, which its settings may have corrected.
+            const condition = ltcList.find((o) => o.key === SCREEN_LTC[saved.instrumentId]);
+            setPrefill({ ltcCodes: condition ? [condition.code] : [], reason: `${title}: ${saved.resultLabel} (score ${saved.total}) on ${formatUkDate(saved.date)}.` });
             setAdding(true);
           }
         }}

@@ -3,11 +3,12 @@ import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { ReferralInput, type Referral } from '../../../../shared/contract/referrals';
 import { formatUkDate, todayIso } from '../../../../shared/domain/dates';
-import { LTC_OPTIONS, PATHWAY_LABELS, PATHWAYS, REFERRER_ROLE_LABELS, REFERRER_ROLES } from '../../../../shared/domain/episodeCodes';
+import { PATHWAY_LABELS, PATHWAYS, REFERRER_ROLE_LABELS, REFERRER_ROLES } from '../../../../shared/domain/episodeCodes';
 import { api } from '../../lib/api';
 import { errorMessage, fieldErrors } from '../../lib/errors';
 import { isoFromTyped, schemaErrors } from '../../lib/forms';
 import { Dialog } from '../../lib/Dialog';
+import { useLtcOptions } from '../../lib/useOutcomes';
 
 interface Values {
   receivedDate: string;
@@ -43,6 +44,8 @@ function toInput(patientId: string, v: Values) {
 /** A referral captured in clinic (issue #8 item 1): it waits for the single point of access once saved. */
 export function ReferralForm({ patientId, opened, onClose, onSaved, prefill }: { patientId: string; opened: boolean; onClose: () => void; onSaved: (r: Referral) => void; prefill?: Partial<Values> }) {
   const [failure, setFailure] = useState<string | null>(null);
+  // The service's list: its own codes for the conditions the reference does not code.
+  const ltcList = useLtcOptions();
   const form = useForm<Values>({
     initialValues: {
       receivedDate: formatUkDate(todayIso()),
@@ -88,7 +91,7 @@ export function ReferralForm({ patientId, opened, onClose, onSaved, prefill }: {
             <TextInput label="Referrer's name" description="Optional" autoComplete="off" {...form.getInputProps('referrerName')} />
             <TextInput label="Team" description="Clinic or practice the referral belongs to" autoComplete="off" {...form.getInputProps('team')} />
           </SimpleGrid>
-          <MultiSelect label="Long-term conditions" placeholder="Choose any" data={LTC_OPTIONS.map((o) => ({ value: o.code, label: o.label }))} searchable {...form.getInputProps('ltcCodes')} />
+          <MultiSelect label="Long-term conditions" placeholder="Choose any" data={ltcList.map((o) => ({ value: o.code, label: o.label }))} searchable {...form.getInputProps('ltcCodes')} />
           <Textarea label="Reason for referral" autosize minRows={2} {...form.getInputProps('reason')} />
           <Checkbox label="The referrer knows of a risk" {...form.getInputProps('riskKnown', { type: 'checkbox' })} />
           {form.values.riskKnown && <Textarea label="Risk the referrer described" autosize minRows={2} {...form.getInputProps('riskDetails')} />}
