@@ -5,8 +5,10 @@ import { validNhsNumber } from '../../resources/demo/syntheticPatients';
 import { checkScreen, expect, test } from './hostFixture';
 
 /**
- * Issue #8 stage 3 in Chromium: six sessions of PHQ-9 and GAD-7 typed by keyboard alone, a discharge with the
- * outcome shown before confirming, and the patient view's classification agreeing with `classifyEpisode`.
+ * Issue #8's HIT journey in Chromium: a DDS2 screen in the diabetes clinic offers the referral, triage to the
+ * integrated pathway and assessment (F41.1, step 3), six sessions of PHQ-9 and GAD-7 typed by keyboard alone, a
+ * discharge with the outcome shown before confirming, and the patient view's classification agreeing with
+ * `classifyEpisode` on the stored data.
  */
 const PASSPHRASE = 'clinic room passphrase';
 const COURSE = [
@@ -41,7 +43,7 @@ async function choose(page: Page, scope: Page | ReturnType<Page['getByRole']>, l
   await page.getByRole('option', { name: option, exact: true }).click();
 }
 
-test('HIT: six sessions by keyboard, discharge with the outcome shown first; the patient view says recovered and reliably improved', async ({ page, host }) => {
+test('HIT in a diabetes clinic: DDS2 screen → referral → integrated pathway → F41.1 step 3 → six sessions by keyboard → discharge; the patient view says recovered and reliably improved', async ({ page, host }) => {
   test.setTimeout(240_000);
   await page.goto(host.url);
   await page.getByLabel('Your name').fill('Priya Shah');
@@ -60,16 +62,26 @@ test('HIT: six sessions by keyboard, discharge with the outcome shown first; the
   await add.getByRole('button', { name: 'Add to caseload' }).click();
   await page.getByRole('button', { name: 'NÍ BHRIAIN, Margaret' }).click();
 
+  // In the diabetes clinic: the DDS2 screen, positive, offers the referral prefilled from it.
   const received = daysAgo(70);
-  await page.getByRole('button', { name: 'New referral' }).click();
+  await page.getByRole('button', { name: 'Screen' }).click();
+  const screening = page.getByRole('dialog', { name: 'Screen' });
+  await screening.getByText('DDS2 (diabetes)', { exact: true }).click();
+  await screening.getByTestId('measure-entry').focus();
+  for (const k of ['4', '3']) await page.keyboard.press(k);
+  await expect(screening.getByTestId('result-dds2')).toContainText('moderate distress or more');
+  await screening.getByRole('button', { name: 'Save and offer referral' }).click();
   const refer = page.getByRole('dialog', { name: 'New referral' });
+  await expect(refer.getByLabel('Reason for referral')).toHaveValue(/DDS2/);
   await refer.getByLabel('Received').fill(formatUkDate(received));
   await choose(page, refer, 'Referred by', 'Diabetes specialist nurse');
   await refer.getByRole('textbox', { name: 'Team' }).fill('Diabetes clinic, Watford General');
-  await refer.getByLabel('Reason for referral').fill('Worry about hypos; low mood.');
+  await choose(page, refer, 'Pathway', 'Integrated LTC');
   await refer.getByLabel('The patient consents to this referral').check();
   await refer.getByRole('button', { name: 'Save referral' }).click();
   await expect(refer).toBeHidden();
+  // Triage to the integrated pathway, then assessment: F41.1, step 3.
+  await choose(page, page, 'Pathway', 'Integrated LTC');
   await choose(page, page, 'Status', 'In treatment');
   await choose(page, page, 'Problem descriptor', 'F41.1 Generalised anxiety disorder');
   await choose(page, page, 'Step', 'Step 3');
