@@ -38,6 +38,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.setErrorHandler((error: { code?: string; statusCode?: number }, _request, reply) => {
     if (error instanceof HttpRefusal) return sendRefusal(reply, error);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendRefusal(reply, new HttpRefusal('payload_too_large', `body over ${MAX_BODY_BYTES} bytes`));
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendRefusal(reply, new HttpRefusal('bad_request', 'body: must be application/json', 'body'), 415);
+    }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       // Malformed JSON, wrong content type, empty body: Fastify's own parsers refused it before any handler.
       return sendRefusal(reply, new HttpRefusal('bad_request', `body: ${error.code ?? 'unreadable request'}`, 'body'));

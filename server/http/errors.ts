@@ -25,10 +25,10 @@ export class HttpRefusal extends Error {
   }
 }
 
-export function sendRefusal(reply: FastifyReply, refusal: HttpRefusal): FastifyReply {
+export function sendRefusal(reply: FastifyReply, refusal: HttpRefusal, status = STATUS[refusal.code]): FastifyReply {
   const body: SyncError = { error: { code: refusal.code, message: refusal.message, ...(refusal.field ? { field: refusal.field } : {}) } };
   if (refusal.retryAfterMs) reply.header('retry-after', String(Math.ceil(refusal.retryAfterMs / 1000)));
-  return reply.code(STATUS[refusal.code]).send(body);
+  return reply.code(status).send(body);
 }
 
 /** Names the first offending field (`commands.3.op_id`) and what is wrong with it, never its value. */
