@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SYNCED_TABLES } from './tables';
 
 /**
  * The sync wire protocol (server/PROTOCOL.md), shared so the client and the team server validate the same
@@ -26,8 +27,10 @@ const UUID_ANY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
 
 export const UuidV7 = z.string().regex(UUID_V7, 'must be a lower-case UUIDv7');
 export const Uuid = z.string().regex(UUID_ANY, 'must be a lower-case UUID');
-/** Table names go into the change log verbatim; the shape keeps them to identifiers the store could hold. */
-export const TableName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a lower-case table name');
+/** Only tables that travel through the change log (shared/sync/tables.ts); anything else is refused at the door. */
+export const TableName = z.enum(SYNCED_TABLES, { message: 'must be a synced table' });
+/** Looser on the way out: a log written under an older table list must stay readable. */
+const LoggedTableName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/);
 const Seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 /** A row's column values as the store holds them; JSON scalars only, because SQLite holds nothing else. */
@@ -87,7 +90,7 @@ export const LoggedChange = z.strictObject({
   server_seq: Seq.min(1),
   op_id: UuidV7,
   client_id: Uuid,
-  table: TableName,
+  table: LoggedTableName,
   row_id: Uuid,
   row_version: z.number().int().positive(),
   tombstone: z.boolean(),

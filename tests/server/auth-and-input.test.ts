@@ -82,6 +82,7 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     ['write without a payload', { protocol_version: 1, commands: [{ ...write(1, newRowId()), payload: null }] }, 400, 'commands.0.payload'],
     ['nested payload value', { protocol_version: 1, commands: [{ ...write(1, newRowId()), payload: { a: { b: 1 } } }] }, 400, 'commands.0.payload.a'],
     ['table name with SQL in it', { protocol_version: 1, commands: [{ ...write(1, newRowId()), table: 'patients; drop table' }] }, 400, 'commands.0.table'],
+    ['a device-only table', { protocol_version: 1, commands: [{ ...write(1, newRowId()), table: 'settings' }] }, 400, 'commands.0.table'],
     ['unknown field', { protocol_version: 1, commands: [{ ...write(1, newRowId()), admin: true }] }, 400, 'commands.0'],
     ['second command broken', { protocol_version: 1, commands: [write(1, newRowId()), { ...write(2, newRowId()), row_version: -1 }] }, 400, 'commands.1.row_version'],
     ['old protocol', { protocol_version: 0, commands: [write(1, newRowId())] }, 426, 'protocol_version'],
