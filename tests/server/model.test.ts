@@ -188,7 +188,8 @@ describe.each(BACKENDS)('push and pull converge over a faulty network on %s (mod
           if (deletedAt >= 0) expect(history.slice(deletedAt + 1)).toEqual([]);
         }
       }),
-      { numRuns: 100, seed: Number(process.env.SYNC_MODEL_SEED ?? Date.now() % 2 ** 31) },
+      // A fixed seed keeps CI reproducible; SYNC_MODEL_SEED explores others (or replays a printed one).
+      { numRuns: 60, seed: Number(process.env.SYNC_MODEL_SEED ?? 20_261_123) },
     );
   });
 });
