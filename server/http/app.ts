@@ -12,6 +12,7 @@ import {
   type PushResponse,
   SYNC_PROTOCOL_VERSION,
 } from '../../shared/sync/protocol';
+import { futureStamp } from '../../shared/sync/clock';
 import { FailureWindow } from '../auth/failure-window';
 import { secretMatches, splitToken } from '../auth/secrets';
 import type { ServerDatabase } from '../db/schema';
@@ -24,6 +25,8 @@ export interface AppOptions {
   db: Kysely<ServerDatabase>;
   failures?: FailureWindow;
   https?: { cert: Buffer; key: Buffer };
+  /** The server's clock, authoritative for the sync; injectable so tests can move it. */
+  now?: () => number;
   /** One line per request: method, route, status, time. Never bodies or query strings. */
   log?: (line: string) => void;
 }
@@ -104,6 +107,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
           `schema version ${command.schema_version} is not supported by this server (${MIN_SCHEMA_VERSION}–${MAX_SCHEMA_VERSION}); update the app or the server`,
           `commands.${i}.schema_version`,
         );
+      }
+    });
+    const serverNow = (options.now ?? Date.now)();
+    body.commands.forEach((command, i) => {
+      const stamp = futureStamp(command, serverNow);
+      if (stamp) {
+        throw new HttpRefusal('clock_ahead', `this device's clock is more than a day ahead of the server's; correct it and sync again`, `commands.${i}.${stamp}`);
       }
     });
     const { acks, lastMutationSeq } = await applyPush(db, device, body.commands);

@@ -9,6 +9,7 @@ const STATUS: Record<SyncErrorCode, number> = {
   not_found: 404,
   payload_too_large: 413,
   version_unsupported: 426,
+  clock_ahead: 422,
   rate_limited: 429,
   internal: 500,
 };

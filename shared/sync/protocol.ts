@@ -125,6 +125,7 @@ export const SYNC_ERROR_CODES = [
   'forbidden',
   'rate_limited',
   'version_unsupported', // the app must be updated (or the server is older than the app)
+  'clock_ahead', // a row stamp is more than a day ahead of the server's clock: fix the device's clock
   'payload_too_large',
   'not_found',
   'internal',

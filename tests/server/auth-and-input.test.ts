@@ -86,6 +86,7 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     ['unknown field', { protocol_version: 1, commands: [{ ...write(1, newRowId()), admin: true }] }, 400, 'commands.0'],
     ['second command broken', { protocol_version: 1, commands: [write(1, newRowId()), { ...write(2, newRowId()), row_version: -1 }] }, 400, 'commands.1.row_version'],
     ['old protocol', { protocol_version: 0, commands: [write(1, newRowId())] }, 426, 'protocol_version'],
+    ['a row stamped two days ahead', { protocol_version: 1, commands: [write(1, newRowId(), { updated_at: new Date(Date.now() + 48 * 3_600_000).toISOString() })] }, 422, 'commands.0.payload.updated_at'],
     ['future schema', { protocol_version: 1, commands: [write(1, newRowId()), { ...write(2, newRowId()), schema_version: 99 }] }, 426, 'commands.1.schema_version'],
   ];
 
@@ -95,7 +96,7 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     const reply = await call<SyncError>(url, '/v1/push', { token: device!.token, json: body });
     expect(reply.status).toBe(status);
     expect(reply.body.error.field).toBe(field);
-    expect(reply.body.error.code).toBe(status === 426 ? 'version_unsupported' : 'bad_request');
+    expect(reply.body.error.code).toBe({ 400: 'bad_request', 422: 'clock_ahead', 426: 'version_unsupported' }[status]);
     expect(await snapshot(database().db)).toEqual(before);
   });
 
@@ -128,6 +129,20 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     const reply = await call<SyncError>(url, `/v1/pull?${query}`, { token: device!.token });
     expect(reply.status).toBe(400);
     expect(reply.body.error.field).toBe(field);
+  });
+
+  it('accepts stamps up to a day ahead of the server clock (small skews are normal) and judges by the server clock', async () => {
+    const [device] = await teamWithDevices(database().db, 1);
+    const hoursAhead = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+    const ok = await push(url, device!.token, [write(1, newRowId(), { created_at: hoursAhead(-72), updated_at: hoursAhead(23) })]);
+    expect(ok.status).toBe(200);
+    // A server whose clock is itself two days ahead accepts what this one refuses: its clock decides.
+    const later = await listening({ db: database().db, now: () => Date.now() + 48 * 3_600_000 });
+    try {
+      expect((await push(later.url, device!.token, [write(2, newRowId(), { updated_at: hoursAhead(48) })])).status).toBe(200);
+    } finally {
+      await later.app.close();
+    }
   });
 
   it('answers an unknown endpoint with a typed 404', async () => {
