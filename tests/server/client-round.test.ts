@@ -67,6 +67,14 @@ describe.each(BACKENDS)('the client sync round against the real server on %s', (
     expect(devices.every((d) => d.outbox.commands.length === 0)).toBe(true);
   });
 
+  it('stops with outbox_gap, settling nothing, when the outbox no longer holds what the server expects next', async () => {
+    const [device] = await teamWithDevices(database().db, 1);
+    const outbox = new MemoryOutbox();
+    outbox.commands = [write(2, newRowId()), write(3, newRowId())];
+    await expect(syncRound(httpTransport({ baseUrl: url, token: device!.token }), outbox, new MemoryInbox())).rejects.toMatchObject({ code: 'outbox_gap' });
+    expect(outbox.commands).toHaveLength(2);
+  });
+
   it('surfaces typed refusals and an unreachable server, leaving the outbox for the next round', async () => {
     const [device] = await teamWithDevices(database().db, 1);
     await revokeDevice(database().db, device!.deviceId);

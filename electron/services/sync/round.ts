@@ -38,7 +38,7 @@ export async function syncRound(transport: SyncTransport, outbox: Outbox, inbox:
     await outbox.settle(settled);
     pushed += reply.acks.filter((a) => a.status === 'applied').length;
     // Sent from the head of the outbox, a gap means the outbox lost a command the server never had.
-    if (gap) throw new SyncTransportError('bad_request', `the outbox is missing mutation ${gap.status === 'gap' ? gap.expected_seq : '?'}`);
+    if (gap?.status === 'gap') throw new SyncTransportError('outbox_gap', `the server expects mutation ${gap.expected_seq}, which the outbox no longer holds`);
   }
   for (; requests < limits.maxRequests; requests++) {
     const after = await inbox.cursor();

@@ -18,8 +18,11 @@ export interface SyncTransport {
   pull(after: number, limit: number): Promise<PullResponse>;
 }
 
-/** `network`: the server was not reached or did not answer in time; `bad_response`: it answered nonsense. */
-export type SyncFailure = SyncErrorCode | 'network' | 'bad_response';
+/**
+ * `network`: the server was not reached or did not answer in time; `bad_response`: it answered nonsense;
+ * `outbox_gap`: the server is missing a mutation this device no longer holds (a local bug, never retried blindly).
+ */
+export type SyncFailure = SyncErrorCode | 'network' | 'bad_response' | 'outbox_gap';
 
 export class SyncTransportError extends Error {
   constructor(
@@ -69,7 +72,7 @@ async function request(options: HttpOptions, path: string, init: { token?: strin
   return json;
 }
 
-function expect<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, value: unknown, what: string): T {
+function parseReply<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new SyncTransportError('bad_response', `the server's ${what} reply does not match the protocol`);
   return parsed.data;
@@ -80,11 +83,11 @@ export function httpTransport(options: HttpOptions & { token: string }): SyncTra
   return {
     async push(commands) {
       const json = await request(options, '/v1/push', { token: options.token, body: { protocol_version: SYNC_PROTOCOL_VERSION, commands } });
-      return expect(PushResponse, json, 'push');
+      return parseReply(PushResponse, json, 'push');
     },
     async pull(after, limit) {
       const json = await request(options, `/v1/pull?after=${after}&limit=${limit}&protocol_version=${SYNC_PROTOCOL_VERSION}`, { token: options.token });
-      const page = expect(PullResponse, json, 'pull');
+      const page = parseReply(PullResponse, json, 'pull');
       if (pageChecksum(page.changes) !== page.checksum) throw new SyncTransportError('bad_response', 'a pulled page failed its checksum');
       return page;
     },
@@ -94,5 +97,5 @@ export function httpTransport(options: HttpOptions & { token: string }): SyncTra
 /** Exchanges the one-time code the admin printed for this device's token. */
 export async function enrolDevice(options: HttpOptions, code: string): Promise<EnrolResponse> {
   const json = await request(options, '/v1/enrol', { body: { code, protocol_version: SYNC_PROTOCOL_VERSION } });
-  return expect(EnrolResponse, json, 'enrol');
+  return parseReply(EnrolResponse, json, 'enrol');
 }
