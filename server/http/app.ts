@@ -125,7 +125,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const device = await authenticate(request);
     const query = parse(PullQuery, request.query, 'query');
     requireProtocol(query.protocol_version, 'protocol_version');
-    return pullPage(db, device.teamId, query.after, query.limit);
+    const page = await pullPage(db, device.teamId, query.after, query.limit);
+    if (page === 'cursor_ahead') {
+      throw new HttpRefusal('resync_required', 'the server has no changes up to this cursor; pull again from 0', 'after');
+    }
+    return page;
   });
 
   return app;

@@ -10,6 +10,7 @@ const STATUS: Record<SyncErrorCode, number> = {
   payload_too_large: 413,
   version_unsupported: 426,
   clock_ahead: 422,
+  resync_required: 409,
   rate_limited: 429,
   internal: 500,
 };

@@ -7,7 +7,11 @@ import type { ServerDatabase } from '../db/schema';
  * One page of the team's log after a cursor. Safe to page by `server_seq > after` because pushes commit
  * their sequence numbers in order (see push.ts); the same cursor always yields the same page.
  */
-export async function pullPage(db: Kysely<ServerDatabase>, teamId: string, after: number, limit: number): Promise<PullResponse> {
+export async function pullPage(db: Kysely<ServerDatabase>, teamId: string, after: number, limit: number): Promise<PullResponse | 'cursor_ahead'> {
+  // A cursor past the team's last seq means the server lost history (restored from an older backup): paging on
+  // from it would silently skip every change until the log grew past the cursor, so the client must start over.
+  const counter = await db.selectFrom('team_counters').select('last_seq').where('team_id', '=', teamId).executeTakeFirstOrThrow();
+  if (after > Number(counter.last_seq)) return 'cursor_ahead';
   const rows = await db
     .selectFrom('change_log')
     .selectAll()

@@ -126,6 +126,7 @@ export const SYNC_ERROR_CODES = [
   'rate_limited',
   'version_unsupported', // the app must be updated (or the server is older than the app)
   'clock_ahead', // a row stamp is more than a day ahead of the server's clock: fix the device's clock
+  'resync_required', // the pull cursor is beyond the server's log (it was restored): pull again from 0
   'payload_too_large',
   'not_found',
   'internal',

@@ -101,6 +101,15 @@ describe.each(BACKENDS)('push and pull over HTTP on %s', (backend) => {
     expect(walked).toEqual(full.map((c) => c.server_seq));
   });
 
+  it('tells a device whose cursor is beyond the log (a server restored from an older backup) to pull again from 0', async () => {
+    const [a] = await teamWithDevices(database().db, 1);
+    await push(url, a!.token, [write(1, newRowId()), write(2, newRowId())]);
+    expect((await pull(url, a!.token, 2)).status).toBe(200);
+    const ahead = await pull(url, a!.token, 3);
+    expect(ahead.status).toBe(409);
+    expect(ahead.body).toMatchObject({ error: { code: 'resync_required', field: 'after' } });
+  });
+
   it('a checksum changes when any field of the page does, so a corrupted page is detectable', async () => {
     const [a] = await teamWithDevices(database().db, 1);
     await push(url, a!.token, [write(1, newRowId(), { given_name: 'Ann' })]);
