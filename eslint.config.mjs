@@ -50,11 +50,21 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['electron/services/**/*.ts', 'server/**/*.ts'],
+    files: ['electron/services/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         { paths: [electronOnly], patterns: [{ group: ['**/renderer/**', '**/electron/main/**', '**/electron/preload/**', '**/electron/host/**'], message: 'Services are plain Node: they import shared/ and each other only.' }] },
+      ],
+    },
+  },
+  {
+    // The team server runs where no Electron app is installed: it shares only shared/ (the wire schemas) with the app.
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronOnly], patterns: [{ group: ['**/electron/**', '**/renderer/**', '**/tests/**', '**/bench/**'], message: 'server/ imports shared/ and its own modules only.' }] },
       ],
     },
   },

@@ -20,6 +20,11 @@ describe('layering lint rule (DESIGN.md §2)', () => {
     ['renderer/src/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;"],
     ['electron/services/x.ts', "import { app } from 'electron';\nexport const a = app;"],
     ['electron/host/x.ts', "import { app } from 'electron';\nexport const a = app;"],
+    ['server/x.ts', "import { CaseloadEngine } from '../electron/services/engine';\nexport const a = CaseloadEngine;"],
+    ['server/sync/x.ts', "import { openStore } from '../../electron/services/store/open';\nexport const a = openStore;"],
+    ['server/x.ts', "import { App } from '../renderer/src/App';\nexport const a = App;"],
+    ['server/x.ts', "import { app } from 'electron';\nexport const a = app;"],
+    ['shared/sync/x.ts', "import { applyPush } from '../../server/sync/push';\nexport const a = applyPush;"],
   ])('forbids %s: %s', async (file, code) => {
     expect(await restrictedImports(file, code)).not.toEqual([]);
   });
@@ -29,6 +34,7 @@ describe('layering lint rule (DESIGN.md §2)', () => {
     ['renderer/src/x.ts', "import { contract } from '../../shared/contract/contract';\nexport const a = contract;"],
     ['electron/main/x.ts', "import { app } from 'electron';\nexport const a = app;"],
     ['electron/preload/x.ts', "import { contextBridge } from 'electron';\nexport const a = contextBridge;"],
+    ['server/sync/x.ts', "import { PushRequest } from '../../shared/sync/protocol';\nimport { createHash } from 'node:crypto';\nexport const a = [PushRequest, createHash];"],
   ])('allows %s: %s', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);
   });

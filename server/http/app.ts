@@ -1,0 +1,148 @@
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import {
+  EnrolRequest,
+  type EnrolResponse,
+  MAX_BODY_BYTES,
+  MAX_SCHEMA_VERSION,
+  MIN_SCHEMA_VERSION,
+  PullQuery,
+  PushRequest,
+  type PushResponse,
+  SYNC_PROTOCOL_VERSION,
+} from '../../shared/sync/protocol';
+import { futureStamp } from '../../shared/sync/clock';
+import { FailureWindow } from '../auth/failure-window';
+import { secretMatches, splitToken } from '../auth/secrets';
+import type { ServerDatabase } from '../db/schema';
+import { redeemEnrolmentCode } from '../directory';
+import { applyPush, type PushingDevice } from '../sync/push';
+import { pullPage } from '../sync/pull';
+import { fromZodError, HttpRefusal, sendRefusal } from './errors';
+
+export interface AppOptions {
+  db: Kysely<ServerDatabase>;
+  failures?: FailureWindow;
+  https?: { cert: Buffer; key: Buffer };
+  /** The server's clock, authoritative for the sync; injectable so tests can move it. */
+  now?: () => number;
+  /** One line per request: method, route, status, time. Never bodies or query strings. */
+  log?: (line: string) => void;
+}
+
+export function buildApp(options: AppOptions): FastifyInstance {
+  const { db } = options;
+  const failures = options.failures ?? new FailureWindow();
+  const common = { logger: false, bodyLimit: MAX_BODY_BYTES, trustProxy: false } as const;
+  // The https and http instances differ only in their server type, which nothing here touches.
+  const app = (options.https ? Fastify({ ...common, https: options.https }) : Fastify(common)) as unknown as FastifyInstance;
+
+  app.setErrorHandler((error: { code?: string; statusCode?: number }, _request, reply) => {
+    if (error instanceof HttpRefusal) return sendRefusal(reply, error);
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendRefusal(reply, new HttpRefusal('payload_too_large', `body over ${MAX_BODY_BYTES} bytes`));
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendRefusal(reply, new HttpRefusal('bad_request', 'body: must be application/json', 'body'), 415);
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      // Malformed JSON, wrong content type, empty body: Fastify's own parsers refused it before any handler.
+      return sendRefusal(reply, new HttpRefusal('bad_request', `body: ${error.code ?? 'unreadable request'}`, 'body'));
+    }
+    options.log?.(`internal error ${error.code ?? ''}`.trim());
+    return sendRefusal(reply, new HttpRefusal('internal', 'internal error'));
+  });
+  app.setNotFoundHandler((_request, reply) => sendRefusal(reply, new HttpRefusal('not_found', 'no such endpoint')));
+  if (options.log) {
+    const log = options.log;
+    app.addHook('onResponse', async (request, reply) => {
+      log(`${request.method} ${request.routeOptions.url ?? '-'} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
+    });
+  }
+
+  async function authenticate(request: FastifyRequest): Promise<PushingDevice> {
+    const wait = failures.retryAfterMs(request.ip);
+    if (wait > 0) throw new HttpRefusal('rate_limited', 'too many failed attempts; try again later', undefined, wait);
+    const refuse = (message: string): never => {
+      failures.recordFailure(request.ip);
+      throw new HttpRefusal('unauthorized', message);
+    };
+    const header = request.headers.authorization;
+    const parts = header?.startsWith('Bearer ') ? splitToken(header.slice('Bearer '.length)) : null;
+    if (!parts) return refuse('a device token is required');
+    const device = await db
+      .selectFrom('devices')
+      .select(['id', 'team_id', 'token_hash', 'revoked_at'])
+      .where('id', '=', parts.deviceId)
+      .executeTakeFirst();
+    if (!device?.token_hash || !secretMatches(parts.secret, device.token_hash)) {
+      // A revoked device's hash is cleared, so it lands here too; say so without confirming which tokens exist.
+      return refuse(device?.revoked_at ? 'this device has been revoked' : 'unknown or invalid device token');
+    }
+    await db.updateTable('devices').set({ last_seen_at: new Date() }).where('id', '=', device.id).execute();
+    return { id: device.id, teamId: device.team_id };
+  }
+
+  app.post('/v1/enrol', async (request, reply) => {
+    const wait = failures.retryAfterMs(request.ip);
+    if (wait > 0) throw new HttpRefusal('rate_limited', 'too many failed attempts; try again later', undefined, wait);
+    const body = parse(EnrolRequest, request.body, 'body');
+    requireProtocol(body.protocol_version, 'protocol_version');
+    const enrolled = await redeemEnrolmentCode(db, body.code);
+    if (!enrolled) {
+      failures.recordFailure(request.ip);
+      throw new HttpRefusal('unauthorized', 'this code is not valid: it may be mistyped, used already, expired or revoked');
+    }
+    const response: EnrolResponse = { device_id: enrolled.deviceId, user_id: enrolled.userId, team_id: enrolled.teamId, token: enrolled.token };
+    return reply.code(201).send(response);
+  });
+
+  app.post('/v1/push', async (request) => {
+    const device = await authenticate(request);
+    const body = parse(PushRequest, request.body, 'body');
+    requireProtocol(body.protocol_version, 'protocol_version');
+    body.commands.forEach((command, i) => {
+      if (command.schema_version < MIN_SCHEMA_VERSION || command.schema_version > MAX_SCHEMA_VERSION) {
+        throw new HttpRefusal(
+          'version_unsupported',
+          `schema version ${command.schema_version} is not supported by this server (${MIN_SCHEMA_VERSION}–${MAX_SCHEMA_VERSION}); update the app or the server`,
+          `commands.${i}.schema_version`,
+        );
+      }
+    });
+    const serverNow = (options.now ?? Date.now)();
+    body.commands.forEach((command, i) => {
+      const stamp = futureStamp(command, serverNow);
+      if (stamp) {
+        throw new HttpRefusal('clock_ahead', `this device's clock is more than a day ahead of the server's; correct it and sync again`, `commands.${i}.${stamp}`);
+      }
+    });
+    const { acks, lastMutationSeq } = await applyPush(db, device, body.commands);
+    const response: PushResponse = { acks, last_mutation_seq: lastMutationSeq };
+    return response;
+  });
+
+  app.get('/v1/pull', async (request) => {
+    const device = await authenticate(request);
+    const query = parse(PullQuery, request.query, 'query');
+    requireProtocol(query.protocol_version, 'protocol_version');
+    const page = await pullPage(db, device.teamId, query.after, query.limit);
+    if (page === 'cursor_ahead') {
+      throw new HttpRefusal('resync_required', 'the server has no changes up to this cursor; pull again from 0', 'after');
+    }
+    return page;
+  });
+
+  return app;
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw fromZodError(result.error, where);
+  return result.data;
+}
+
+function requireProtocol(version: number, field: string): void {
+  if (version !== SYNC_PROTOCOL_VERSION) {
+    throw new HttpRefusal('version_unsupported', `sync protocol ${version} is not spoken here (this server speaks ${SYNC_PROTOCOL_VERSION}); update the app`, field);
+  }
+}
