@@ -13,3 +13,13 @@ export function sentence(message: string): string {
 export function errorMessage(err: unknown): string {
   return err instanceof AppError ? err.message : 'Something went wrong. Nothing was saved.';
 }
+
+/**
+ * A failed save: field errors go on their fields; the banner is for everything else (a field error already says
+ * what is wrong where it is wrong).
+ */
+export function showSaveError(err: unknown, setFieldErrors: (fields: Record<string, string>) => void, setBanner: (text: string) => void): void {
+  const fields = fieldErrors(err);
+  setFieldErrors(fields);
+  if (Object.keys(fields).length === 0) setBanner(errorMessage(err));
+}

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/contract';
 import type { SessionStatus } from '../../../../shared/contract/session';
 import { api } from '../../lib/api';
-import { errorMessage, fieldErrors } from '../../lib/errors';
+import { showSaveError } from '../../lib/errors';
 import { formatInstant } from '../../lib/format';
 
 type BackupList = MethodOutput<'backup.list'>;
@@ -53,9 +53,7 @@ export function RestoreBackupForm({ needsCurrentPassphrase, onRestored }: { need
         }),
       );
     } catch (err) {
-      const fields = fieldErrors(err);
-      form.setErrors(fields);
-      if (Object.keys(fields).length === 0) setFailure(errorMessage(err));
+      showSaveError(err, form.setErrors, setFailure);
     }
   });
 

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { parseUkDate } from '../../../../shared/domain/dates';
 import { PatientInput, type Patient } from '../../../../shared/domain/people';
 import { api } from '../../lib/api';
-import { errorMessage, fieldErrors, sentence } from '../../lib/errors';
+import { sentence, showSaveError } from '../../lib/errors';
 
 const EMPTY = { nhsNumber: '', givenName: '', familyName: '', dateOfBirth: '', gpPractice: '' };
 type Values = typeof EMPTY;
@@ -46,10 +46,7 @@ export function AddPatientModal({ opened, onClose, onAdded }: { opened: boolean;
       form.reset();
       onAdded(added);
     } catch (err) {
-      const fields = fieldErrors(err);
-      form.setErrors(fields);
-      // A field error already says what is wrong where it is wrong; the banner is for everything else.
-      if (Object.keys(fields).length === 0) setFailure(errorMessage(err));
+      showSaveError(err, form.setErrors, setFailure);
     }
   });
 

@@ -4,7 +4,7 @@ import { DischargeInput, type Classification, type Referral } from '../../../../
 import { formatUkDate, todayIso } from '../../../../shared/domain/dates';
 import { END_CODE_GROUP_LABELS, END_CODES } from '../../../../shared/outcomes';
 import { api } from '../../lib/api';
-import { errorMessage, fieldErrors } from '../../lib/errors';
+import { showSaveError } from '../../lib/errors';
 import { isoFromTyped, schemaErrors, ukDatesIn } from '../../lib/forms';
 import { Dialog } from '../../lib/Dialog';
 import { outcomeWords } from '../patient/outcomeWords';
@@ -51,9 +51,7 @@ export function DischargeDialog({
       (c) => live && setPreview(c),
       (err) => {
         if (!live) return;
-        const fields = fieldErrors(err);
-        setErrors(fields);
-        if (Object.keys(fields).length === 0) setFailure(errorMessage(err));
+        showSaveError(err, setErrors, setFailure);
       },
     );
     return () => {
@@ -67,9 +65,7 @@ export function DischargeDialog({
     try {
       onDischarged(await api['referrals.discharge']({ ...input, endCode: input.endCode as never }));
     } catch (err) {
-      const fields = fieldErrors(err);
-      setErrors(fields);
-      if (Object.keys(fields).length === 0) setFailure(errorMessage(err));
+      showSaveError(err, setErrors, setFailure);
     } finally {
       setSaving(false);
     }

@@ -5,7 +5,7 @@ import { ReferralInput, type Referral } from '../../../../shared/contract/referr
 import { formatUkDate, todayIso } from '../../../../shared/domain/dates';
 import { PATHWAY_LABELS, PATHWAYS, REFERRER_ROLE_LABELS, REFERRER_ROLES } from '../../../../shared/domain/episodeCodes';
 import { api } from '../../lib/api';
-import { errorMessage, fieldErrors } from '../../lib/errors';
+import { showSaveError } from '../../lib/errors';
 import { isoFromTyped, schemaErrors } from '../../lib/forms';
 import { Dialog } from '../../lib/Dialog';
 import { useLtcOptions } from '../../lib/useOutcomes';
@@ -76,9 +76,7 @@ export function ReferralForm({ patientId, opened, onClose, onSaved, prefill }: {
       form.reset();
       onSaved(saved);
     } catch (err) {
-      const fields = fieldErrors(err);
-      form.setErrors(fields);
-      if (Object.keys(fields).length === 0) setFailure(errorMessage(err));
+      showSaveError(err, form.setErrors, setFailure);
     }
   });
   return (

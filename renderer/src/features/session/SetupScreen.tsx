@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { PASSPHRASE_MIN, type SessionStatus } from '../../../../shared/contract/session';
 import { ROLES, ROLE_LABELS, type Role } from '../../../../shared/domain/people';
 import { api } from '../../lib/api';
-import { errorMessage, fieldErrors } from '../../lib/errors';
+import { showSaveError } from '../../lib/errors';
 import { RestoreBackupForm } from '../backup/RestoreBackupForm';
 import { CentredCard } from './CentredCard';
 
@@ -26,10 +26,7 @@ export function SetupScreen({ demo, backupsAvailable, onDone }: { demo: boolean;
     try {
       onDone(await api['session.setup']({ displayName: values.displayName, role: values.role as Role, passphrase: values.passphrase }));
     } catch (err) {
-      const fields = fieldErrors(err);
-      form.setErrors(fields);
-      // A field error already says what is wrong where it is wrong; the banner is for everything else.
-      if (Object.keys(fields).length === 0) setFailure(errorMessage(err));
+      showSaveError(err, form.setErrors, setFailure);
     }
   });
 

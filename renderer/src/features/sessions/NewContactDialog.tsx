@@ -6,7 +6,7 @@ import { formatUkDate, todayIso } from '../../../../shared/domain/dates';
 import { ATTENDANCE_LABELS, CONSULTATION_MECHANISM_LIST, CONSULTATION_MECHANISMS } from '../../../../shared/domain/episodeCodes';
 import { CONTACT_TYPES } from '../../../../shared/outcomes';
 import { api } from '../../lib/api';
-import { errorMessage, fieldErrors } from '../../lib/errors';
+import { showSaveError } from '../../lib/errors';
 import { isoFromTyped, schemaErrors } from '../../lib/forms';
 import { Dialog } from '../../lib/Dialog';
 
@@ -80,9 +80,7 @@ export function NewContactDialog({ referralId, opened, onClose, onSaved, default
       form.reset();
       onSaved(saved);
     } catch (err) {
-      const fields = fieldErrors(err);
-      form.setErrors(fields);
-      if (Object.keys(fields).length === 0) setFailure(errorMessage(err));
+      showSaveError(err, form.setErrors, setFailure);
     }
   });
   return (

@@ -5,7 +5,7 @@ import { RiskAssessmentInput } from '../../../../shared/contract/risk';
 import { formatUkDate } from '../../../../shared/domain/dates';
 import { RISK_LEVELS } from '../../../../shared/domain/episodeCodes';
 import { api } from '../../lib/api';
-import { errorMessage, fieldErrors } from '../../lib/errors';
+import { showSaveError } from '../../lib/errors';
 import { isoFromTyped, schemaErrors } from '../../lib/forms';
 import { Dialog } from '../../lib/Dialog';
 
@@ -35,9 +35,7 @@ export function RiskReviewDialog({ referralId, contactId, date, opened, onClose,
       form.reset();
       onSaved();
     } catch (err) {
-      const fields = fieldErrors(err);
-      form.setErrors(fields);
-      if (Object.keys(fields).length === 0) setFailure(errorMessage(err));
+      showSaveError(err, form.setErrors, setFailure);
     }
   });
   return (
