@@ -13,6 +13,7 @@ import { riskMethods } from './risk';
 import { screeningMethods } from './screenings';
 import { serviceSettingsMethods } from './serviceSettings';
 import { sessionMethods } from './session';
+import { syncMethods } from './sync';
 import { userMethods } from './users';
 
 /**
@@ -37,6 +38,7 @@ export const contract = {
   ...auditMethods,
   ...backupMethods,
   ...fileMethods,
+  ...syncMethods,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../domain/people';
 import { SYNCED_TABLES } from './tables';
 
 /**
@@ -7,7 +8,7 @@ import { SYNCED_TABLES } from './tables';
  */
 
 /** Bumped when a message shape changes incompatibly; the server refuses any other value explicitly. */
-export const SYNC_PROTOCOL_VERSION = 1;
+export const SYNC_PROTOCOL_VERSION = 2;
 
 /**
  * Store schema versions (the app's migration count) whose rows this server understands. A client outside the
@@ -63,15 +64,24 @@ export const PushRequest = z.strictObject({
 export type PushRequest = z.infer<typeof PushRequest>;
 
 /**
- * applied: written now at server_seq. duplicate: written before (same op_id or an older mutation_seq of this
- * client); server_seq is where. gap: an earlier mutation_seq of this client has not arrived; resend from
- * expected_seq, nothing was written. tombstoned: the row was deleted; the write is dropped for good.
+ * applied: written now at server_seq, as sent. merged: the base was stale but the fields this write changed were
+ * untouched by others, so the server merged them into the current row and logged the result at server_seq (the
+ * pull brings it back). conflict: the base was stale and the write collides with someone else's change to the
+ * same field, a high-risk field or a versioned document; nothing the user wrote was lost or overwritten: a
+ * sync_conflicts row (conflict_id) was logged at server_seq holding both sides for a clinician to merge.
+ * duplicate: written before (same op_id or an older mutation_seq of this client); server_seq is where.
+ * gap: an earlier mutation_seq of this client has not arrived; resend from expected_seq, nothing was written.
+ * tombstoned: the row was deleted; the write is dropped for good. forbidden: the row is outside this user's
+ * scope or role (re-checked on every write); nothing was written, and the client keeps the change for the user.
  */
 export const PushAck = z.discriminatedUnion('status', [
   z.strictObject({ op_id: UuidV7, status: z.literal('applied'), server_seq: Seq }),
+  z.strictObject({ op_id: UuidV7, status: z.literal('merged'), server_seq: Seq }),
+  z.strictObject({ op_id: UuidV7, status: z.literal('conflict'), server_seq: Seq, conflict_id: UuidV7 }),
   z.strictObject({ op_id: UuidV7, status: z.literal('duplicate'), server_seq: Seq.nullable() }),
   z.strictObject({ op_id: UuidV7, status: z.literal('gap'), expected_seq: Seq }),
   z.strictObject({ op_id: UuidV7, status: z.literal('tombstoned') }),
+  z.strictObject({ op_id: UuidV7, status: z.literal('forbidden'), reason: z.enum(['out_of_scope', 'role', 'signed']) }),
 ]);
 export type PushAck = z.infer<typeof PushAck>;
 
@@ -100,14 +110,80 @@ export const LoggedChange = z.strictObject({
 export type LoggedChange = z.infer<typeof LoggedChange>;
 
 export const PullResponse = z.strictObject({
+  /**
+   * Ascending server_seq, except that rows of patients newly in this device's scope (a new supervisee, a case
+   * handed over) come first as their latest logged change, possibly below `after`: the client applies a row
+   * only when its server_seq is above the one it holds, so order and repeats never matter.
+   */
   changes: z.array(LoggedChange),
+  /**
+   * Patients that left this device's scope since its last pull. The client deletes their rows locally once none
+   * of their changes is waiting in its outbox (DESIGN §5.6); until then it keeps them and asks again.
+   */
+  purge: z.array(Uuid),
   /** Pass as `after` next time; equals the request's `after` when the page is empty. */
   next_cursor: Seq,
   has_more: z.boolean(),
-  /** SHA-256 (hex) of canonicalJson(changes): the client recomputes it before applying the page. */
+  /** SHA-256 (hex) of canonicalJson({ changes, purge }): the client recomputes it before applying the page. */
   checksum: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The server's clock (ISO 8601): the only clock sync trusts. */
+  server_time: z.string(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
+
+/** GET /v1/status: reachability for the sync barrier, the server's clock and what it accepts. */
+export const StatusResponse = z.strictObject({
+  server_time: z.string(),
+  protocol_version: z.number().int(),
+  min_schema_version: z.number().int(),
+  max_schema_version: z.number().int(),
+  user_id: Uuid,
+  device_id: Uuid,
+});
+export type StatusResponse = z.infer<typeof StatusResponse>;
+
+/** The team directory (GET /v1/directory): authoritative for enrolled devices, replaces the local users table. */
+export const DirectoryUser = z.strictObject({
+  id: Uuid,
+  display_name: z.string().min(1).max(100),
+  role: z.enum(ROLES),
+  supervisor_id: Uuid.nullable(),
+  active: z.boolean(),
+  version: z.number().int().positive(),
+});
+export type DirectoryUser = z.infer<typeof DirectoryUser>;
+export const DirectoryResponse = z.strictObject({ users: z.array(DirectoryUser), me: Uuid });
+export type DirectoryResponse = z.infer<typeof DirectoryResponse>;
+/** POST /v1/directory: an admin adds or changes one user; `base_version` null for a new user. */
+export const DirectoryWrite = z.strictObject({
+  protocol_version: z.number().int(),
+  user: DirectoryUser,
+  base_version: z.number().int().positive().nullable(),
+});
+export type DirectoryWrite = z.infer<typeof DirectoryWrite>;
+
+/** One event of a device's hash-chained audit trail, as the store holds it (electron/services/audit). */
+export const AuditEventWire = z.strictObject({
+  seq: Seq.min(1),
+  id: Uuid,
+  at: z.string(),
+  actor_id: z.string().max(64),
+  action: z.string().max(64),
+  entity: z.string().max(64),
+  entity_ids: z.string().max(4096),
+  prev_hash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type AuditEventWire = z.infer<typeof AuditEventWire>;
+/**
+ * POST /v1/audit: the device's next events, in seq order, continuing the chain the server holds for it. An
+ * event whose seq the server already holds with another hash, or whose prev_hash is not the server's head, is
+ * refused with `history_rewritten` and the device is flagged for the team's admin.
+ */
+export const AuditPushRequest = z.strictObject({ protocol_version: z.number().int(), events: z.array(AuditEventWire).min(1).max(MAX_PUSH_COMMANDS) });
+export type AuditPushRequest = z.infer<typeof AuditPushRequest>;
+export const AuditPushResponse = z.strictObject({ head_seq: Seq, head_hash: z.string() });
+export type AuditPushResponse = z.infer<typeof AuditPushResponse>;
 
 export const EnrolRequest = z.strictObject({ code: z.string().min(1).max(64), protocol_version: z.number().int() });
 export const EnrolResponse = z.strictObject({
@@ -126,6 +202,7 @@ export const SYNC_ERROR_CODES = [
   'rate_limited',
   'version_unsupported', // the app must be updated (or the server is older than the app)
   'clock_ahead', // a row stamp is more than a day ahead of the server's clock: fix the device's clock
+  'history_rewritten', // the device's audit chain no longer continues what it sent before
   'resync_required', // the pull cursor is beyond the server's log (it was restored): pull again from 0
   'payload_too_large',
   'not_found',

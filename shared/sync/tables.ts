@@ -1,3 +1,5 @@
+import type { Role } from '../domain/people';
+
 /**
  * Which store tables travel through the team's change log, and why the others do not. A unit test lists
  * every table the store's migrations make and fails when one is in none of these lists, so a table added
@@ -17,14 +19,83 @@ export const SYNCED_TABLES = [
   'contact_attempts',
   'actions',
   'service_settings',
+  'sync_conflicts',
 ] as const;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
 
-/** Bookkeeping of this installation only: device settings and key-file anchors, the local chain head. */
-export const DEVICE_ONLY_TABLES = ['settings', 'audit_head'] as const;
+/** Bookkeeping of this installation only: device settings and key-file anchors, the local chain head, sync state. */
+export const DEVICE_ONLY_TABLES = ['settings', 'audit_head', 'sync_outbox', 'sync_state', 'sync_rows'] as const;
 
-/** Replicated, but not as change-log rows: each has its own channel in a later slice of issue #9. */
+/** Replicated, but not as change-log rows: each has its own channel (server/PROTOCOL.md). */
 export const OWN_CHANNEL_TABLES = {
-  users: 'the team directory: authoritative on the server once a device is enrolled',
-  audit_event: 'the audit chain: appended per device, with the server keeping each device chain head',
+  users: 'the team directory: authoritative on the server once a device is enrolled (GET/POST /v1/directory)',
+  audit_event: 'the audit chain: appended per device, with the server keeping each device chain head (POST /v1/audit)',
 } as const;
+
+/**
+ * How a row finds the patient whose scope decides who may read or write it (DESIGN §5.6). `self` is the
+ * patients table; `column` names a column holding a patient id; `via` names a column holding the id of a row in
+ * another table whose own patient decides; `team` rows (service settings) belong to the whole team.
+ */
+export type ScopeKey =
+  | { kind: 'self' }
+  | { kind: 'column'; column: string }
+  | { kind: 'via'; column: string; table: SyncedTable }
+  | { kind: 'team' };
+
+export interface TablePolicy {
+  scope: ScopeKey;
+  /**
+   * Clinical content: never sent to, nor accepted from, a booking clerk or an admin (issue #9 §2, issue #10 §9).
+   * A clerk keeps demographics, referrals and appointments.
+   */
+  clinical: boolean;
+  /**
+   * Versioned documents: a write from a stale base never overwrites; it becomes a sibling kept in a conflict
+   * row for an explicit, audited merge (DESIGN §5.4). Signed rows take addenda only.
+   */
+  document?: { signedWhen: { column: string; value: string } };
+  /**
+   * Fields whose concurrent change must reach a clinician as a conflict task rather than be merged by the
+   * server (DESIGN §5.3: risk level, safeguarding, discharge, attendance).
+   */
+  highRisk: readonly string[];
+}
+
+/** One written policy for the server's scope, role filter and conflict rules; the client reads the same table. */
+export const TABLE_POLICY: Record<SyncedTable, TablePolicy> = {
+  patients: { scope: { kind: 'self' }, clinical: false, highRisk: [] },
+  referrals: {
+    scope: { kind: 'column', column: 'patient_id' },
+    clinical: false,
+    highRisk: ['risk_known', 'risk_details', 'status', 'end_code', 'discharge_date'],
+  },
+  contacts: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: false, highRisk: ['attendance'] },
+  measures: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
+  screenings: { scope: { kind: 'column', column: 'patient_id' }, clinical: true, highRisk: [] },
+  risk_assessments: {
+    scope: { kind: 'via', column: 'referral_id', table: 'referrals' },
+    clinical: true,
+    highRisk: ['level', 'thoughts', 'plans', 'intent', 'plan'],
+  },
+  notes: {
+    scope: { kind: 'via', column: 'referral_id', table: 'referrals' },
+    clinical: true,
+    document: { signedWhen: { column: 'status', value: 'signed' } },
+    highRisk: [],
+  },
+  note_versions: { scope: { kind: 'via', column: 'note_id', table: 'notes' }, clinical: true, highRisk: [] },
+  contact_attempts: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
+  actions: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
+  service_settings: { scope: { kind: 'team' }, clinical: false, highRisk: [] },
+  // A conflict row names the patient of the row it is about, so it reaches exactly who may see that row; it is
+  // clinical because it may quote clinical fields (a clerk's attendance conflicts go to the clinician).
+  sync_conflicts: { scope: { kind: 'column', column: 'patient_id' }, clinical: true, highRisk: [] },
+};
+
+/** Roles that never receive or write clinical tables. An admin manages the directory and sees no patient rows. */
+export function roleReadsTable(role: Role, table: SyncedTable): boolean {
+  if (role === 'admin') return TABLE_POLICY[table].scope.kind === 'team';
+  if (role === 'booking-clerk') return !TABLE_POLICY[table].clinical;
+  return true;
+}
