@@ -1,5 +1,5 @@
 import type { SyncConflict } from '../../../shared/contract/sync';
-import type { AuditEventWire, DirectoryResponse, EnrolResponse } from '../../../shared/sync/protocol';
+import type { AuditEventWire, AuditPushResponse, DirectoryResponse, EnrolResponse } from '../../../shared/sync/protocol';
 import type { CaseloadContext } from '../caseload/context';
 import type { Inbox, Outbox } from './round';
 
@@ -10,8 +10,7 @@ export interface Enrolment {
   deviceId: string;
   userId: string;
   teamId: string;
-  enrolledAt: string;
-  /** Server time of the last completed round. */
+  /** Server time of the last page pulled (the inbox records it with the page). */
   lastSyncedAt: string | null;
 }
 
@@ -36,7 +35,6 @@ export interface SyncLocalStore {
    * transaction with its audit event.
    */
   enrol(serverUrl: string, reply: EnrolResponse): Promise<void>;
-  markSynced(serverTime: string): Promise<void>;
   /** The audit event of a sign-out, written before the store's files are removed. */
   recordSignOut(actorId: string): Promise<void>;
   outbox(): Outbox;
@@ -47,7 +45,7 @@ export interface SyncLocalStore {
   applyDirectory(directory: DirectoryResponse): Promise<void>;
   /** Audit events the server has not acknowledged yet, oldest first. */
   unsentAudit(limit: number): Promise<AuditEventWire[]>;
-  markAuditSent(headSeq: number): Promise<void>;
+  markAuditSent(ack: AuditPushResponse): Promise<void>;
   conflicts(status: 'open' | 'resolved'): Promise<SyncConflict[]>;
   resolveConflict(input: { id: string; version: number; fields: SyncConflict['mine']['fields']; note?: string | undefined }): Promise<SyncConflict>;
 }

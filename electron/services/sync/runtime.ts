@@ -6,7 +6,7 @@ import type { LocalStoreFactory, SyncLocalStore } from './localStore';
 import { syncRound } from './round';
 import { SyncScheduler, type SchedulerOptions } from './scheduler';
 import { DEFAULT_STALE_AFTER_HOURS, syncStatusOf } from './status';
-import { enrolDevice, httpTransport, SyncTransportError, type SyncTransport } from './transport';
+import { enrolDevice, httpTransport, SyncTransportError } from './transport';
 
 /** What the runtime needs from the session that owns it (the engine), and nothing more. */
 export interface SessionHost {
@@ -78,26 +78,14 @@ export class SyncRuntime {
     const enrolment = await store.enrolment();
     if (!enrolment) return;
     const server = httpTransport({ baseUrl: enrolment.serverUrl, token: enrolment.token, signal });
-    let serverTime: string | null = null;
-    // The last page's server_time is when this round saw the team's log: "last synced" is stated in it.
-    const transport: SyncTransport = {
-      push: (commands) => server.push(commands),
-      pull: async (after, limit) => {
-        const page = await server.pull(after, limit);
-        serverTime = page.server_time;
-        return page;
-      },
-    };
-    await syncRound(transport, store.outbox(), store.inbox());
+    await syncRound(server, store.outbox(), store.inbox());
     for (;;) {
       const events = await store.unsentAudit(AUDIT_BATCH);
       if (events.length === 0) break;
-      const ack = await server.pushAudit(events);
-      await store.markAuditSent(ack.head_seq);
+      await store.markAuditSent(await server.pushAudit(events));
       if (events.length < AUDIT_BATCH) break;
     }
     await store.applyDirectory(await server.directory());
-    if (serverTime) await store.markSynced(serverTime);
   }
 
   async status(): Promise<SyncStatus> {

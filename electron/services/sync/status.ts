@@ -8,8 +8,8 @@ export const DEFAULT_STALE_AFTER_HOURS = 24;
 
 /**
  * The badge's one source: what the store holds (enrolment, counts) and what this session's scheduler saw.
- * Hours are counted by the device clock from the server's time of the last round (or from enrolment): display
- * only, as DESIGN §5.8 allows.
+ * Hours are counted by the device clock from the server's time of the last pulled page: display only, as
+ * DESIGN §5.8 allows.
  */
 export function syncStatusOf(input: {
   enrolment: Enrolment | null;
@@ -34,7 +34,7 @@ export function syncStatusOf(input: {
       nextAttemptAt: null,
     };
   }
-  const since = Date.parse(enrolment.lastSyncedAt ?? enrolment.enrolledAt);
+  const since = enrolment.lastSyncedAt ? Date.parse(enrolment.lastSyncedAt) : Number.NaN;
   const hoursSinceSync = Number.isNaN(since) ? null : Math.max(0, Math.floor((now.getTime() - since) / 3_600_000));
   const lastError = scheduler?.lastError ?? null;
   const state: SyncStatus['state'] = scheduler?.running
