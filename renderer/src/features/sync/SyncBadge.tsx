@@ -17,7 +17,7 @@ export function SyncBadge({ onOpen }: { onOpen: (tab: 'status' | 'conflicts') =>
   if (!status) return null;
   const words = badgeWords(status, now);
   return (
-    <Tooltip label={words.detail} multiline w={320} withArrow>
+    <Tooltip label={words.detail} multiline w={320} withArrow withinPortal={false}>
       <UnstyledButton onClick={() => onOpen(status.openConflicts > 0 ? 'conflicts' : 'status')} aria-label={`Sync: ${words.text}. ${words.detail}`} data-testid="sync-badge" style={{ flexShrink: 0 }}>
         <Badge color={words.color} variant="light" c={`${words.color}.9`} style={{ cursor: 'pointer' }}>
           {words.text}
