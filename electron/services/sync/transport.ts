@@ -38,8 +38,9 @@ export class SyncTransportError extends Error {
   }
 }
 
-export function pageChecksum(changes: readonly LoggedChange[]): string {
-  return createHash('sha256').update(canonicalJson(changes), 'utf8').digest('hex');
+/** Protocol v2: the checksum covers the page's changes and its purges (shared/sync/protocol.ts PullResponse). */
+export function pageChecksum(changes: readonly LoggedChange[], purge: readonly string[] = []): string {
+  return createHash('sha256').update(canonicalJson({ changes, purge }), 'utf8').digest('hex');
 }
 
 interface HttpOptions {
@@ -118,7 +119,7 @@ export function httpTransport(options: HttpOptions & { token: string }): SyncTra
     async pull(after, limit) {
       const json = await request(options, `/v1/pull?after=${after}&limit=${limit}&protocol_version=${SYNC_PROTOCOL_VERSION}`, { token: options.token });
       const page = parseReply(PullResponse, json, 'pull');
-      if (pageChecksum(page.changes) !== page.checksum) throw new SyncTransportError('bad_response', 'a pulled page failed its checksum');
+      if (pageChecksum(page.changes, page.purge) !== page.checksum) throw new SyncTransportError('bad_response', 'a pulled page failed its checksum');
       return page;
     },
   };
