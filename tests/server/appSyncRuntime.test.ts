@@ -86,7 +86,7 @@ describe('the app syncing with its team server', () => {
     const started = Date.now();
     const signed = await h['notes.sign']({ id: note.id, version: note.version });
     expect(Date.now() - started).toBeLessThan(5_000); // offline is known at once: the barrier does not hold signing up
-    expect(signed.status).toBe('signed');
+    expect(signed).toMatchObject({ status: 'signed', sync: 'pending' }); // "Signed offline — not yet synced"
     const offline = await h['sync.now']({});
     expect(offline).toMatchObject({ state: 'offline', lastError: { code: 'network', message: expect.stringMatching(/^Offline/) } });
     expect(offline.pendingChanges).toBeGreaterThan(0);
@@ -98,6 +98,7 @@ describe('the app syncing with its team server', () => {
     // Back online: Sync now sends everything, and the supervisor receives the signed note.
     await serverUp();
     expect(await h['sync.now']({})).toMatchObject({ state: 'online', pendingChanges: 0, lastError: null });
+    expect((await h['referrals.get']({ id: referral.id })).notes.find((n) => n.id === note.id)?.sync).toBe('synced');
     await sam.handlers()['sync.now']({});
     const samNote = await sam.context().db.selectFrom('notes').select(['status', 'body']).where('id', '=', note.id).executeTakeFirst();
     expect(samNote).toEqual({ status: 'signed', body: 'Session 1: formulation started.' });

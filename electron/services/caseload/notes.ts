@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { NotesTable, NoteVersionsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
+import { rowSyncState, type RowSyncState } from '../sync/rowSyncState';
 import { openRiskAlerts } from './measures';
 import { liveReferral, meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
 
@@ -11,7 +12,7 @@ import { liveReferral, meta, newColumns, nextColumns, notFound, refuse, stale, t
  * Session notes are versioned documents (DESIGN §5.4): a draft may change, each save is kept in note_versions;
  * signing makes the note final; after that only addenda (themselves signed notes pointing at their parent).
  */
-function toNote(row: NotesTable, versions: NoteVersionsTable[], addenda: NotesTable[]): Note {
+function toNote(row: NotesTable, versions: NoteVersionsTable[], addenda: NotesTable[], sync: RowSyncState): Note {
   return {
     id: row.id,
     referralId: row.referral_id,
@@ -22,6 +23,7 @@ function toNote(row: NotesTable, versions: NoteVersionsTable[], addenda: NotesTa
     signedAt: row.signed_at,
     versions: versions.map((v) => ({ noteVersion: v.note_version, status: v.status as 'draft' | 'signed', body: v.body, by: v.created_by, at: v.created_at })),
     addenda: addenda.map((a) => ({ id: a.id, body: a.body, by: a.created_by, at: a.created_at })),
+    sync,
     ...meta(row),
   };
 }
@@ -36,7 +38,7 @@ async function keepVersion(ctx: CaseloadContext, trx: Trx, note: NotesTable): Pr
 async function noteWithHistory(trx: Trx, row: NotesTable): Promise<Note> {
   const versions = await trx.selectFrom('note_versions').selectAll().where('note_id', '=', row.id).orderBy('note_version').execute();
   const addenda = await trx.selectFrom('notes').selectAll().where('parent_note_id', '=', row.id).where('deleted_at', 'is', null).orderBy('created_at').orderBy('id').execute();
-  return toNote(row, versions, addenda);
+  return toNote(row, versions, addenda, await rowSyncState(trx, 'notes', row.id));
 }
 
 export async function notesOf(trx: Trx, referralId: string): Promise<Note[]> {

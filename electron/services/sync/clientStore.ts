@@ -38,10 +38,6 @@ export function sqliteSyncStore(ctx: CaseloadContext): SyncLocalStore {
       const { rows } = await sql<{ n: number }>`select count(*) as n from sync_conflicts where status = 'open' and deleted_at is null`.execute(db);
       return { pending, refused, openConflicts: Number(rows[0]?.n ?? 0) };
     },
-    async awaitingSync(table, rowId) {
-      const row = await db.selectFrom('sync_outbox').select('seq').where('table_name', '=', table).where('row_id', '=', rowId).where('state', 'in', ['pending', 'sealed']).executeTakeFirst();
-      return row !== undefined;
-    },
     outbox: () => outbox,
     inbox: () => new SqliteInbox(db, options),
     applyDirectory: (directory) => applyDirectory(db, directory, ctx.actorId, ctx.now()),

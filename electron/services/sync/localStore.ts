@@ -40,8 +40,6 @@ export interface SyncLocalStore {
   outbox(): Outbox;
   inbox(): Inbox;
   counts(): Promise<LocalCounts>;
-  /** Is this row's latest local change still waiting in the outbox (a note "signed offline — not yet synced")? */
-  awaitingSync(table: string, rowId: string): Promise<boolean>;
   applyDirectory(directory: DirectoryResponse): Promise<void>;
   /** Audit events the server has not acknowledged yet, oldest first. */
   unsentAudit(limit: number): Promise<AuditEventWire[]>;

@@ -1,6 +1,7 @@
-import { Alert, Button, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { Note } from '../../../../shared/contract/notes';
+import { useNavigation } from '../../app/navigation';
 import { api } from '../../lib/api';
 import { errorMessage, fieldErrors } from '../../lib/errors';
 
@@ -14,6 +15,7 @@ export function SessionNote({ referralId, contactId, note, signBlockedBy, onChan
   const [addendum, setAddendum] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  const { go } = useNavigation();
 
   const run = async (what: () => Promise<unknown>, done: string) => {
     setProblem(null);
@@ -32,7 +34,20 @@ export function SessionNote({ referralId, contactId, note, signBlockedBy, onChan
 
   return (
     <Paper withBorder p="md">
-      <Title order={2} size="h4" mb="sm">Session note</Title>
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h4">Session note</Title>
+        {note?.sync === 'pending' && (
+          <Badge color="orange" variant="light" c="orange.9">
+            {note.status === 'signed' ? 'Signed offline — not yet synced' : 'Not yet synced'}
+          </Badge>
+        )}
+      </Group>
+      {note?.sync === 'conflict' && (
+        <Alert color="red" role="alert" mb="sm" title="Changed on another device too">
+          <Text size="sm" mb="xs">Both versions of this note are kept. Compare them and save a merged version.</Text>
+          <Button size="xs" color="red" onClick={() => go({ view: 'sync', tab: 'conflicts' })}>Open the conflicts inbox</Button>
+        </Alert>
+      )}
       {note?.status === 'signed' ? (
         <Stack gap="xs">
           <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{note.body}</Text>
