@@ -5,7 +5,7 @@ import type { CaseloadEngine } from '../../electron/services/engine';
 import { createTeam, createUser, enrolDevice as issueCode, revokeDevice } from '../../server/directory';
 import { openDatabase, type OpenedDatabase } from '../../server/db/open';
 import { buildApp } from '../../server/http/app';
-import { removeDir, setUpEngine, tempDir, validNhsNumber } from '../helpers/tempStore';
+import { PASSPHRASE, removeDir, setUpEngine, tempDir, validNhsNumber } from '../helpers/tempStore';
 
 /**
  * The app's sync runtime end to end: real encrypted stores behind the real registry, the real team server on
@@ -60,6 +60,8 @@ describe('the app syncing with its team server', () => {
     const h = ada.handlers();
     const patient = await h['patients.create']({ nhsNumber: validNhsNumber(31), givenName: 'Grace', familyName: 'Okafor', dateOfBirth: '1958-03-07', gpPractice: 'Riverside' });
     const referral = await h['referrals.create']({ patientId: patient.id, receivedDate: '2026-11-01', referrerRole: 'gp', ltcCodes: ['44054006'], reason: 'Low mood', riskKnown: false, consent: true, urgency: 'routine', pathway: 'integrated-ltc', team: 'Diabetes', status: 'in-treatment' });
+    const contact = await h['contacts.create']({ referralId: referral.id, date: '2026-11-16', startTime: '10:00', durationMinutes: 50, type: 'treatment', mechanism: '01', location: 'Clinic', attendance: 5 });
+    await h['notes.create']({ referralId: referral.id, contactId: contact.id, body: 'Draft before enrolment.' });
     expect(await h['sync.status']({})).toMatchObject({ enrolled: false, state: 'not-enrolled' });
     expect((await h['sync.status']({})).pendingChanges).toBeGreaterThan(0);
 
@@ -71,6 +73,10 @@ describe('the app syncing with its team server', () => {
     expect(enrolled).toMatchObject({ enrolled: true, state: 'online', pendingChanges: 0, lastError: null, serverUrl: url() });
     expect(enrolled.lastSyncedAt).not.toBeNull();
     expect(ada.context().actorId).toBe(clinicianId); // the server's user is now the local owner
+    // The store still opens as the migrations made it (the identity rewrite touched no schema for good).
+    await ada.lock();
+    await ada.unlock(PASSPHRASE);
+    expect(ada.status().owner?.id).toBe(clinicianId);
     expect((await h['referrals.get']({ id: referral.id })).referral.caseholderId).toBe(clinicianId);
 
     // Sam's laptop pulls his supervisee's caseload.

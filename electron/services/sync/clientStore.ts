@@ -27,8 +27,14 @@ export function sqliteSyncStore(ctx: CaseloadContext): SyncLocalStore {
     },
     async enrol(serverUrl, reply) {
       await recordEnrolment(db, { serverUrl, enrolment: reply, localOwnerId: ctx.actorId });
-      await adoptServerIdentity(db, ctx.actorId, reply.user_id, ctx.now());
-      await appendAudit(db, { actorId: reply.user_id, action: 'enrol', entity: 'store', entityIds: [reply.device_id] }, ctx.now());
+      try {
+        await adoptServerIdentity(db, ctx.actorId, reply.user_id, ctx.now());
+        await appendAudit(db, { actorId: reply.user_id, action: 'enrol', entity: 'store', entityIds: [reply.device_id] }, ctx.now());
+      } catch (error) {
+        // Each step is its own transaction (identity.ts): a failed adoption must not leave a half-enrolled device.
+        await db.updateTable('sync_state').set({ server_url: null, device_id: null, user_id: null, team_id: null, token: null, local_owner_id: null }).where('id', '=', 1).execute();
+        throw error;
+      }
     },
     async recordSignOut(actorId) {
       await appendAudit(db, { actorId, action: 'sign-out', entity: 'store', entityIds: [] }, ctx.now());
