@@ -146,7 +146,7 @@ test('two clinicians edit one note offline, the conflict is resolved by an expli
     await sam.getByRole('button', { name: 'Save draft' }).click();
     await expect(sam.getByText('Not yet synced')).toBeVisible();
     await syncNow(ada);
-    await expect(ada.getByTestId('sync-badge')).toHaveText('Offline · 1 change waiting');
+    await expect(ada.getByTestId('sync-badge')).toHaveText('Offline · 2 changes waiting'); // the note and its kept version
     await checkScreen(ada, 'sync-12-offline-waiting');
 
     // Back online: Ada's edit lands first; Sam's, from the same base, becomes a conflict, nothing overwritten.

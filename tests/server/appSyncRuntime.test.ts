@@ -119,6 +119,27 @@ describe('the app syncing with its team server', () => {
     expect(await h['sync.now']({})).toMatchObject({ state: 'refused', lastError: { code: 'unauthorized', message: expect.stringMatching(/signed out by your team \(revoked\)/) } });
   });
 
+  it('two devices editing one note from the same base: the second gets a conflict, nothing overwritten', async () => {
+    const { db } = database;
+    const teamId = await createTeam(db, 'East Talking Therapies');
+    const supervisorId = await createUser(db, { teamId, displayName: 'Sue Supervisor', role: 'supervisor' });
+    const clinicianId = await createUser(db, { teamId, displayName: 'Cal Clinician', role: 'hit', supervisorId });
+    const cal = await laptop('cal');
+    const sue = await laptop('sue');
+    await cal.handlers()['sync.enrol']({ serverUrl: url(), code: (await issueCode(db, clinicianId, 'cal')).code });
+    await sue.handlers()['sync.enrol']({ serverUrl: url(), code: (await issueCode(db, supervisorId, 'sue')).code });
+    const patient = await cal.handlers()['patients.create']({ nhsNumber: validNhsNumber(91), givenName: 'Ann', familyName: 'Lee', dateOfBirth: '1970-01-01', gpPractice: 'X' });
+    const referral = await cal.handlers()['referrals.create']({ patientId: patient.id, receivedDate: '2026-11-01', referrerRole: 'gp', ltcCodes: [], reason: 'r', riskKnown: false, consent: true, urgency: 'routine', pathway: 'core', team: 'T', status: 'in-treatment' });
+    const note = await cal.handlers()['notes.create']({ referralId: referral.id, body: 'Base text.' });
+    expect(await cal.handlers()['sync.now']({})).toMatchObject({ pendingChanges: 0, lastError: null });
+    expect(await sue.handlers()['sync.now']({})).toMatchObject({ lastError: null });
+    await cal.handlers()['notes.update']({ id: note.id, version: 1, body: 'Cal’s text.' });
+    await sue.handlers()['notes.update']({ id: note.id, version: 1, body: 'Sue’s text.' });
+    expect(await cal.handlers()['sync.now']({})).toMatchObject({ pendingChanges: 0, lastError: null });
+    const sueStatus = await sue.handlers()['sync.now']({});
+    expect(sueStatus).toMatchObject({ lastError: null, openConflicts: 1 });
+  });
+
   it('signs out only when everything has reached the team, then removes the caseload from the laptop', async () => {
     const { db } = database;
     const teamId = await createTeam(db, 'South Talking Therapies');

@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Group, Paper, Stack, Text, Textarea, Title } from
 import { useState } from 'react';
 import type { Note } from '../../../../shared/contract/notes';
 import { useNavigation } from '../../app/navigation';
+import { readableBadge } from '../sync/syncWords';
 import { api } from '../../lib/api';
 import { errorMessage, fieldErrors } from '../../lib/errors';
 
@@ -37,15 +38,16 @@ export function SessionNote({ referralId, contactId, note, signBlockedBy, onChan
       <Group justify="space-between" mb="sm">
         <Title order={2} size="h4">Session note</Title>
         {note?.sync === 'pending' && (
-          <Badge color="orange" variant="light" c="orange.9">
+          <Badge {...readableBadge('orange')}>
             {note.status === 'signed' ? 'Signed offline — not yet synced' : 'Not yet synced'}
           </Badge>
         )}
       </Group>
       {note?.sync === 'conflict' && (
-        <Alert color="red" role="alert" mb="sm" title="Changed on another device too">
+        <Alert color="red" role="alert" mb="sm">
+          <Text size="sm" fw={700}>Changed on another device too</Text>
           <Text size="sm" mb="xs">Both versions of this note are kept. Compare them and save a merged version.</Text>
-          <Button size="xs" color="red" onClick={() => go({ view: 'sync', tab: 'conflicts' })}>Open the conflicts inbox</Button>
+          <Button size="xs" color="red.9" onClick={() => go({ view: 'sync', tab: 'conflicts' })}>Open the conflicts inbox</Button>
         </Alert>
       )}
       {note?.status === 'signed' ? (

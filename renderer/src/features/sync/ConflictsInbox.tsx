@@ -4,6 +4,7 @@ import type { SyncConflict } from '../../../../shared/contract/sync';
 import { api } from '../../lib/api';
 import { errorMessage, showSaveError } from '../../lib/errors';
 import { formatInstant } from '../../lib/format';
+import { readableBadge } from './syncWords';
 import { refreshSyncStatus } from './useSyncStatus';
 
 type Value = SyncConflict['mine']['fields'][string];
@@ -148,7 +149,7 @@ function ConflictMerge({ conflict, onResolved }: { conflict: SyncConflict; onRes
         <Title order={3} size="h4" id="merge-title">
           {conflict.label} · {conflict.patientName}
         </Title>
-        <Badge color="red" variant="light" c="red.9">
+        <Badge {...readableBadge('red')}>
           {KIND_WORDS[conflict.kind]}
         </Badge>
       </Group>

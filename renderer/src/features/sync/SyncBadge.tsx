@@ -1,6 +1,6 @@
 import { Badge, Tooltip, UnstyledButton } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { badgeWords } from './syncWords';
+import { badgeWords, readableBadge } from './syncWords';
 import { useSyncStatus } from './useSyncStatus';
 
 /**
@@ -19,7 +19,7 @@ export function SyncBadge({ onOpen }: { onOpen: (tab: 'status' | 'conflicts') =>
   return (
     <Tooltip label={words.detail} multiline w={320} withArrow withinPortal={false}>
       <UnstyledButton onClick={() => onOpen(status.openConflicts > 0 ? 'conflicts' : 'status')} aria-label={`Sync: ${words.text}. ${words.detail}`} data-testid="sync-badge" style={{ flexShrink: 0 }}>
-        <Badge color={words.color} variant="light" c={`${words.color}.9`} style={{ cursor: 'pointer' }}>
+        <Badge {...readableBadge(words.color)} style={{ cursor: 'pointer' }}>
           {words.text}
         </Badge>
       </UnstyledButton>

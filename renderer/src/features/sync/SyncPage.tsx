@@ -8,7 +8,7 @@ import { formatInstant } from '../../lib/format';
 import { Dialog } from '../../lib/Dialog';
 import { ConflictsInbox } from './ConflictsInbox';
 import { EnrolForm } from './EnrolForm';
-import { badgeWords } from './syncWords';
+import { badgeWords, readableBadge } from './syncWords';
 import { publishSyncStatus, useSyncStatus } from './useSyncStatus';
 
 const SIGN_OUT_PHRASE = 'remove this caseload from this device';
@@ -39,7 +39,7 @@ export function SyncPage({ tab, onTab, onSignedOut }: { tab: 'status' | 'conflic
         <Tabs value={tab} onChange={(v) => onTab(v === 'conflicts' ? 'conflicts' : 'status')} keepMounted={false}>
           <Tabs.List>
             <Tabs.Tab value="status">Status</Tabs.Tab>
-            <Tabs.Tab value="conflicts" rightSection={status.openConflicts > 0 ? <Badge size="xs" color="red" variant="light" c="red.9">{status.openConflicts}</Badge> : null}>
+            <Tabs.Tab value="conflicts" rightSection={status.openConflicts > 0 ? <Badge size="xs" {...readableBadge('red')}>{status.openConflicts}</Badge> : null}>
               Conflicts
             </Tabs.Tab>
           </Tabs.List>
@@ -75,7 +75,7 @@ function StatusPanel({ status, onSignedOut }: { status: SyncStatus; onSignedOut:
     <Stack gap="md">
       <Paper withBorder p="md">
         <Group justify="space-between" mb="sm">
-          <Badge color={words.color} variant="light" c={`${words.color}.9`} size="lg">
+          <Badge {...readableBadge(words.color)} size="lg">
             {words.text}
           </Badge>
           <Button onClick={syncNow} loading={busy}>
@@ -95,8 +95,8 @@ function StatusPanel({ status, onSignedOut }: { status: SyncStatus; onSignedOut:
           <Fact label="Warn after" value={`${status.staleAfterHours} hours without a sync`} />
         </SimpleGrid>
         {status.lastError && (
-          <Alert color={status.state === 'refused' ? 'red' : 'yellow'} mt="md" title="Last attempt">
-            {status.lastError.message}
+          <Alert color={status.state === 'refused' ? 'red' : 'gray'} mt="md">
+            Last attempt: {status.lastError.message}
           </Alert>
         )}
         {failure && (
@@ -113,7 +113,7 @@ function StatusPanel({ status, onSignedOut }: { status: SyncStatus; onSignedOut:
           For a laptop being handed on: every change is sent to the team first, then this caseload is removed from
           this device. Sign-out is refused while anything has not reached the team server.
         </Text>
-        <Button color="red" variant="outline" onClick={() => setSigningOut(true)}>
+        <Button color="red.9" variant="outline" onClick={() => setSigningOut(true)}>
           Sign out…
         </Button>
       </Paper>
@@ -168,7 +168,7 @@ function SignOutDialog({ opened, onClose, onSignedOut }: { opened: boolean; onCl
             <Button variant="default" onClick={close}>
               Cancel
             </Button>
-            <Button type="submit" color="red" loading={busy}>
+            <Button type="submit" color="red.9" loading={busy}>
               Sign out and remove
             </Button>
           </Group>

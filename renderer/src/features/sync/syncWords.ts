@@ -47,3 +47,11 @@ export function badgeWords(status: SyncStatus, now = new Date()): BadgeWords {
   const waiting = status.pendingChanges > 0 ? ` · ${plural(status.pendingChanges, 'change')} to send` : '';
   return { text: `Online · ${synced}${waiting}`, color: 'teal', detail: `Connected to ${status.serverUrl ?? 'the team server'}; ${synced}.` };
 }
+
+/**
+ * A light badge with black text: the tint carries the colour. Mantine's light variant puts shade 9 on shade 1,
+ * which is below AA contrast for teal and orange (4.3:1 at badge size).
+ */
+export function readableBadge(color: BadgeWords['color']): { color: string; variant: 'light'; styles: { label: { color: string } } } {
+  return { color, variant: 'light', styles: { label: { color: 'var(--mantine-color-black)' } } };
+}
