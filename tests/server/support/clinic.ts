@@ -55,8 +55,9 @@ export class ClinicDevice {
   }
 
   command(table: SyncedTable, rowId: string, fields: Fields, version = 1, base = version - 1): SyncCommand {
-    const stamp = { created_by: this.userId, updated_by: this.userId, updated_at: new Date().toISOString(), deleted_at: null };
-    return row(table, ++this.mutation, rowId, { ...stamp, ...fields }, version, base);
+    // Fields copied from a pulled row keep its creator; the writer and the time are always this device's.
+    const stamp = { updated_by: this.userId, updated_at: new Date().toISOString() };
+    return row(table, ++this.mutation, rowId, { created_by: this.userId, deleted_at: null, ...fields, ...stamp }, version, base);
   }
 
   async send(...commands: SyncCommand[]): Promise<PushAck[]> {
