@@ -39,6 +39,8 @@ export async function openSyncStore(users: readonly { id: string; name: string; 
   const file = join(tempDir('sync-store-'), 'caseload.db');
   copyFileSync(source, file);
   const sqlite = openEncrypted(file, key, { create: false, cipher: 'aegis-256' });
+  // These tests roll back in-process; they never pull the plug, so a commit need not wait for the disk.
+  sqlite.pragma('synchronous = OFF');
   const db = kyselyFor(sqlite);
   for (const u of users) {
     await db.insertInto('users').values({ id: u.id, display_name: u.name, role: u.role ?? 'hit', supervisor_id: null, version: 1, created_at: 't', updated_at: 't' }).execute();
