@@ -73,7 +73,7 @@ async function setUp(page: Page, name: string, role: string) {
 
 /** A contract call through the page's own `window.api` (the same bridge the screens use). */
 async function call<T>(page: Page, method: string, input: unknown): Promise<T> {
-  const result = await page.evaluate(async ([m, i]) => (window as unknown as { api: Record<string, (x: unknown) => Promise<unknown>> }).api[m as string]!(i), [method, input] as const);
+  const result = await page.evaluate(async ([m, i]) => (globalThis as unknown as { api: Record<string, (x: unknown) => Promise<unknown>> }).api[m as string]!(i), [method, input] as const);
   const envelope = result as { ok: boolean; value?: T; error?: unknown };
   if (!envelope.ok) throw new Error(`${method}: ${JSON.stringify(envelope.error)}`);
   return envelope.value as T;

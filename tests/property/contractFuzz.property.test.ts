@@ -61,7 +61,7 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'sync.now': 0,
   'sync.enrol': 0,
   'sync.signOut': 0,
-  'sync.conflicts': 1,
+  'sync.conflicts': 0, // listConflicts (sync/conflicts.ts) writes no view event
   'sync.resolveConflict': 0,
 };
 

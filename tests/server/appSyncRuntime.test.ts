@@ -138,6 +138,16 @@ describe('the app syncing with its team server', () => {
     expect(await cal.handlers()['sync.now']({})).toMatchObject({ pendingChanges: 0, lastError: null });
     const sueStatus = await sue.handlers()['sync.now']({});
     expect(sueStatus).toMatchObject({ lastError: null, openConflicts: 1 });
+    const [conflict] = await sue.handlers()['sync.conflicts']({ status: 'open' });
+    expect(conflict).toMatchObject({ kind: 'document', rowId: note.id, theirs: { fields: { body: 'Cal’s text.' } }, mine: { fields: { body: 'Sue’s text.' } } });
+    // A stale or wrong-shaped merge changes nothing; the explicit merge closes it on every device.
+    await expect(sue.handlers()['sync.resolveConflict']({ id: conflict!.id, version: conflict!.version + 1, fields: { body: 'x' } })).rejects.toBeTruthy();
+    expect((await sue.handlers()['sync.status']({})).openConflicts).toBe(1);
+    await sue.handlers()['sync.resolveConflict']({ id: conflict!.id, version: conflict!.version, fields: { body: 'Cal’s and Sue’s text.' } });
+    expect(await sue.handlers()['sync.now']({})).toMatchObject({ lastError: null, openConflicts: 0, pendingChanges: 0 });
+    expect(await cal.handlers()['sync.now']({})).toMatchObject({ lastError: null, openConflicts: 0 });
+    const merged = (await cal.handlers()['referrals.get']({ id: referral.id })).notes.find((n) => n.id === note.id);
+    expect(merged).toMatchObject({ body: 'Cal’s and Sue’s text.', sync: 'synced' });
   });
 
   it('signs out only when everything has reached the team, then removes the caseload from the laptop', async () => {

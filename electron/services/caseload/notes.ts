@@ -36,7 +36,7 @@ async function keepVersion(ctx: CaseloadContext, trx: Trx, note: NotesTable): Pr
 }
 
 async function noteWithHistory(trx: Trx, row: NotesTable): Promise<Note> {
-  const versions = await trx.selectFrom('note_versions').selectAll().where('note_id', '=', row.id).orderBy('note_version').execute();
+  const versions = await trx.selectFrom('note_versions').selectAll().where('note_id', '=', row.id).orderBy('note_version').orderBy('created_at').orderBy('id').execute();
   const addenda = await trx.selectFrom('notes').selectAll().where('parent_note_id', '=', row.id).where('deleted_at', 'is', null).orderBy('created_at').orderBy('id').execute();
   return toNote(row, versions, addenda, await rowSyncState(trx, 'notes', row.id));
 }

@@ -1,15 +1,11 @@
 import { sql } from 'kysely';
-import { AppError } from '../../../shared/contract/errors';
 import { appendAudit } from '../audit/auditChain';
 import type { CaseloadContext } from '../caseload/context';
+import { listConflicts, resolveConflict } from './conflicts';
 import { adoptServerIdentity, applyDirectory, auditAckedHead, auditEventsAfter, recordAuditAck, recordEnrolment } from './identity';
 import { SqliteInbox } from './inbox';
 import type { Enrolment, SyncLocalStore } from './localStore';
 import { SqliteOutbox } from './outbox';
-
-const notYet = (what: string) => () => {
-  throw new AppError('INTERNAL', `Sync's ${what} is not available in this build yet.`);
-};
 
 /**
  * The runtime's port bound to the store's own sync functions (migration 0004; outbox.ts, inbox.ts, identity.ts).
@@ -49,7 +45,7 @@ export function sqliteSyncStore(ctx: CaseloadContext): SyncLocalStore {
     applyDirectory: (directory) => applyDirectory(db, directory, ctx.actorId, ctx.now()),
     unsentAudit: async (limit) => auditEventsAfter(db, (await auditAckedHead(db)).seq, limit),
     markAuditSent: (ack) => recordAuditAck(db, ack),
-    conflicts: notYet('conflicts list'),
-    resolveConflict: notYet('conflict merge'),
+    conflicts: (status) => listConflicts(db, status),
+    resolveConflict: (input) => resolveConflict(ctx, input),
   };
 }

@@ -19,18 +19,18 @@ async function main(): Promise<void> {
   const clinicianId = await createUser(db, { teamId, displayName: 'Ada Mensah', role: 'hit', supervisorId });
   const codes = { clinician: (await enrolDevice(db, clinicianId, 'Ada laptop')).code, supervisor: (await enrolDevice(db, supervisorId, 'Sam laptop')).code };
 
-  let app: FastifyInstance | null = null;
-  let port = 0;
+  const server: { app: FastifyInstance | null; port: number } = { app: null, port: 0 };
   const start = async () => {
-    app = buildApp({ db });
-    port = Number(new URL(await app.listen({ host: '127.0.0.1', port })).port);
+    const app = buildApp({ db });
+    server.port = Number(new URL(await app.listen({ host: '127.0.0.1', port: server.port })).port);
+    server.app = app;
   };
   await start();
-  process.stdout.write(`TEAM_SERVER ${JSON.stringify({ url: `http://127.0.0.1:${port}`, codes, clinicianId, supervisorId })}\n`);
+  process.stdout.write(`TEAM_SERVER ${JSON.stringify({ url: `http://127.0.0.1:${server.port}`, codes, clinicianId, supervisorId })}\n`);
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'stop') {
-      await app?.close();
-      app = null;
+      await server.app?.close();
+      server.app = null;
       process.stdout.write('STOPPED\n');
     } else if (line === 'start') {
       await start();
