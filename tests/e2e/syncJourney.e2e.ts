@@ -149,17 +149,20 @@ test('two clinicians edit one note offline, the conflict is resolved by an expli
     await expect(ada.getByTestId('sync-badge')).toHaveText('Offline · 2 changes waiting'); // the note and its kept version
     await checkScreen(ada, 'sync-12-offline-waiting');
 
-    // Back online: Ada's edit lands first; Sam's, from the same base, becomes a conflict, nothing overwritten.
+    // Sam locks his laptop (sync stops with the session). Back online, Ada's edit lands first; Sam's, from the
+    // same base, becomes a conflict at his unlock's round: nothing is overwritten.
+    await sam.getByRole('button', { name: 'Lock' }).click();
     await server.start();
     await syncNow(ada);
     await expect(ada.getByTestId('sync-badge')).toHaveText(/^Online · synced/);
-    await syncNow(sam);
+    await sam.getByLabel('Passphrase').fill(PASSPHRASE);
+    await sam.getByRole('button', { name: 'Unlock' }).click();
     await expect(sam.getByTestId('sync-badge')).toHaveText('1 conflict');
     await openSession(sam, 'Okafor', 'Grace');
     await expect(sam.getByText('Changed on another device too')).toBeVisible();
     await checkScreen(sam, 'sync-13-note-conflict');
 
-    await sam.getByRole('button', { name: 'Open the conflicts inbox' }).click();
+    await sam.getByRole('button', { name: 'Open the conflicts inbox', exact: true }).click();
     const theirs = sam.getByRole('region', { name: "The team's record" });
     const mine = sam.getByRole('region', { name: 'Your version' });
     await expect(theirs).toContainText('Grace walked three times this week.');

@@ -136,7 +136,11 @@ describe('the app syncing with its team server', () => {
     await cal.handlers()['notes.update']({ id: note.id, version: 1, body: 'Cal’s text.' });
     await sue.handlers()['notes.update']({ id: note.id, version: 1, body: 'Sue’s text.' });
     expect(await cal.handlers()['sync.now']({})).toMatchObject({ pendingChanges: 0, lastError: null });
-    const sueStatus = await sue.handlers()['sync.now']({});
+    // Sue's laptop was locked meanwhile: the round at unlock brings the conflict.
+    await sue.lock();
+    await sue.unlock(PASSPHRASE);
+    await expect.poll(async () => (await sue.handlers()['sync.status']({})).state, { timeout: 10_000 }).toBe('online');
+    const sueStatus = await sue.handlers()['sync.status']({});
     expect(sueStatus).toMatchObject({ lastError: null, openConflicts: 1 });
     const [conflict] = await sue.handlers()['sync.conflicts']({ status: 'open' });
     expect(conflict).toMatchObject({ kind: 'document', rowId: note.id, theirs: { fields: { body: 'Cal’s text.' } }, mine: { fields: { body: 'Sue’s text.' } } });

@@ -61,14 +61,23 @@ async function request(options: HttpOptions, path: string, init: { token?: strin
   const headers: Record<string, string> = {};
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await fetch(options.baseUrl + path, {
+  const send = () =>
+    fetch(options.baseUrl + path, {
       method: init.body === undefined ? 'GET' : 'POST',
       headers,
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
       signal: signalFor(options, init.timeoutMs),
     });
+  let response: Response;
+  try {
+    try {
+      response = await send();
+    } catch (error) {
+      // A kept-alive connection the server (or the network) dropped meanwhile fails on first use: one fresh try.
+      // Safe for every call, a push included, because the server applies each command exactly once.
+      if (!droppedConnection(error) || options.signal?.aborted) throw error;
+      response = await send();
+    }
   } catch (error) {
     throw new SyncTransportError('network', error instanceof Error ? error.message : 'request failed');
   }
@@ -90,6 +99,11 @@ function parseReply<T>(schema: { safeParse(v: unknown): { success: true; data: T
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new SyncTransportError('bad_response', `the server's ${what} reply does not match the protocol`);
   return parsed.data;
+}
+
+function droppedConnection(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED';
 }
 
 function signalFor(options: HttpOptions, timeoutMs: number | undefined): AbortSignal {

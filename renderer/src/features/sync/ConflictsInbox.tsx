@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Paper, Radio, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Radio, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { SyncConflict } from '../../../../shared/contract/sync';
 import { api } from '../../lib/api';
@@ -56,7 +56,9 @@ export function ConflictsInbox({ focusRowId }: { focusRowId?: string | undefined
               <Table.Th>Record</Table.Th>
               <Table.Th>What happened</Table.Th>
               <Table.Th>Found</Table.Th>
-              <Table.Th />
+              <Table.Th>
+                <VisuallyHidden>Action</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -146,7 +148,7 @@ function ConflictMerge({ conflict, onResolved }: { conflict: SyncConflict; onRes
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="merge-title">
       <Group justify="space-between" mb="sm">
-        <Title order={3} size="h4" id="merge-title">
+        <Title order={2} size="h4" id="merge-title">
           {conflict.label} · {conflict.patientName}
         </Title>
         <Badge {...readableBadge('red')}>

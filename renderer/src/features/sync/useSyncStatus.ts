@@ -18,6 +18,8 @@ export async function refreshSyncStatus(): Promise<SyncStatus | null> {
   try {
     const status = await api['sync.status']({});
     publishSyncStatus(status);
+    // A round in progress ends within seconds: look again soon rather than at the next poll.
+    if (status.state === 'syncing') setTimeout(() => void refreshSyncStatus(), 1_500);
     return status;
   } catch {
     return null; // locked or closing: the session screen takes over
