@@ -139,6 +139,42 @@ describe('SqliteInbox', () => {
     expect(await outboxRows(store)).toEqual([]);
   });
 
+  it('returns a row to the team version when the server refuses or does not take the write, keeping the write in the refused entry', async () => {
+    const { inbox, outbox } = await open();
+    const p = uuidv7();
+    await inbox.apply(page([logged(1, 'patients', patientRow(p, OTHER, '9990000018', { given_name: 'Team' }))]));
+    await rename(store, p, 'Mine');
+    const [mine] = await outbox.pending(10);
+    await outbox.settle([{ op_id: mine!.op_id, status: 'forbidden', reason: 'out_of_scope' }]);
+    expect((await store.db.selectFrom('patients').select('given_name').executeTakeFirstOrThrow()).given_name).toBe('Team');
+    const [refused] = await outboxRows(store);
+    expect(refused).toMatchObject({ state: 'refused', refused_reason: 'out_of_scope' });
+    expect(JSON.parse(refused!.payload!)).toMatchObject({ given_name: 'Mine' });
+    // An accepted write stays as written.
+    await rename(store, p, 'Accepted');
+    const [next] = await outbox.pending(10);
+    await outbox.settle([{ op_id: next!.op_id, status: 'applied', server_seq: 2 }]);
+    expect((await store.db.selectFrom('patients').select('given_name').executeTakeFirstOrThrow()).given_name).toBe('Accepted');
+    await inbox.apply(page([logged(2, 'patients', patientRow(p, OTHER, '9990000018', { given_name: 'Accepted' }))]));
+    expect(await store.db.selectFrom('sync_rows').select(['server_seq', 'latest_seq']).execute()).toEqual([{ server_seq: 2, latest_seq: 2 }]);
+  });
+
+  it('remembers a purge it had to defer and carries it out at a later pull, once the outbox is empty', async () => {
+    const { inbox, outbox } = await open();
+    const p = uuidv7();
+    await inbox.apply(page([logged(1, 'patients', patientRow(p, OTHER, '9990000018'))]));
+    await rename(store, p, 'Mine');
+    await inbox.apply(page([], { purge: [p], next: 2 }));
+    expect(await store.db.selectFrom('patients').select('id').execute()).toHaveLength(1);
+    expect(await store.db.selectFrom('sync_state').select('deferred_purge').executeTakeFirst()).toEqual({ deferred_purge: JSON.stringify([p]) });
+    const [mine] = await outbox.pending(10);
+    await outbox.settle([{ op_id: mine!.op_id, status: 'forbidden', reason: 'out_of_scope' }]);
+    await inbox.apply(page([], { next: 2 }));
+    expect(await store.db.selectFrom('patients').select('id').execute()).toEqual([]);
+    expect(await store.db.selectFrom('sync_state').select('deferred_purge').executeTakeFirst()).toEqual({ deferred_purge: '[]' });
+    expect(await outbox.counts()).toEqual({ pending: 0, refused: 1 });
+  });
+
   it('leaves rows and cursor untouched when it fails before commit', async () => {
     store = await openSyncStore([{ id: OTHER, name: 'Grace' }]);
     let crash = true;
