@@ -4,7 +4,8 @@ import { FailureWindow } from '../../server/auth/failure-window';
 import { createUser, enrolDevice, listDevices, revokeDevice } from '../../server/directory';
 import type { EnrolResponse, PullResponse, PushResponse, SyncError } from '../../shared/sync/protocol';
 import { BACKENDS, useDatabase } from './support/backends';
-import { call, listening, newRowId, pull, push, snapshot, teamWithDevices, write } from './support/fixtures';
+import { pageChecksum } from '../../server/sync/pull';
+import { call, listening, newRowId, pull, push, row, snapshot, teamWithDevices, write } from './support/fixtures';
 
 describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backend) => {
   const database = useDatabase(backend);
@@ -178,6 +179,41 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     expect(reply.status).toBe(400);
     expect(JSON.stringify(reply.body)).not.toContain(secret);
     expect((reply.body as SyncError).error.field).toBe('commands.0.row_version');
+  });
+
+  it("refuses a write under another user's name, or under none, naming the field, and writes nothing", async () => {
+    const [device, colleague] = await teamWithDevices(database().db, 2);
+    const before = await snapshot(database().db);
+    for (const [commands, field] of [
+      [[write(1, newRowId(), { updated_by: colleague!.userId })], 'commands.0.payload.updated_by'],
+      [[write(1, newRowId(), { updated_by: device!.userId }), write(2, newRowId(), { updated_by: null })], 'commands.1.payload.updated_by'],
+    ] as const) {
+      const reply = await call<SyncError>(url, '/v1/push', { token: device!.token, json: { protocol_version: 2, commands } });
+      expect(reply.status).toBe(400);
+      expect(reply.body.error).toMatchObject({ code: 'bad_request', field });
+    }
+    expect(await snapshot(database().db)).toEqual(before);
+  });
+
+  it('treats a malformed patient id as naming no patient: a forbidden ack, not a server error', async () => {
+    const [device] = await teamWithDevices(database().db, 1);
+    const before = await snapshot(database().db);
+    const command = row('referrals', 1, newRowId(), { patient_id: "x' or 1=1 --", caseholder_id: device!.userId });
+    const reply = await push(url, device!.token, [command]);
+    expect(reply.status).toBe(200);
+    expect((reply.body as PushResponse).acks).toEqual([{ op_id: command.op_id, status: 'forbidden', reason: 'out_of_scope' }]);
+    expect({ ...(await snapshot(database().db)), clients: [] }).toEqual({ ...before, clients: [] });
+  });
+
+  it('signs every page over its changes and its purge list, so a page altered in transit is detected', async () => {
+    const [device] = await teamWithDevices(database().db, 1);
+    await push(url, device!.token, [write(1, newRowId(), { source_codes: 'original' })]);
+    const page = (await pull(url, device!.token, 0)).body as PullResponse;
+    expect(pageChecksum(page.changes, page.purge)).toBe(page.checksum);
+    const altered = page.changes.map((c) => ({ ...c, payload: { ...c.payload, source_codes: 'altered' } }));
+    expect(pageChecksum(altered, page.purge)).not.toBe(page.checksum);
+    expect(pageChecksum(page.changes, [newRowId()])).not.toBe(page.checksum);
+    expect(pageChecksum([], page.purge)).not.toBe(page.checksum);
   });
 
   it('acknowledges a valid push so the suite proves a good request is not refused too', async () => {
