@@ -71,12 +71,15 @@ describe('SqliteOutbox', () => {
     expect(second[2]).toMatchObject({ row_id: a, mutation_seq: 3, base_version: 1, row_version: 2, payload: { given_name: 'Rosie' } });
   });
 
-  it('sends a soft delete as a tombstone', async () => {
-    const { outbox } = await open();
-    const a = uuidv7();
-    await insertPatient(store, a);
+  it('sends a soft delete as a tombstone, and nothing for a row made and deleted before the team saw it', async () => {
+    const { outbox, inbox } = await open();
+    const [a, b] = [uuidv7(), uuidv7()];
+    await inbox.apply(page([logged(1, 'patients', patientRow(a, OTHER, '9990000018'))]));
     await sql`update patients set deleted_at = 'now', version = 2 where id = ${a}`.execute(store.db);
-    expect(await outbox.pending(10)).toMatchObject([{ row_id: a, tombstone: true, payload: null, row_version: 2 }]);
+    await insertPatient(store, b, '9990000026');
+    await sql`update patients set deleted_at = 'now', version = 2 where id = ${b}`.execute(store.db);
+    expect(await outbox.pending(10)).toMatchObject([{ row_id: a, tombstone: true, payload: null, row_version: 2, base_version: 1 }]);
+    expect(await outboxRows(store)).toHaveLength(1);
   });
 
   it('settles answers: final ones removed, forbidden kept as refused with its reason, gaps left to resend; a repeated reply changes nothing', async () => {

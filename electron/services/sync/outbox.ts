@@ -35,6 +35,11 @@ export class SqliteOutbox implements Outbox {
             continue;
           }
           const tombstone = row.deleted_at !== null && row.deleted_at !== undefined;
+          if (tombstone && entry.base_version === 0 && !(await appliedSeq(trx, entry.table_name, entry.row_id))) {
+            // Made and deleted here before the team ever saw it: there is nothing to tell the team.
+            await trx.deleteFrom('sync_outbox').where('seq', '=', entry.seq).execute();
+            continue;
+          }
           await trx
             .updateTable('sync_outbox')
             .set({
