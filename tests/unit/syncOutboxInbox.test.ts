@@ -192,6 +192,15 @@ describe('SqliteInbox', () => {
     expect(await inbox.cursor()).toBe(7);
   });
 
+  it('pulls again from 0 after a page that was asked for but never applied (a lost reply may have held a back-fill)', async () => {
+    const { inbox } = await open();
+    await inbox.apply(page([logged(5, 'patients', patientRow(uuidv7(), OTHER, '9990000018'))]));
+    expect(await inbox.cursor()).toBe(5); // asked for the page after 5 …
+    expect(await inbox.cursor()).toBe(0); // … which never arrived: start again
+    await inbox.apply(page([], { next: 5 }));
+    expect(await inbox.cursor()).toBe(5);
+  });
+
   it('purges a patient leaving scope with every row leading to them, children first, but keeps one with a change not yet pushed', async () => {
     const { inbox } = await open();
     const [p, r, c, n, v, q, rq] = Array.from({ length: 7 }, () => uuidv7()) as [string, string, string, string, string, string, string];

@@ -266,6 +266,9 @@ export const MIGRATIONS: Record<string, Migration> = {
         // JSON array of patients the server said left scope while this device still had changes of theirs to
         // push; purged at a later pull, since the server names each departure only once.
         .addColumn('deferred_purge', 'text', (c) => c.notNull().defaultTo('[]'))
+        // Set while a pulled page is awaited, cleared when one is applied: still set means a page was lost
+        // (reply lost, crash before commit) and with it possibly a back-fill the server will not send again.
+        .addColumn('pull_open', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
       await sql`insert into sync_state (id) values (1)`.execute(db);
 

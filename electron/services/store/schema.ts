@@ -194,6 +194,8 @@ export interface SyncStateTable {
   audit_acked_hash: string | null;
   /** JSON array of patient ids whose purge waits for this device's outbox. */
   deferred_purge: string;
+  /** 1 while a pulled page is awaited; see SqliteInbox.cursor. */
+  pull_open: number;
 }
 export interface SyncRowsTable {
   table_name: string;

@@ -17,9 +17,20 @@ export class SqliteInbox implements Inbox {
     private readonly options: { actorId: string; now?: () => Date; /** test seam: runs just before commit */ beforeCommit?: () => void },
   ) {}
 
+  /**
+   * Where to pull from next. The server records a back-fill (rows of a patient newly in scope) as delivered when
+   * it serves the page (server/PROTOCOL.md, "Not yet done"), so a page that never got applied here — its reply
+   * lost, or a crash before its commit — may have carried rows no later page repeats. Such a loss shows as a
+   * pull still open at the next call, and the device then pulls again from 0: every row comes back and is applied
+   * only where newer, so nothing is lost and nothing moves backwards.
+   */
   async cursor(): Promise<number> {
-    const state = await this.db.selectFrom('sync_state').select('cursor').where('id', '=', 1).executeTakeFirstOrThrow();
-    return state.cursor;
+    return this.db.transaction().execute(async (trx) => {
+      const state = await trx.selectFrom('sync_state').select(['cursor', 'pull_open']).where('id', '=', 1).executeTakeFirstOrThrow();
+      if (state.pull_open) return 0;
+      await trx.updateTable('sync_state').set({ pull_open: 1 }).where('id', '=', 1).execute();
+      return state.cursor;
+    });
   }
 
   async apply(page: PullResponse): Promise<void> {
@@ -54,7 +65,7 @@ export class SqliteInbox implements Inbox {
       const at = this.options.now?.() ?? new Date();
       if (applied > 0) await appendAudit(trx, { actorId: this.options.actorId, action: 'sync-apply', entity: 'sync_page', entityIds: [String(page.next_cursor)] }, at);
       if (purged.length > 0) await appendAudit(trx, { actorId: this.options.actorId, action: 'purge', entity: 'patient', entityIds: purged }, at);
-      await trx.updateTable('sync_state').set({ cursor: page.next_cursor, last_synced_at: page.server_time, deferred_purge: JSON.stringify(deferred) }).where('id', '=', 1).execute();
+      await trx.updateTable('sync_state').set({ cursor: page.next_cursor, last_synced_at: page.server_time, deferred_purge: JSON.stringify(deferred), pull_open: 0 }).where('id', '=', 1).execute();
       this.options.beforeCommit?.();
       await setApplying(trx, false);
     });
