@@ -14,6 +14,7 @@ import { openDatabase, type OpenedDatabase } from '../../server/db/open';
 import { createTeam } from '../../server/directory';
 import { applyPush } from '../../server/sync/push';
 import { pullPage } from '../../server/sync/pull';
+import { type Actor, scopeOf } from '../../server/sync/scope';
 import type { PullResponse, PushAck, PushResponse, RowPayload, SyncCommand } from '../../shared/sync/protocol';
 import { SYNCED_TABLES } from '../../shared/sync/tables';
 import { openSyncStore, type SyncStore } from '../helpers/syncStore';
@@ -28,16 +29,18 @@ import { contactRow, noteRow, patientRow, referralRow } from '../helpers/syncRow
  * store schema version within the server's range. Commands: edits to the patient, referral, contact
  * (attendance) and note, new notes, soft deletes and a handover of the referral to another caseholder.
  * After the network heals and everyone syncs, the properties of DESIGN §5 must hold:
- *   - convergence: every client's synced rows equal the server's current rows (the log's latest change per row);
- *   - no silent loss: every value a user wrote is in the log (and so in the final row or superseded in log order),
- *     unless the same user overwrote it before it was sent, or the row was deleted;
+ *   - convergence: every client's synced rows equal the server's current rows within its scope;
+ *   - no silent loss: every value a user wrote reached the log (applied or merged, then superseded only in log
+ *     order by writers who had seen it), or a conflict row's `mine`, or the user's refused changes, unless the
+ *     same user overwrote it before it was sent or the row was deleted;
  *   - idempotency: every logged op was sealed once by its client, no op or (client, mutation_seq) twice, and each
  *     sealed command got exactly one final answer however often it was delivered;
  *   - crash and reorder safety: a crashed apply leaves the cursor where it was; convergence holds regardless;
  *   - no resurrection: nothing is logged live for a row after its tombstone, and no client holds it live;
  *   - skew and version tolerance: skewed and older-schema clients are never refused and converge like the rest.
- * The server slice this runs against (server/sync, v1) logs last-writer-wins; the conflict, scope and
- * concurrent-note properties are asserted once the server judges base versions (branch sync-server).
+ *   - concurrent notes preserved: a note text written from a stale base is kept in a conflict row, never overwritten;
+ *   - scope safety: a client holds exactly the patients the server's scope gives its user (a supervisor and two
+ *     clinicians; the referral starts with clinician 1 and a handover moves it), nothing outside it.
  *
  * Runs: SYNC_MODEL_RUNS (default 1000). On failure fast-check prints the seed and path; replay exactly with
  *   SYNC_MODEL_SEED=<seed> SYNC_MODEL_PATH=<path> npx vitest run --config tests/vitest.config.mts tests/property/syncModel.property.test.ts
@@ -49,6 +52,7 @@ const OLD_SCHEMA_VERSION = 3;
 const NUM_RUNS = Number(process.env.SYNC_MODEL_RUNS ?? 1000);
 const HOUR = 3_600_000;
 const BASE_TIME = Date.parse('2026-06-30T10:00:00.000Z');
+const DELETED = '(deleted)';
 
 type Target = 'patient' | 'referral' | 'contact' | 'note';
 const TARGETS: readonly Target[] = ['patient', 'referral', 'contact', 'note'];
@@ -100,6 +104,10 @@ const scenario = fc.record({
   skewHours: fc.array(fc.integer({ min: -23, max: 23 }), { minLength: CLIENTS, maxLength: CLIENTS }),
 });
 
+/** What the runs exercised, so a model that stopped reaching a case (no conflicts, no purges) fails loudly. */
+const seen = new Map<string, number>();
+const saw = (what: string) => seen.set(what, (seen.get(what) ?? 0) + 1);
+
 let server: OpenedDatabase;
 beforeAll(async () => {
   server = await openDatabase({});
@@ -135,7 +143,7 @@ class Client {
     readonly index: number,
     readonly store: SyncStore,
     readonly userId: string,
-    readonly device: { id: string; teamId: string },
+    readonly actor: Actor,
     readonly skewMs: number,
   ) {
     this.outbox = new SqliteOutbox(store.db, { actorId: userId, now: () => this.now(), schemaVersion: index === OLD_SCHEMA_CLIENT ? OLD_SCHEMA_VERSION : undefined });
@@ -145,6 +153,7 @@ class Client {
       beforeCommit: () => {
         if (this.crashNext) {
           this.crashNext = false;
+          saw('crash');
           throw new Error('crash between applying the page and committing its cursor');
         }
       },
@@ -157,16 +166,16 @@ class Client {
   }
 
   async push(commands: SyncCommand[]): Promise<PushResponse> {
-    const { acks, lastMutationSeq } = await applyPush(server.db, this.device, commands);
+    const { acks, lastMutationSeq } = await applyPush(server.db, this.actor, commands);
     return { acks, last_mutation_seq: lastMutationSeq };
   }
 
   async pull(after: number, limit: number): Promise<PullResponse> {
-    const page = await pullPage(server.db, this.device.teamId, after, limit);
+    const page = await pullPage(server.db, this.actor, after, limit);
     if (page === 'cursor_ahead') throw new SyncTransportError('resync_required', 'cursor ahead');
-    // The v1 server predates purge and server_time; scope arrives with branch sync-server.
-    const v2 = page as Partial<PullResponse> & Omit<PullResponse, 'purge' | 'server_time'>;
-    return { ...v2, purge: v2.purge ?? [], server_time: v2.server_time ?? new Date().toISOString() };
+    if (page.purge.length > 0) saw('purge');
+    if (page.changes.some((c) => c.server_seq <= after)) saw('backfill');
+    return page;
   }
 
   /** The in-process network, with this round's faults. */
@@ -216,6 +225,7 @@ class Client {
       settle: async (acks: readonly PushAck[]) => {
         for (const ack of acks) {
           const open = await this.store.db.selectFrom('sync_outbox').select('seq').where('op_id', '=', ack.op_id).where('state', '=', 'sealed').executeTakeFirst();
+          if (open) saw(ack.status);
           if (open && ack.status !== 'gap') this.answers.set(ack.op_id, [...(this.answers.get(ack.op_id) ?? []), ack.status]);
         }
         await this.outbox.settle(acks);
@@ -223,8 +233,12 @@ class Client {
     };
   }
 
+  async committedCursor(): Promise<number> {
+    return (await this.store.db.selectFrom('sync_state').select('cursor').executeTakeFirstOrThrow()).cursor;
+  }
+
   async round(limits: { batch: number; page: number }): Promise<boolean> {
-    const before = await this.inbox.cursor();
+    const before = await this.committedCursor();
     const crashing = this.crashNext;
     try {
       await syncRound(this.transport(), this.watchedOutbox(), this.inbox, { ...limits, maxRequests: 200 });
@@ -232,7 +246,7 @@ class Client {
     } catch (error) {
       if (crashing && this.crashNext === false && error instanceof Error && error.message.startsWith('crash')) {
         // The crashed page left no trace: the cursor is where the last committed page put it.
-        expect(await this.inbox.cursor()).toBeGreaterThanOrEqual(before);
+        expect(await this.committedCursor()).toBeGreaterThanOrEqual(before);
       } else if (!(error instanceof SyncTransportError) || error.code !== 'network') {
         throw error;
       }
@@ -251,32 +265,37 @@ interface World {
 }
 
 async function newWorld(skewHours: readonly number[]): Promise<World> {
-  // A fresh team per run; users and enrolled devices are written in two statements (the enrolment exchange has
+  // A fresh team per run; users and enrolled devices are written in a statement each (the enrolment exchange has
   // its own tests) so a thousand runs stay within minutes.
   const teamId = await createTeam(server.db, `model ${uuidv7()}`);
   const users = Array.from({ length: CLIENTS }, () => randomUUID());
-  const devices = users.map(() => ({ id: randomUUID(), teamId }));
-  await server.db.insertInto('users').values(users.map((id, i) => ({ id, team_id: teamId, display_name: `Clinician ${i}`, role: 'hit', supervisor_id: null }))).execute();
+  const roles = ['supervisor', 'hit', 'hit'] as const;
+  const actors: Actor[] = users.map((userId, i) => ({ deviceId: randomUUID(), teamId, userId, role: roles[i]! }));
+  await server.db
+    .insertInto('users')
+    .values(users.map((id, i) => ({ id, team_id: teamId, display_name: `Clinician ${i}`, role: roles[i]!, supervisor_id: i === 0 ? null : users[0]! })))
+    .execute();
   const enrolled = new Date().toISOString();
   await server.db
     .insertInto('devices')
-    .values(devices.map((d, i) => ({ id: d.id, team_id: teamId, user_id: users[i]!, label: `laptop ${i}`, enrol_expires_at: enrolled, enrolled_at: enrolled })))
+    .values(actors.map((a, i) => ({ id: a.deviceId, team_id: teamId, user_id: a.userId, label: `laptop ${i}`, enrol_expires_at: enrolled, enrolled_at: enrolled })))
     .execute();
-  const directory = { me: users[0]!, users: users.map((id, i) => ({ id, display_name: `Clinician ${i}`, role: 'hit' as const, supervisor_id: null, active: true, version: 1 })) };
+  const directory = { me: users[0]!, users: users.map((id, i) => ({ id, display_name: `Clinician ${i}`, role: roles[i]!, supervisor_id: i === 0 ? null : users[0]!, active: true, version: 1 })) };
   const clients: Client[] = [];
   for (let i = 0; i < CLIENTS; i++) {
     const store = await openSyncStore();
     await applyDirectory(store.db, { ...directory, me: users[i]! }, users[i]!);
-    clients.push(new Client(i, store, users[i]!, devices[i]!, skewHours[i]! * HOUR));
+    clients.push(new Client(i, store, users[i]!, actors[i]!, skewHours[i]! * HOUR));
   }
   const ids = { patient: uuidv7(), referral: uuidv7(), contact: uuidv7(), note: uuidv7() };
-  const owner = users[0]!;
-  const db = clients[0]!.store.db;
+  // Clinician 1 holds the referral; the supervisor sees it through supervision; clinician 2 until a handover does not.
+  const owner = users[1]!;
+  const db = clients[1]!.store.db;
   await db.insertInto('patients').values(patientRow(ids.patient, owner, '9990000018') as never).execute();
   await db.insertInto('referrals').values(referralRow(ids.referral, ids.patient, owner) as never).execute();
   await db.insertInto('contacts').values(contactRow(ids.contact, ids.referral, owner) as never).execute();
   await db.insertInto('notes').values(noteRow(ids.note, ids.referral, owner, { body: 'first session' }) as never).execute();
-  for (const c of clients) expect(await c.round({ batch: 10, page: 10 })).toBe(true);
+  for (const c of [clients[1]!, ...clients]) expect(await c.round({ batch: 10, page: 10 })).toBe(true);
   return { clients, ids, users, writes: [], notes: [ids.note], counter: 0 };
 }
 
@@ -310,7 +329,10 @@ async function perform(world: World, a: Action): Promise<void> {
     }
     case 'delete': {
       const id = a.target === 'note' ? world.notes.at(-1)! : world.ids[a.target];
-      await write(world, c, TABLE_OF[a.target], id, { deleted_at: c.now().toISOString() });
+      // A delete supersedes its author's earlier edits of the row (recorded so the loss check knows).
+      if (await write(world, c, TABLE_OF[a.target], id, { deleted_at: c.now().toISOString() })) {
+        world.writes.push({ client: a.client, table: TABLE_OF[a.target], rowId: id, field: 'deleted_at', value: DELETED, at: ++world.counter });
+      }
       return;
     }
     case 'newNote': {
@@ -360,7 +382,7 @@ interface LogRow {
   server_seq: number;
   op_id: string;
   client_id: string;
-  mutation_seq: number;
+  mutation_seq: number | null;
   table_name: string;
   row_id: string;
   tombstone: boolean;
@@ -368,66 +390,87 @@ interface LogRow {
 }
 
 async function check(world: World): Promise<void> {
+  const teamId = world.clients[0]!.actor.teamId;
   const log = (await server.db
     .selectFrom('change_log')
     .select(['server_seq', 'op_id', 'client_id', 'mutation_seq', 'table_name', 'row_id', 'tombstone', 'payload'])
-    .where('team_id', '=', world.clients[0]!.device.teamId)
+    .where('team_id', '=', teamId)
     .orderBy('server_seq')
     .execute()) as unknown as LogRow[];
+  const conflictRows = log.filter((l) => l.table_name === 'sync_conflicts' && l.payload !== null).map((l) => l.payload!);
 
-  // Idempotency: each logged op was sealed once by the device that logged it; nothing logged twice.
+  // Idempotency: each op was logged by the device that sealed it, once; the server's own entries are conflict
+  // rows; a command's payload is logged as sent unless the server merged it.
   expect(new Set(log.map((l) => l.op_id)).size).toBe(log.length);
-  expect(new Set(log.map((l) => `${l.client_id}/${l.mutation_seq}`)).size).toBe(log.length);
+  const withSeq = log.filter((l) => l.mutation_seq !== null);
+  expect(new Set(withSeq.map((l) => `${l.client_id}/${l.mutation_seq}`)).size).toBe(withSeq.length);
   for (const l of log) {
-    const owner = world.clients.find((c) => c.device.id === l.client_id)!;
+    const owner = world.clients.find((c) => c.actor.deviceId === l.client_id)!;
+    if (l.mutation_seq === null) {
+      expect(l.table_name, 'only conflict rows are logged without a command').toBe('sync_conflicts');
+      continue;
+    }
     const sealed = owner.sealed.get(l.op_id);
     expect(sealed, 'every logged op was sealed by its device').toBeDefined();
-    expect(l.payload === null ? null : l.payload).toEqual(sealed!.payload);
+    const answer = owner.answers.get(l.op_id)?.[0];
+    if (answer === 'applied') expect(l.payload).toEqual(sealed!.payload);
   }
   for (const c of world.clients) {
     for (const [opId, answers] of c.answers) expect(answers, `one final answer for ${opId}`).toHaveLength(1);
     for (const opId of c.sealed.keys()) expect(c.answers.has(opId), 'every sealed command was answered once healed').toBe(true);
-    expect(await c.outbox.counts()).toEqual({ pending: 0, refused: 0 });
+    expect((await c.outbox.counts()).pending, `client ${c.index} has nothing left to push`).toBe(0);
   }
 
-  // The server's current rows: the latest logged change of each row.
-  const current = new Map<string, LogRow>();
+  // No resurrection: after a tombstone nothing live is logged for the row.
   const tombstoned = new Set<string>();
   for (const l of log) {
     const key = `${l.table_name}/${l.row_id}`;
-    // No resurrection: after a tombstone nothing live is logged for the row.
     expect(tombstoned.has(key) && !l.tombstone, `${key} logged live after its tombstone`).toBe(false);
     if (l.tombstone) tombstoned.add(key);
-    current.set(key, l);
   }
 
-  // Convergence: every client holds exactly the server's current rows.
+  // Convergence and scope safety: each client holds exactly the server's current rows of the patients in its
+  // user's scope — every one of them as the server holds it, and no patient beyond them.
+  const current = await server.db.selectFrom('current_rows').select(['table_name', 'row_id', 'patient_id', 'payload', 'deleted']).where('team_id', '=', teamId).execute();
   for (const c of world.clients) {
+    const scope = await scopeOf(server.db, c.actor);
+    const visible = current.filter((r) => r.patient_id === null || scope.patients.has(r.patient_id));
     for (const table of SYNCED_TABLES) {
       const local = (await sql<RowPayload>`select * from ${sql.table(table)}`.execute(c.store.db)).rows;
       const localById = new Map(local.map((r) => [String(r.id), r]));
-      for (const [key, l] of current) {
-        if (l.table_name !== table) continue;
-        const mine = localById.get(l.row_id);
-        if (l.tombstone) {
-          expect(mine === undefined || mine.deleted_at !== null, `client ${c.index}: ${key} is deleted`).toBe(true);
-        } else {
-          expect(mine, `client ${c.index}: ${key} as the server holds it`).toEqual(l.payload);
-        }
+      const expected = visible.filter((r) => r.table_name === table);
+      for (const r of expected) {
+        const mine = localById.get(r.row_id);
+        const key = `client ${c.index}: ${table}/${r.row_id}`;
+        if (r.deleted) expect(mine === undefined || mine.deleted_at !== null, `${key} is deleted`).toBe(true);
+        else expect(mine, `${key} as the server holds it`).toEqual(r.payload);
       }
+      const expectedIds = new Set(expected.map((r) => r.row_id));
+      const known = new Set(current.filter((r) => r.table_name === table).map((r) => r.row_id));
       for (const r of local) {
-        expect(current.has(`${table}/${String(r.id)}`) || r.deleted_at !== null, `client ${c.index}: ${table}/${String(r.id)} exists on the server`).toBe(true);
+        // A row made and deleted on this device before it was ever sent stays here, deleted, and nowhere else.
+        const neverSent = r.deleted_at !== null && !known.has(String(r.id));
+        expect(expectedIds.has(String(r.id)) || neverSent, `client ${c.index} holds ${table}/${String(r.id)}, outside its scope or unknown to the server`).toBe(true);
       }
     }
   }
 
-  // No silent loss: each value written reached the log, unless its author overwrote it before sending or the row was deleted.
+  // No silent loss (and concurrent notes preserved): every value reached the log, a conflict row, or the
+  // author's refused changes, unless its author overwrote it before sending or the row was deleted.
+  const refusedPayloads = new Map<number, string[]>();
+  for (const c of world.clients) {
+    const refused = await c.store.db.selectFrom('sync_outbox').select('payload').where('state', '=', 'refused').execute();
+    refusedPayloads.set(c.index, refused.map((r) => r.payload ?? ''));
+  }
   for (const w of world.writes) {
     const key = `${w.table}/${w.rowId}`;
-    if (tombstoned.has(key)) continue;
+    if (tombstoned.has(key) || w.value === DELETED) continue;
     const logged = log.some((l) => l.table_name === w.table && l.row_id === w.rowId && l.payload?.[w.field] === w.value);
-    const overwrittenByAuthor = world.writes.some((o) => o.client === w.client && o.rowId === w.rowId && o.field === w.field && o.at > w.at);
-    expect(logged || overwrittenByAuthor, `${w.value} written to ${key}.${w.field} by client ${w.client} was lost`).toBe(true);
+    const inConflict = conflictRows.some((r) => r.row_id === w.rowId && (JSON.parse(String(r.mine)) as RowPayload)[w.field] === w.value);
+    const refused = refusedPayloads.get(w.client)!.some((p) => p.includes(`"${w.value}"`));
+    const overwrittenByAuthor = world.writes.some((o) => o.client === w.client && o.rowId === w.rowId && (o.field === w.field || o.value === DELETED) && o.at > w.at);
+    const trail = () => JSON.stringify({ log: log.filter((l) => l.row_id === w.rowId), refused: refusedPayloads.get(w.client), answers: [...world.clients[w.client]!.answers] });
+    expect(logged || inConflict || refused || overwrittenByAuthor, `${w.value} written to ${key}.${w.field} by client ${w.client} was lost: ${trail()}`).toBe(true);
   }
 }
 
@@ -458,5 +501,10 @@ describe('sync model: three clients on real stores, a faulty network and the ser
         ...(process.env.SYNC_MODEL_PATH ? { path: process.env.SYNC_MODEL_PATH } : {}),
       },
     );
+    if (NUM_RUNS >= 200 && !process.env.SYNC_MODEL_PATH) {
+      for (const what of ['applied', 'merged', 'conflict', 'duplicate', 'forbidden', 'tombstoned', 'purge', 'backfill', 'crash']) {
+        expect(seen.get(what) ?? 0, `no run exercised ${what}: ${JSON.stringify([...seen])}`).toBeGreaterThan(0);
+      }
+    }
   }, 600_000);
 });

@@ -71,12 +71,15 @@ describe('SqliteOutbox', () => {
     expect(second[2]).toMatchObject({ row_id: a, mutation_seq: 3, base_version: 1, row_version: 2, payload: { given_name: 'Rosie' } });
   });
 
-  it('sends a soft delete as a tombstone', async () => {
-    const { outbox } = await open();
-    const a = uuidv7();
-    await insertPatient(store, a);
+  it('sends a soft delete as a tombstone, and nothing for a row made and deleted before the team saw it', async () => {
+    const { outbox, inbox } = await open();
+    const [a, b] = [uuidv7(), uuidv7()];
+    await inbox.apply(page([logged(1, 'patients', patientRow(a, OTHER, '9990000018'))]));
     await sql`update patients set deleted_at = 'now', version = 2 where id = ${a}`.execute(store.db);
-    expect(await outbox.pending(10)).toMatchObject([{ row_id: a, tombstone: true, payload: null, row_version: 2 }]);
+    await insertPatient(store, b, '9990000026');
+    await sql`update patients set deleted_at = 'now', version = 2 where id = ${b}`.execute(store.db);
+    expect(await outbox.pending(10)).toMatchObject([{ row_id: a, tombstone: true, payload: null, row_version: 2, base_version: 1 }]);
+    expect(await outboxRows(store)).toHaveLength(1);
   });
 
   it('settles answers: final ones removed, forbidden kept as refused with its reason, gaps left to resend; a repeated reply changes nothing', async () => {
@@ -139,6 +142,42 @@ describe('SqliteInbox', () => {
     expect(await outboxRows(store)).toEqual([]);
   });
 
+  it('returns a row to the team version when the server refuses or does not take the write, keeping the write in the refused entry', async () => {
+    const { inbox, outbox } = await open();
+    const p = uuidv7();
+    await inbox.apply(page([logged(1, 'patients', patientRow(p, OTHER, '9990000018', { given_name: 'Team' }))]));
+    await rename(store, p, 'Mine');
+    const [mine] = await outbox.pending(10);
+    await outbox.settle([{ op_id: mine!.op_id, status: 'forbidden', reason: 'out_of_scope' }]);
+    expect((await store.db.selectFrom('patients').select('given_name').executeTakeFirstOrThrow()).given_name).toBe('Team');
+    const [refused] = await outboxRows(store);
+    expect(refused).toMatchObject({ state: 'refused', refused_reason: 'out_of_scope' });
+    expect(JSON.parse(refused!.payload!)).toMatchObject({ given_name: 'Mine' });
+    // An accepted write stays as written.
+    await rename(store, p, 'Accepted');
+    const [next] = await outbox.pending(10);
+    await outbox.settle([{ op_id: next!.op_id, status: 'applied', server_seq: 2 }]);
+    expect((await store.db.selectFrom('patients').select('given_name').executeTakeFirstOrThrow()).given_name).toBe('Accepted');
+    await inbox.apply(page([logged(2, 'patients', patientRow(p, OTHER, '9990000018', { given_name: 'Accepted' }))]));
+    expect(await store.db.selectFrom('sync_rows').select(['server_seq', 'latest_seq']).execute()).toEqual([{ server_seq: 2, latest_seq: 2 }]);
+  });
+
+  it('remembers a purge it had to defer and carries it out at a later pull, once the outbox is empty', async () => {
+    const { inbox, outbox } = await open();
+    const p = uuidv7();
+    await inbox.apply(page([logged(1, 'patients', patientRow(p, OTHER, '9990000018'))]));
+    await rename(store, p, 'Mine');
+    await inbox.apply(page([], { purge: [p], next: 2 }));
+    expect(await store.db.selectFrom('patients').select('id').execute()).toHaveLength(1);
+    expect(await store.db.selectFrom('sync_state').select('deferred_purge').executeTakeFirst()).toEqual({ deferred_purge: JSON.stringify([p]) });
+    const [mine] = await outbox.pending(10);
+    await outbox.settle([{ op_id: mine!.op_id, status: 'forbidden', reason: 'out_of_scope' }]);
+    await inbox.apply(page([], { next: 2 }));
+    expect(await store.db.selectFrom('patients').select('id').execute()).toEqual([]);
+    expect(await store.db.selectFrom('sync_state').select('deferred_purge').executeTakeFirst()).toEqual({ deferred_purge: '[]' });
+    expect(await outbox.counts()).toEqual({ pending: 0, refused: 1 });
+  });
+
   it('leaves rows and cursor untouched when it fails before commit', async () => {
     store = await openSyncStore([{ id: OTHER, name: 'Grace' }]);
     let crash = true;
@@ -151,6 +190,15 @@ describe('SqliteInbox', () => {
     crash = false;
     await inbox.apply(page([logged(7, 'patients', patientRow(p, OTHER, '9990000018'))]));
     expect(await inbox.cursor()).toBe(7);
+  });
+
+  it('pulls again from 0 after a page that was asked for but never applied (a lost reply may have held a back-fill)', async () => {
+    const { inbox } = await open();
+    await inbox.apply(page([logged(5, 'patients', patientRow(uuidv7(), OTHER, '9990000018'))]));
+    expect(await inbox.cursor()).toBe(5); // asked for the page after 5 …
+    expect(await inbox.cursor()).toBe(0); // … which never arrived: start again
+    await inbox.apply(page([], { next: 5 }));
+    expect(await inbox.cursor()).toBe(5);
   });
 
   it('purges a patient leaving scope with every row leading to them, children first, but keeps one with a change not yet pushed', async () => {

@@ -263,19 +263,25 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('applying', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('audit_acked_seq', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('audit_acked_hash', 'text')
+        // JSON array of patients the server said left scope while this device still had changes of theirs to
+        // push; purged at a later pull, since the server names each departure only once.
+        .addColumn('deferred_purge', 'text', (c) => c.notNull().defaultTo('[]'))
+        // Set while a pulled page is awaited, cleared when one is applied: still set means a page was lost
+        // (reply lost, crash before commit) and with it possibly a back-fill the server will not send again.
+        .addColumn('pull_open', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
       await sql`insert into sync_state (id) values (1)`.execute(db);
 
-      // Per row: the server_seq last applied here, and the newest pulled change held back while this device's own
-      // write to the row was unanswered (applied once the outbox settles, so a refused or conflicting write
-      // leaves the row as the team holds it).
+      // Per row: the server_seq applied here, and the newest change the server sent for it (applied, or held back
+      // while this device's own write to the row is unanswered). When the server does not take that write as
+      // it stands (merged, conflict, refused, tombstoned), the row returns to the team's version from here.
       await db.schema
         .createTable('sync_rows')
         .addColumn('table_name', 'text', (c) => c.notNull())
         .addColumn('row_id', 'text', (c) => c.notNull())
         .addColumn('server_seq', 'integer', (c) => c.notNull())
-        .addColumn('held_seq', 'integer')
-        .addColumn('held_change', 'text')
+        .addColumn('latest_seq', 'integer', (c) => c.notNull())
+        .addColumn('latest_change', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('sync_rows_pk', ['table_name', 'row_id'])
         .execute();
 

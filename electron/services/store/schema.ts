@@ -192,14 +192,19 @@ export interface SyncStateTable {
   applying: number;
   audit_acked_seq: number;
   audit_acked_hash: string | null;
+  /** JSON array of patient ids whose purge waits for this device's outbox. */
+  deferred_purge: string;
+  /** 1 while a pulled page is awaited; see SqliteInbox.cursor. */
+  pull_open: number;
 }
 export interface SyncRowsTable {
   table_name: string;
   row_id: string;
+  /** The server_seq of the change this store's row holds (0: none yet, the row is this device's own). */
   server_seq: number;
-  held_seq: number | null;
-  /** JSON of a LoggedChange held back while this device's own write to the row was unanswered. */
-  held_change: string | null;
+  latest_seq: number;
+  /** JSON of the newest LoggedChange the server sent for the row: its version as the team holds it. */
+  latest_change: string;
 }
 /** The agreed shape the server logs (issue #9): JSON text in fields, theirs and mine. */
 export interface SyncConflictsTable extends ClinicalColumns {

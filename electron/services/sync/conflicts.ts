@@ -33,6 +33,13 @@ const LABELS: Record<SyncedTable, string> = {
   service_settings: 'Service settings',
   sync_conflicts: 'Conflict',
 };
+/** Why the server refused a change, in the clinician's words (PushAck forbidden reasons, and one the outbox infers). */
+const REFUSALS: Record<string, string> = {
+  signed: 'the note was already signed',
+  role: 'your role may not change it',
+  out_of_scope: 'no longer on your caseload',
+  not_logged: 'refused, or the record was deleted, while this device was out of touch',
+};
 const labelOf = (table: string) => LABELS[table as SyncedTable] ?? table;
 
 const pick = (row: Fields, fields: readonly string[]): Fields => Object.fromEntries(fields.map((f) => [f, row[f] ?? null]));
@@ -92,7 +99,7 @@ async function refusedChanges(db: Kysely<CaseloadDb>): Promise<SyncConflict[]> {
     const by = String(sent.updated_by ?? '');
     out.push({
       id: e.op_id!,
-      label: `${labelOf(table)}: not accepted by the team server (${e.refused_reason === 'signed' ? 'the note was already signed' : e.refused_reason === 'role' ? 'your role may not change it' : 'no longer on your caseload'})`,
+      label: `${labelOf(table)}: not accepted by the team server (${REFUSALS[e.refused_reason ?? ''] ?? 'not accepted'})`,
       table,
       rowId: e.row_id,
       patientId,

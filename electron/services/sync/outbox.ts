@@ -1,13 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { PushAck, RowPayload, SyncCommand } from '../../../shared/sync/protocol';
+import type { LoggedChange, PushAck, RowPayload, SyncCommand } from '../../../shared/sync/protocol';
 import type { SyncedTable } from '../../../shared/sync/tables';
 import { appendAudit } from '../audit/auditChain';
 import { MIGRATION_NAMES } from '../store/migrations';
 import type { Selectable } from 'kysely';
 import type { CaseloadDb, SyncOutboxTable } from '../store/schema';
 import type { Outbox } from './round';
-import { releaseHeldRow, setApplying } from './rowApply';
+import { appliedSeq, recordServerRow, releaseHeldRow, setApplying } from './rowApply';
 
 /**
  * The outbox in the store (migration 0004). Triggers on every synced table record a pending entry per changed
@@ -35,6 +35,11 @@ export class SqliteOutbox implements Outbox {
             continue;
           }
           const tombstone = row.deleted_at !== null && row.deleted_at !== undefined;
+          if (tombstone && entry.base_version === 0 && !(await appliedSeq(trx, entry.table_name, entry.row_id))) {
+            // Made and deleted here before the team ever saw it: there is nothing to tell the team.
+            await trx.deleteFrom('sync_outbox').where('seq', '=', entry.seq).execute();
+            continue;
+          }
           await trx
             .updateTable('sync_outbox')
             .set({
@@ -71,8 +76,13 @@ export class SqliteOutbox implements Outbox {
 
   /**
    * applied, merged, conflict, duplicate, tombstoned: answered for good, removed (the pull brings the team's
-   * row). forbidden: kept as refused with its reason, for the user. gap: untouched, resent in order. Once a
-   * row has nothing outstanding, a pulled change held back for it is applied, so the row ends as the team has it.
+   * row). forbidden: kept as refused with its reason, for the user; so is a duplicate the server never logged
+   * (server_seq null: its first answer, lost in transit, was a refusal or a tombstone). gap: untouched, resent
+   * in order. Once a
+   * row has nothing outstanding it returns to the team's newest version known here (a change held back while
+   * the write was unanswered, or, when the write was not taken as it stood, the version before it), so a
+   * refused or conflicting write never lingers as if accepted; its content stays in the refused entry or the
+   * conflict row, and the pull brings any merge.
    */
   async settle(acks: readonly PushAck[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
@@ -84,6 +94,10 @@ export class SqliteOutbox implements Outbox {
         if (!entry) continue; // answered before (a duplicated reply)
         if (ack.status === 'forbidden') {
           await trx.updateTable('sync_outbox').set({ state: 'refused', refused_reason: ack.reason }).where('seq', '=', entry.seq).execute();
+        } else if (ack.status === 'duplicate' && ack.server_seq === null) {
+          // Received before but never logged: its first answer (forbidden, or tombstoned) was lost in transit.
+          // Which one cannot be known now, so the change is kept for the user rather than dropped unseen.
+          await trx.updateTable('sync_outbox').set({ state: 'refused', refused_reason: 'not_logged' }).where('seq', '=', entry.seq).execute();
         } else {
           await trx.deleteFrom('sync_outbox').where('seq', '=', entry.seq).execute();
         }
@@ -91,13 +105,23 @@ export class SqliteOutbox implements Outbox {
         if (rest) continue;
         if (ack.status === 'applied') {
           // The row here is exactly what the log holds at that seq: older changes of it are superseded.
-          await trx
-            .insertInto('sync_rows')
-            .values({ table_name: entry.table_name, row_id: entry.row_id, server_seq: ack.server_seq, held_seq: null, held_change: null })
-            .onConflict((oc) => oc.columns(['table_name', 'row_id']).doUpdateSet({ server_seq: sql`max(server_seq, ${ack.server_seq})` }))
-            .execute();
+          const current = await appliedSeq(trx, entry.table_name, entry.row_id);
+          if (!current || current.latest_seq <= ack.server_seq) {
+            const change: LoggedChange = {
+              server_seq: ack.server_seq,
+              op_id: entry.op_id!,
+              client_id: '',
+              table: entry.table_name,
+              row_id: entry.row_id,
+              row_version: entry.row_version!,
+              tombstone: entry.tombstone === 1,
+              payload: entry.payload === null ? null : (JSON.parse(entry.payload) as RowPayload),
+              received_at: entry.created_at,
+            };
+            await recordServerRow(trx, change, ack.server_seq);
+          }
         }
-        if (await releaseHeldRow(trx, entry.table_name, entry.row_id)) released.push(entry.row_id);
+        if (await releaseHeldRow(trx, entry.table_name, entry.row_id, ack.status !== 'applied')) released.push(entry.row_id);
       }
       if (released.length > 0) {
         await appendAudit(trx, { actorId: this.options.actorId, action: 'sync-apply', entity: 'row', entityIds: released }, this.options.now?.() ?? new Date());

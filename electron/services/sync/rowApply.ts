@@ -42,8 +42,8 @@ export async function hasOutstandingWrite(trx: Trx, table: string, rowId: string
   return entry !== undefined;
 }
 
-export async function appliedSeq(trx: Trx, table: string, rowId: string): Promise<{ server_seq: number; held_seq: number | null; held_change: string | null } | undefined> {
-  return trx.selectFrom('sync_rows').select(['server_seq', 'held_seq', 'held_change']).where('table_name', '=', table).where('row_id', '=', rowId).executeTakeFirst();
+export async function appliedSeq(trx: Trx, table: string, rowId: string): Promise<{ server_seq: number; latest_seq: number; latest_change: string } | undefined> {
+  return trx.selectFrom('sync_rows').select(['server_seq', 'latest_seq', 'latest_change']).where('table_name', '=', table).where('row_id', '=', rowId).executeTakeFirst();
 }
 
 /** Writes the server's row as it is (only the columns this store has), or its tombstone; records its server_seq. */
@@ -72,30 +72,40 @@ export async function writeServerRow(trx: Trx, change: LoggedChange): Promise<vo
       await sql`${insert} on conflict (id) do update set ${sets}`.execute(trx);
     }
   }
+  await recordServerRow(trx, change, change.server_seq);
+}
+
+/** Remembers the server's newest version of a row; `applied` is the seq the local row now holds, if it moved. */
+export async function recordServerRow(trx: Trx, change: LoggedChange, applied: number | null): Promise<void> {
+  const latest = { latest_seq: change.server_seq, latest_change: JSON.stringify(change) };
   await trx
     .insertInto('sync_rows')
-    .values({ table_name: change.table, row_id: change.row_id, server_seq: change.server_seq, held_seq: null, held_change: null })
-    .onConflict((oc) => oc.columns(['table_name', 'row_id']).doUpdateSet({ server_seq: change.server_seq, held_seq: null, held_change: null }))
+    .values({ table_name: change.table, row_id: change.row_id, server_seq: applied ?? 0, ...latest })
+    .onConflict((oc) =>
+      oc.columns(['table_name', 'row_id']).doUpdateSet({
+        ...latest,
+        ...(applied === null ? {} : { server_seq: applied }),
+      }),
+    )
     .execute();
 }
 
 /** Keeps the newest server change of a row this device is still writing, to be applied once the outbox settles. */
 export async function holdServerRow(trx: Trx, change: LoggedChange): Promise<void> {
   const current = await appliedSeq(trx, change.table, change.row_id);
-  if (current && (current.held_seq ?? 0) >= change.server_seq) return;
-  const held = { held_seq: change.server_seq, held_change: JSON.stringify(change) };
-  await trx
-    .insertInto('sync_rows')
-    .values({ table_name: change.table, row_id: change.row_id, server_seq: 0, ...held })
-    .onConflict((oc) => oc.columns(['table_name', 'row_id']).doUpdateSet(held))
-    .execute();
+  if (current && current.latest_seq >= change.server_seq) return;
+  await recordServerRow(trx, change, null);
 }
 
-/** Applies a held change once nothing of this device's is outstanding for the row; returns whether it did. */
-export async function releaseHeldRow(trx: Trx, table: string, rowId: string): Promise<boolean> {
+/**
+ * Once nothing of this device's is outstanding for the row, brings it to the team's newest version: a change
+ * held back meanwhile, or (`revert`, when the server did not take this device's write as it stood) the version
+ * the team holds. Returns whether the row was written.
+ */
+export async function releaseHeldRow(trx: Trx, table: string, rowId: string, revert: boolean): Promise<boolean> {
   if (await hasOutstandingWrite(trx, table, rowId)) return false;
   const current = await appliedSeq(trx, table, rowId);
-  if (!current?.held_change || (current.held_seq ?? 0) <= current.server_seq) return false;
-  await writeServerRow(trx, JSON.parse(current.held_change) as LoggedChange);
+  if (!current || (current.latest_seq <= current.server_seq && !revert)) return false;
+  await writeServerRow(trx, JSON.parse(current.latest_change) as LoggedChange);
   return true;
 }
