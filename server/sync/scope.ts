@@ -113,7 +113,7 @@ export async function patientOfRow(db: Db, teamId: string, table: SyncedTable, r
     .select('patient_id')
     .where('team_id', '=', teamId)
     .where('table_name', '=', key.table)
-    .where(sql<string>`row_id::text`, '=', value)
+    .where('row_id', '=', value)
     .executeTakeFirst();
   return parent?.patient_id ?? undefined;
 }
@@ -127,7 +127,7 @@ export async function belongsToAnotherTeam(db: Db, teamId: string, table: Synced
     .where(({ or, and, eb }) =>
       or([
         and([eb('table_name', '=', table), eb('row_id', '=', rowId)]),
-        ...(patientId ? [and([eb('table_name', '=', 'patients'), eb(sql<string>`row_id::text`, '=', patientId)])] : []),
+        ...(patientId ? [and([eb('table_name', '=', 'patients'), eb('row_id', '=', patientId)])] : []),
       ]),
     )
     .limit(1)
@@ -167,7 +167,7 @@ export async function reachesPatient(db: Db, actor: Actor, reach: readonly strin
     .where('team_id', '=', actor.teamId)
     .where('table_name', '=', 'patients')
     .where('deleted', '=', false)
-    .where(sql<string>`row_id::text`, '=', patientId)
+    .where('row_id', '=', patientId)
     .executeTakeFirst();
   return patient?.created_by === actor.userId;
 }
