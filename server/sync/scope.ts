@@ -139,7 +139,14 @@ export async function belongsToAnotherTeam(db: Db, teamId: string, table: Synced
  * Whether a clinician reaches `patientId` now, by the same three routes as scopeOf but for one patient (the
  * write path asks for a handful of patients, not the whole caseload).
  */
-export async function reachesPatient(db: Db, actor: Actor, reach: readonly string[], patientId: string): Promise<boolean> {
+export async function reachesPatient(
+  db: Db,
+  actor: Actor,
+  reach: readonly string[],
+  patientId: string,
+  /** False when judging a new referral: once the patient has one, "created by me, not yet referred" no longer holds. */
+  viaUnreferred = true,
+): Promise<boolean> {
   if (actor.role === 'booking-clerk') return true;
   if (actor.role === 'admin') return false;
   const referral = await db
@@ -160,7 +167,7 @@ export async function reachesPatient(db: Db, actor: Actor, reach: readonly strin
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (grant) return true;
-  if (referral.length > 0) return false;
+  if (referral.length > 0 || !viaUnreferred) return false;
   const patient = await db
     .selectFrom('current_rows')
     .select(sql<string | null>`payload->>'created_by'`.as('created_by'))

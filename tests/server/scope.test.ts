@@ -126,6 +126,16 @@ describe.each(BACKENDS)('scope and role on %s', (backend) => {
     await alex.sync();
     await sam.sync();
     for (const device of [alex, sam]) expect(device.holds(patient.id) && device.holds(referral.id)).toBe(true);
+
+    // A clinician may register a patient, but refer them only to themselves or a supervisee: a referral to a
+    // colleague they do not supervise would leave them writing outside their own scope.
+    const registered = await alex.create('patients', { given_name: 'Walk-in' });
+    expect(registered.ack.status).toBe('applied');
+    const toColleague = await alex.create('referrals', { patient_id: registered.id, caseholder_id: cleo.userId, status: 'active' });
+    expect(toColleague.ack).toMatchObject({ status: 'forbidden', reason: 'out_of_scope' });
+    const supervisorsOwn = await sam.create('referrals', { patient_id: patient.id, caseholder_id: alex.userId, status: 'active' });
+    expect(supervisorsOwn.ack.status).toBe('applied');
+    expect((await alex.create('referrals', { patient_id: registered.id, caseholder_id: alex.userId, status: 'active' })).ack.status).toBe('applied');
   });
 
   it('back-fills the new caseholder on a handover and purges the old one, after their pending changes were pushed', async () => {
