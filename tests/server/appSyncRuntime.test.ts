@@ -112,6 +112,8 @@ describe('the app syncing with its team server', () => {
     // Locking stops sync: no round may outlive the session.
     await sam.lock();
     expect(sam.status().state).toBe('locked');
+    await expect(sam.handlers()['sync.now']({})).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(sam.handlers()['sync.status']({})).rejects.toMatchObject({ code: 'LOCKED' });
 
     // Revoked by the team: the clinician is told in words.
     const devices = await db.selectFrom('devices').select(['id', 'user_id']).where('user_id', '=', clinicianId).execute();
