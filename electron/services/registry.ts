@@ -33,7 +33,7 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...contactHandlers(context),
     ...measureHandlers(context),
     ...riskHandlers(context),
-    ...noteHandlers(context, () => sync.barrier()),
+    ...noteHandlers(context, { before: () => sync.barrier(), after: () => sync.sendNow() }),
     ...followUpHandlers(context),
     ...screeningHandlers(context),
     ...serviceSettingsHandlers(context),

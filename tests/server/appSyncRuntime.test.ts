@@ -109,6 +109,10 @@ describe('the app syncing with its team server', () => {
     const samNote = await sam.context().db.selectFrom('notes').select(['status', 'body']).where('id', '=', note.id).executeTakeFirst();
     expect(samNote).toEqual({ status: 'signed', body: 'Session 1: formulation started.' });
 
+    // Online, the barrier runs a round before signing and sends the signature straight after: never "signed offline".
+    const second = await h['notes.create']({ referralId: referral.id, body: 'Session 2: exposure plan.' });
+    expect(await h['notes.sign']({ id: second.id, version: second.version })).toMatchObject({ status: 'signed', sync: 'synced' });
+
     // Locking stops sync: no round may outlive the session.
     await sam.lock();
     expect(sam.status().state).toBe('locked');

@@ -146,15 +146,28 @@ export async function addAddendum(ctx: CaseloadContext, id: string, body: string
   });
 }
 
-/** `beforeSign` is the sync barrier (electron/services/sync/runtime.ts): a round first when the server answers. */
-export function noteHandlers(context: ContextSource, beforeSign: () => Promise<void> = async () => {}): HandlerMap<typeof noteMethods> {
+/**
+ * The sync barrier around signing (electron/services/sync/runtime.ts): `before` runs a round when the team server
+ * answers and says whether it did; then `after` sends the signature at once, so a note signed online is never
+ * shown as "signed offline". Offline, signing proceeds and the note says it is not yet synced.
+ */
+export interface SignBarrier {
+  before(): Promise<boolean>;
+  after(): Promise<void>;
+}
+
+export function noteHandlers(context: ContextSource, barrier: SignBarrier = { before: async () => false, after: async () => {} }): HandlerMap<typeof noteMethods> {
   return {
     'notes.create': (i) => createNote(context(), i),
     'notes.update': (i) => updateNote(context(), i.id, i.version, i.body),
     'notes.sign': async (i) => {
       context(); // locked: refused before any network
-      await beforeSign();
-      return signNote(context(), i.id, i.version);
+      const online = await barrier.before();
+      const signed = await signNote(context(), i.id, i.version);
+      if (!online) return signed;
+      await barrier.after();
+      const ctx = context();
+      return ctx.db.transaction().execute(async (trx) => noteWithHistory(trx, await liveNote(trx, i.id)));
     },
     'notes.addendum': (i) => addAddendum(context(), i.id, i.body),
   };

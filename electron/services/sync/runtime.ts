@@ -166,20 +166,26 @@ export class SyncRuntime {
 
   /**
    * The signing barrier (issue #9 §3): enrolled and the server answers /v1/status within the timeout, a round
-   * runs first, so the note is signed on top of the team's record. Offline or slow, signing goes ahead; the
-   * note then shows "signed offline" until its outbox entry is acknowledged.
+   * runs first, so the note is signed on top of the team's record; the answer says whether it did. Offline or
+   * slow, signing goes ahead; the note then shows "signed offline" until its outbox entry is acknowledged.
    */
-  async barrier(): Promise<void> {
+  async barrier(): Promise<boolean> {
     try {
       const enrolment = await this.store().enrolment();
-      if (!enrolment) return;
+      if (!enrolment) return false;
       await httpTransport({ baseUrl: enrolment.serverUrl, token: enrolment.token }).status(this.options.barrierTimeoutMs ?? 5_000);
     } catch {
-      return; // offline, slow or refused: signing proceeds, and the note shows it is not yet synced
+      return false; // offline, slow or refused: signing proceeds, and the note shows it is not yet synced
     }
     const scheduler = this.ensureScheduler();
     scheduler.start();
     await scheduler.runNow();
+    return scheduler.snapshot().lastError === null;
+  }
+
+  /** After a write the barrier let through online: send it now rather than at the next nudge. */
+  async sendNow(): Promise<void> {
+    await this.scheduler?.runNow();
   }
 
   conflicts(status: 'open' | 'resolved') {
