@@ -160,6 +160,25 @@ describe('the app syncing with its team server', () => {
     expect(merged).toMatchObject({ body: 'Cal’s and Sue’s text.', sync: 'synced' });
   });
 
+  it('keeps a change the server refused for good, says so, and will not sign out until it is dealt with', async () => {
+    const { db } = database;
+    const teamId = await createTeam(db, 'West Talking Therapies');
+    const clerkId = await createUser(db, { teamId, displayName: 'Kim Clerk', role: 'booking-clerk' });
+    const kim = await laptop('kim');
+    const h = kim.handlers();
+    await h['sync.enrol']({ serverUrl: url(), code: (await issueCode(db, clerkId, 'front desk')).code });
+    const patient = await h['patients.create']({ nhsNumber: validNhsNumber(55), givenName: 'Tom', familyName: 'Hart', dateOfBirth: '1980-05-05', gpPractice: 'Y' });
+    const referral = await h['referrals.create']({ patientId: patient.id, receivedDate: '2026-11-01', referrerRole: 'gp', ltcCodes: [], reason: 'r', riskKnown: false, consent: true, urgency: 'routine', pathway: 'core', team: 'T', status: 'awaiting-spa' });
+    // A booking clerk's device may not write clinical content: the server refuses the note, and the laptop keeps it.
+    await h['notes.create']({ referralId: referral.id, body: 'Typed by the front desk.' });
+    const status = await h['sync.now']({});
+    expect(status).toMatchObject({ lastError: null, refusedChanges: expect.any(Number) });
+    expect(status.refusedChanges).toBeGreaterThan(0);
+    expect((await h['sync.conflicts']({ status: 'open' })).some((c) => c.kind === 'refused')).toBe(true);
+    await expect(h['sync.signOut']({ confirm: 'remove this caseload from this device' })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/refused by the team server/) });
+    expect(existsSync(kim.paths.db)).toBe(true);
+  });
+
   it('signs out only when everything has reached the team, then removes the caseload from the laptop', async () => {
     const { db } = database;
     const teamId = await createTeam(db, 'South Talking Therapies');
