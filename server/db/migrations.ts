@@ -89,6 +89,8 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('current_rows_patient').on('current_rows').columns(['team_id', 'patient_id']).execute();
       await db.schema.createIndex('current_rows_row').on('current_rows').columns(['row_id']).execute();
+      // Scope asks "which referrals does this caseholder hold" on every request.
+      await sql`create index current_rows_caseholder on current_rows (team_id, (payload->>'caseholder_id')) where table_name = 'referrals'`.execute(db);
       // Server-made log entries (conflict rows) belong to no outbox entry, so they carry no mutation_seq.
       await db.schema.alterTable('change_log').alterColumn('mutation_seq', (c) => c.dropNotNull()).execute();
 

@@ -137,7 +137,7 @@ async function decide(trx: Trx, actor: Actor, reach: readonly string[], command:
     if (await belongsToAnotherTeam(trx, actor.teamId, table, command.row_id, patientId)) return { ack: 'forbidden', reason: 'out_of_scope' };
     // The row as it stands must be the writer's now, and where the write leaves it must be theirs too.
     if (current && !(current.patient_id && (await reachesPatient(trx, actor, reach, current.patient_id)))) return { ack: 'forbidden', reason: 'out_of_scope' };
-    if (!patientId || !(await reachesAfterWrite(trx, actor, reach, command, patientId))) return { ack: 'forbidden', reason: 'out_of_scope' };
+    if (!patientId || !(await reachesAfterWrite(trx, actor, reach, command, patientId, !current))) return { ack: 'forbidden', reason: 'out_of_scope' };
   }
   if (patientId === undefined) return { ack: 'forbidden', reason: 'out_of_scope' };
   const entry: LogEntry = {
@@ -213,16 +213,18 @@ async function decide(trx: Trx, actor: Actor, reach: readonly string[], command:
 
 /**
  * Whether the row's patient is in the writer's scope once this write lands: already in scope, or brought in by
- * the write itself (a patient the user creates, a referral they or a supervisee will hold).
+ * the write itself (a patient the user registers, a referral they or a supervisee will hold). A clerk reaches
+ * every patient of the team; an admin none.
  */
-async function reachesAfterWrite(trx: Trx, actor: Actor, reach: readonly string[], command: SyncCommand, patientId: string): Promise<boolean> {
-  if (await reachesPatient(trx, actor, reach, patientId)) return true;
-  if (actor.role === 'admin' || command.payload === null) return false;
-  if (command.table === 'referrals') {
+async function reachesAfterWrite(trx: Trx, actor: Actor, reach: readonly string[], command: SyncCommand, patientId: string, isNew: boolean): Promise<boolean> {
+  if (isNew && command.table === 'referrals' && command.payload !== null && actor.role !== 'booking-clerk') {
+    // A new referral: the patient is the writer's afterwards only if they or a supervisee hold it, or another
+    // route (a grant, another referral they reach) keeps the patient theirs.
     const caseholder = command.payload.caseholder_id;
-    return typeof caseholder === 'string' && reach.includes(caseholder);
+    return (typeof caseholder === 'string' && reach.includes(caseholder)) || (await reachesPatient(trx, actor, reach, patientId, false));
   }
-  if (command.table === 'patients' && command.payload.created_by === actor.userId) {
+  if (await reachesPatient(trx, actor, reach, patientId)) return true;
+  if (isNew && command.table === 'patients' && command.payload?.created_by === actor.userId && actor.role !== 'admin') {
     const referral = await trx
       .selectFrom('current_rows')
       .select('row_id')

@@ -113,7 +113,7 @@ export async function patientOfRow(db: Db, teamId: string, table: SyncedTable, r
     .select('patient_id')
     .where('team_id', '=', teamId)
     .where('table_name', '=', key.table)
-    .where(sql<string>`row_id::text`, '=', value)
+    .where('row_id', '=', value)
     .executeTakeFirst();
   return parent?.patient_id ?? undefined;
 }
@@ -127,7 +127,7 @@ export async function belongsToAnotherTeam(db: Db, teamId: string, table: Synced
     .where(({ or, and, eb }) =>
       or([
         and([eb('table_name', '=', table), eb('row_id', '=', rowId)]),
-        ...(patientId ? [and([eb('table_name', '=', 'patients'), eb(sql<string>`row_id::text`, '=', patientId)])] : []),
+        ...(patientId ? [and([eb('table_name', '=', 'patients'), eb('row_id', '=', patientId)])] : []),
       ]),
     )
     .limit(1)
@@ -139,7 +139,14 @@ export async function belongsToAnotherTeam(db: Db, teamId: string, table: Synced
  * Whether a clinician reaches `patientId` now, by the same three routes as scopeOf but for one patient (the
  * write path asks for a handful of patients, not the whole caseload).
  */
-export async function reachesPatient(db: Db, actor: Actor, reach: readonly string[], patientId: string): Promise<boolean> {
+export async function reachesPatient(
+  db: Db,
+  actor: Actor,
+  reach: readonly string[],
+  patientId: string,
+  /** False when judging a new referral: once the patient has one, "created by me, not yet referred" no longer holds. */
+  viaUnreferred = true,
+): Promise<boolean> {
   if (actor.role === 'booking-clerk') return true;
   if (actor.role === 'admin') return false;
   const referral = await db
@@ -160,14 +167,14 @@ export async function reachesPatient(db: Db, actor: Actor, reach: readonly strin
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (grant) return true;
-  if (referral.length > 0) return false;
+  if (referral.length > 0 || !viaUnreferred) return false;
   const patient = await db
     .selectFrom('current_rows')
     .select(sql<string | null>`payload->>'created_by'`.as('created_by'))
     .where('team_id', '=', actor.teamId)
     .where('table_name', '=', 'patients')
     .where('deleted', '=', false)
-    .where(sql<string>`row_id::text`, '=', patientId)
+    .where('row_id', '=', patientId)
     .executeTakeFirst();
   return patient?.created_by === actor.userId;
 }

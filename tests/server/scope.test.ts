@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantPatient, revokeGrant } from '../../server/directory';
-import type { DirectoryUser, SyncError } from '../../shared/sync/protocol';
+import type { DirectoryUser, PullResponse, SyncError } from '../../shared/sync/protocol';
 import { BACKENDS, useDatabase } from './support/backends';
 import { caseFor, clinic, ClinicDevice } from './support/clinic';
 import { call, listening, newRowId, snapshot } from './support/fixtures';
@@ -42,7 +42,7 @@ describe.each(BACKENDS)('scope and role on %s', (backend) => {
     expect(settings.ack.status).toBe('applied');
     for (const device of [sam, alex, bea, cleo, dan]) await device.sync(3);
 
-    const everything = (c: typeof a) => [c.patient, c.referral, c.note, c.measure];
+    const everything = (c: typeof a) => Object.values(c);
     expect(everything(a).every((id) => alex.holds(id))).toBe(true);
     expect(everything(b).some((id) => alex.holds(id))).toBe(false);
     expect(everything(b).every((id) => bea.holds(id))).toBe(true);
@@ -52,7 +52,7 @@ describe.each(BACKENDS)('scope and role on %s', (backend) => {
     expect(everything(b).some((id) => sam.holds(id))).toBe(false);
     // The clerk: demographics and referrals of every patient, never notes or measures.
     expect([a.patient, a.referral, b.patient, b.referral].every((id) => cleo.holds(id))).toBe(true);
-    expect([a.note, a.measure, b.note, b.measure].some((id) => cleo.holds(id))).toBe(false);
+    expect([a.note, a.measure, a.risk, b.note, b.measure, b.risk].some((id) => cleo.holds(id))).toBe(false);
     // The admin: team settings only.
     expect([...dan.rows.keys()]).toEqual([settings.id]);
     for (const device of [sam, alex, bea, cleo]) expect(device.holds(settings.id)).toBe(true);
@@ -61,8 +61,11 @@ describe.each(BACKENDS)('scope and role on %s', (backend) => {
     await grantPatient(database().db, sam.userId, b.patient, bea.userId);
     const granted = await sam.sync(2);
     expect(everything(b).every((id) => sam.holds(id))).toBe(true);
-    expect(granted.length).toBeGreaterThan(1); // four rows back-filled two at a time
+    expect(granted.length).toBeGreaterThan(2); // five rows back-filled two at a time
     expect(await revokeGrant(database().db, sam.userId, b.patient)).toBe(true);
+    // A purge whose reply is lost is not lost: the same cursor is told again.
+    const lostReply = await call<PullResponse>(url, `/v1/pull?after=${sam.cursor}&protocol_version=2`, { token: sam.device.token });
+    expect(lostReply.body.purge).toEqual([b.patient]);
     const revoked = await sam.sync();
     expect(revoked[0]!.purge).toEqual([b.patient]);
     expect(everything(b).some((id) => sam.holds(id))).toBe(false);
@@ -123,6 +126,16 @@ describe.each(BACKENDS)('scope and role on %s', (backend) => {
     await alex.sync();
     await sam.sync();
     for (const device of [alex, sam]) expect(device.holds(patient.id) && device.holds(referral.id)).toBe(true);
+
+    // A clinician may register a patient, but refer them only to themselves or a supervisee: a referral to a
+    // colleague they do not supervise would leave them writing outside their own scope.
+    const registered = await alex.create('patients', { given_name: 'Walk-in' });
+    expect(registered.ack.status).toBe('applied');
+    const toColleague = await alex.create('referrals', { patient_id: registered.id, caseholder_id: cleo.userId, status: 'active' });
+    expect(toColleague.ack).toMatchObject({ status: 'forbidden', reason: 'out_of_scope' });
+    const supervisorsOwn = await sam.create('referrals', { patient_id: patient.id, caseholder_id: alex.userId, status: 'active' });
+    expect(supervisorsOwn.ack.status).toBe('applied');
+    expect((await alex.create('referrals', { patient_id: registered.id, caseholder_id: alex.userId, status: 'active' })).ack.status).toBe('applied');
   });
 
   it('back-fills the new caseholder on a handover and purges the old one, after their pending changes were pushed', async () => {

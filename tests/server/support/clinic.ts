@@ -122,18 +122,16 @@ export class ClinicDevice {
   }
 }
 
-/** A patient with a referral held by `caseholder`, a draft note and a measure, all written by `writer`. */
-export async function caseFor(writer: ClinicDevice, caseholderId: string): Promise<{ patient: string; referral: string; note: string; measure: string }> {
-  const patient = newRowId();
-  const referral = newRowId();
-  const note = newRowId();
-  const measure = newRowId();
+/** A patient with a referral held by `caseholder`, a draft note, a measure and a risk assessment, all written by `writer`. */
+export async function caseFor(writer: ClinicDevice, caseholderId: string): Promise<{ patient: string; referral: string; note: string; measure: string; risk: string }> {
+  const [patient, referral, note, measure, risk] = [newRowId(), newRowId(), newRowId(), newRowId(), newRowId()];
   const acks = await writer.send(
     writer.command('patients', patient, { given_name: 'Synthetic', family_name: 'Person' }),
     writer.command('referrals', referral, { patient_id: patient, caseholder_id: caseholderId, status: 'active', risk_known: 0, referrer_name: 'GP' }),
     writer.command('notes', note, { referral_id: referral, status: 'draft', body: 'First session.' }),
     writer.command('measures', measure, { referral_id: referral, instrument: 'PHQ-9', score: 12 }),
+    writer.command('risk_assessments', risk, { referral_id: referral, level: 'low', thoughts: 0 }),
   );
-  expect(acks.map((a) => a.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
-  return { patient, referral, note, measure };
+  expect(acks.map((a) => a.status)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
+  return { patient, referral, note, measure, risk };
 }
