@@ -124,8 +124,12 @@ describe('SqliteInbox', () => {
     await inbox.apply(page([logged(5, 'patients', patientRow(p, OTHER, '9990000018', { given_name: 'Newer', version: 2 }))]));
     expect(await store.db.selectFrom('patients').select(['given_name', 'version']).execute()).toEqual([{ given_name: 'Newer', version: 2 }]);
     await inbox.apply(page([logged(6, 'patients', null, p)]));
+    // A back-fill may carry a deleted row's last content with its tombstone: stored, then marked deleted.
+    const gone = uuidv7();
+    await inbox.apply(page([{ ...logged(7, 'patients', patientRow(gone, OTHER, '9990000026')), tombstone: true }]));
+    expect((await store.db.selectFrom('patients').select(['deleted_at']).where('id', '=', gone).executeTakeFirstOrThrow()).deleted_at).not.toBeNull();
     expect((await store.db.selectFrom('patients').select('deleted_at').executeTakeFirstOrThrow()).deleted_at).not.toBeNull();
-    expect(await store.db.selectFrom('patients').select('id').execute()).toHaveLength(1); // a tombstone never hard-deletes
+    expect(await store.db.selectFrom('patients').select('id').where('id', '=', p).execute()).toHaveLength(1); // a tombstone never hard-deletes
     expect(await outboxRows(store)).toEqual([]);
   });
 

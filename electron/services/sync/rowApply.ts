@@ -51,28 +51,36 @@ export async function writeServerRow(trx: Trx, change: LoggedChange): Promise<vo
   const columns = await localColumns(trx, change.table);
   if (!columns) return;
   const table = sql.table(change.table);
+  // A tombstone that carries the row's last content (a back-fill of a deleted row) is written first, so rows
+  // that still refer to it find it; then it is marked deleted like any other.
+  if (change.tombstone && change.payload) await upsertPayload(trx, change, columns);
   if (change.tombstone) {
     // A tombstone never hard-deletes: the row stays, marked, so nothing can bring it back unnoticed.
     if (!APPEND_ONLY.has(change.table)) {
       await sql`update ${table} set deleted_at = coalesce(deleted_at, ${change.received_at}) where id = ${change.row_id}`.execute(trx);
     }
   } else {
-    const payload: RowPayload = { ...(change.payload ?? {}), id: change.row_id };
-    const names = Object.keys(payload).filter((c) => columns.has(c));
-    const values = names.map((c) => {
-      const v = payload[c];
-      return typeof v === 'boolean' ? (v ? 1 : 0) : v;
-    });
-    const insert = sql`insert into ${table} (${sql.join(names.map((c) => sql.ref(c)))}) values (${sql.join(values)})`;
-    const updatable = names.filter((c) => c !== 'id');
-    if (APPEND_ONLY.has(change.table) || updatable.length === 0) {
-      await sql`${insert} on conflict (id) do nothing`.execute(trx);
-    } else {
-      const sets = sql.join(updatable.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`));
-      await sql`${insert} on conflict (id) do update set ${sets}`.execute(trx);
-    }
+    await upsertPayload(trx, change, columns);
   }
   await recordServerRow(trx, change, change.server_seq);
+}
+
+async function upsertPayload(trx: Trx, change: LoggedChange, columns: ReadonlySet<string>): Promise<void> {
+  const table = sql.table(change.table);
+  const payload: RowPayload = { ...(change.payload ?? {}), id: change.row_id };
+  const names = Object.keys(payload).filter((c) => columns.has(c));
+  const values = names.map((c) => {
+    const v = payload[c];
+    return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+  });
+  const insert = sql`insert into ${table} (${sql.join(names.map((c) => sql.ref(c)))}) values (${sql.join(values)})`;
+  const updatable = names.filter((c) => c !== 'id');
+  if (APPEND_ONLY.has(change.table) || updatable.length === 0) {
+    await sql`${insert} on conflict (id) do nothing`.execute(trx);
+  } else {
+    const sets = sql.join(updatable.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`));
+    await sql`${insert} on conflict (id) do update set ${sets}`.execute(trx);
+  }
 }
 
 /** Remembers the server's newest version of a row; `applied` is the seq the local row now holds, if it moved. */
