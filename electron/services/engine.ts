@@ -15,6 +15,7 @@ import type { CaseloadContext } from './caseload/context';
 import type { HandlerMap, Handlers } from './handlers';
 import { serviceRegistry } from './registry';
 import { readDeviceSettings, writeDeviceSettings } from './session/deviceSettings';
+import { lastDeviceUser, listDeviceUsers, rememberDeviceUser, storeDirFor, storeKeys } from './session/deviceUsers';
 import { storePaths, withCompanions, type StorePaths } from './session/storePaths';
 import { UnlockThrottle } from './session/unlockThrottle';
 import { writeFileAtomic } from './store/atomicWrite';
@@ -81,29 +82,73 @@ const STORE_PROBLEMS: ReadonlySet<ErrorCode> = new Set([
 const stampOf = (d: Date) => d.toISOString().replace(/[-:.]/g, '');
 
 /**
- * One clinician's device store: the encrypted database, its key file and backups, and the session around them.
- * Runs wherever it is put — in the database worker for the app and the host, in-process in some tests.
- * Clinical domains add their handlers in registry.ts; this class keeps the session and store lifecycle.
+ * The device's stores — one per person who uses this computer (session/deviceUsers.ts) — and the session on
+ * the current one: its encrypted database, key file and backups. One store is open at most; switching user
+ * locks it first. Runs wherever it is put — in the database worker for the app and the host, in-process in
+ * some tests. Clinical domains add their handlers in registry.ts; this class keeps the session and store lifecycle.
  */
 export class CaseloadEngine {
-  readonly paths: StorePaths;
+  private currentPaths: StorePaths;
+  /** Whose store the session is on: `primary` (the data folder itself) or a key under `users/`. */
+  private currentUser: string;
   private store: OpenStore | null = null;
   /** Why the last unlock could not open the store; shown as the problem screen until restore or a good unlock. */
   private openProblem: AppError | null = null;
   private lastActivity: number;
   private readonly now: () => Date;
-  private readonly throttle: UnlockThrottle;
+  /** Per store: each person's wrong passphrases delay only their own next attempt. */
+  private throttle: UnlockThrottle;
   private readonly kdf: KdfCost;
   private readonly idleLockMinutes: number;
 
   constructor(private readonly options: EngineOptions) {
-    this.paths = storePaths(options.dataDir);
     this.now = options.now ?? (() => new Date());
     this.kdf = options.kdf ?? PRODUCT_KDF;
     this.idleLockMinutes = options.idleLockMinutes ?? 15;
-    this.throttle = new UnlockThrottle(this.paths.attempts, options.unlockBackoffBaseMs ?? 1000, () => this.now().getTime());
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    this.currentUser = lastDeviceUser(options.dataDir);
+    this.currentPaths = storePaths(storeDirFor(options.dataDir, this.currentUser));
+    this.throttle = this.throttleFor(this.currentPaths);
     this.lastActivity = this.now().getTime();
-    mkdirSync(this.paths.dir, { recursive: true, mode: 0o700 });
+  }
+
+  /** The current person's store files. */
+  get paths(): StorePaths {
+    return this.currentPaths;
+  }
+
+  private throttleFor(paths: StorePaths): UnlockThrottle {
+    return new UnlockThrottle(paths.attempts, this.options.unlockBackoffBaseMs ?? 1000, () => this.now().getTime());
+  }
+
+  /** The role of the person whose store is open, or null while locked: what the role policy is checked against. */
+  currentRole(): Role | null {
+    return this.store?.owner.role ?? null;
+  }
+
+  /** Turns the session to another person's store on this device, locking the open one first (audited as a lock). */
+  async switchUser(key: string): Promise<SessionStatus> {
+    if (!storeKeys(this.options.dataDir).includes(key)) {
+      throw new AppError('NOT_FOUND', 'That person has no caseload on this computer.', { fields: [{ path: 'key', message: 'is not a user of this computer' }] });
+    }
+    if (this.store) await this.lock();
+    this.select(key);
+    rememberDeviceUser(this.options.dataDir, key, null);
+    return this.status();
+  }
+
+  /** Makes room for a new person's store, locking the open one first; `setup` then creates it with their own key. */
+  async addUser(): Promise<SessionStatus> {
+    if (this.store) await this.lock();
+    this.select(uuidv7());
+    return this.status();
+  }
+
+  private select(key: string): void {
+    this.currentUser = key;
+    this.currentPaths = storePaths(storeDirFor(this.options.dataDir, key));
+    this.throttle = this.throttleFor(this.currentPaths);
+    this.openProblem = null;
   }
 
   /**
@@ -111,7 +156,15 @@ export class CaseloadEngine {
    * backups exist: the folder may be a network share, and an unreachable one must not stall every poll.
    */
   status(notices: string[] = []): SessionStatus {
-    const base = { demo: this.options.demo ?? false, idleLockMinutes: this.idleLockMinutes, problem: null, notices, backupsAvailable: false };
+    const base = {
+      demo: this.options.demo ?? false,
+      idleLockMinutes: this.idleLockMinutes,
+      problem: null,
+      notices,
+      backupsAvailable: false,
+      currentUser: this.currentUser as SessionStatus['currentUser'],
+      deviceUsers: listDeviceUsers(this.options.dataDir),
+    };
     if (this.store) return { ...base, state: 'unlocked', owner: this.store.owner };
     const locked = { ...base, owner: null };
     const problem = (e: AppError) => ({
@@ -167,10 +220,12 @@ export class CaseloadEngine {
   private targetCipher(): Cipher {
     const option = this.options.cipher ?? 'calibrate';
     if (option !== 'calibrate') return option;
-    const device = readDeviceSettings(this.paths.device);
+    // One calibration per computer, kept with the first store's device settings: every person's store shares the CPU.
+    const deviceFile = storePaths(this.options.dataDir).device;
+    const device = readDeviceSettings(deviceFile);
     if (device.calibratedCipher) return device.calibratedCipher;
-    const chosen = chooseCipher(this.paths.dir, this.options.nativeBinding);
-    writeDeviceSettings(this.paths.device, { ...device, calibratedCipher: chosen });
+    const chosen = chooseCipher(this.options.dataDir, this.options.nativeBinding);
+    writeDeviceSettings(deviceFile, { ...device, calibratedCipher: chosen });
     return chosen;
   }
 
@@ -178,6 +233,7 @@ export class CaseloadEngine {
     if (keyFileExists(this.paths.keyFile) || existsSync(this.paths.db)) {
       throw new AppError('ALREADY_SET_UP', 'This device already has a caseload. Unlock it instead.');
     }
+    mkdirSync(this.paths.dir, { recursive: true, mode: 0o700 });
     const dataKey = randomBytes(32);
     const storeId = randomUUID();
     const cipher = this.targetCipher();
@@ -191,7 +247,7 @@ export class CaseloadEngine {
       await db.transaction().execute(async (trx) => {
         await trx
           .insertInto('users')
-          .values({ id: ownerId, display_name: input.displayName, role: input.role, supervisor_id: null, version: 1, created_at: at, updated_at: at })
+          .values({ id: ownerId, display_name: input.displayName, role: input.role, supervisor_id: null, version: 1, created_at: at, updated_at: at, deactivated_at: null, updated_by: ownerId })
           .execute();
         await trx
           .insertInto('settings')
@@ -206,6 +262,7 @@ export class CaseloadEngine {
       // The key file is written last: a crash before this leaves no half-made store that claims to be set up.
       const keyFile = this.saveKeyFile({ ...(await wrapDataKey(dataKey, input.passphrase, kdf, { storeId, cipher, anchor: await auditAnchorOf(db) })), storeId }, dataKey);
       this.store = { sqlite, db, dataKey, keyFile, owner: { id: ownerId, displayName: input.displayName, role: input.role } };
+      rememberDeviceUser(this.options.dataDir, this.currentUser, this.store.owner);
     } catch (err) {
       sqlite.close();
       if (!keyFileExists(this.paths.keyFile)) for (const f of withCompanions(this.paths.db)) rmSync(f, { force: true });
@@ -242,6 +299,7 @@ export class CaseloadEngine {
       throw this.asOpenProblem(err);
     }
     this.store = store;
+    rememberDeviceUser(this.options.dataDir, this.currentUser, store.owner);
     notices.push(...(await this.keepKeyFileCurrent(passphrase)));
     this.touch();
     return this.status(notices);
@@ -658,6 +716,8 @@ export class CaseloadEngine {
         return { idleLockAt: this.touch() };
       },
       'session.changePassphrase': (i) => this.changePassphrase(i.current, i.next),
+      'session.switchUser': (i) => this.switchUser(i.key),
+      'session.addUser': () => this.addUser(),
       'backup.create': () => this.createBackup(),
       // Listed while locked too: restore is offered from the unlock, setup and problem screens.
       'backup.list': async () => this.listBackups(),

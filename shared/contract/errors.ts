@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'DUPLICATE',
   'STALE_VERSION', // someone changed the record since it was read
+  'FORBIDDEN', // the role policy (shared/roles/policy.ts) does not let this person's role call this method
   'BACKUP_INVALID',
   'INTERNAL',
 ] as const;

@@ -223,6 +223,14 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('service_settings').addColumn('ltc_codes', 'text', (c) => c.notNull().defaultTo('{}')).execute();
     },
   },
+  '0005_user_directory': {
+    async up(db: Kysely<unknown>) {
+      // People leave the team but stay named in the records and the audit trail they wrote: a user is
+      // deactivated (when, by whom), never deleted (issue #10 §9).
+      await db.schema.alterTable('users').addColumn('deactivated_at', 'text').execute();
+      await db.schema.alterTable('users').addColumn('updated_by', 'text').execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -13,6 +13,9 @@ export interface UsersTable {
   version: number;
   created_at: string;
   updated_at: string;
+  /** Store migration 0005: a user leaves the directory by deactivation, never deletion. */
+  deactivated_at: string | null;
+  updated_by: string | null;
 }
 export interface PatientsTable {
   id: string;
