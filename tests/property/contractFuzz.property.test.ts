@@ -22,8 +22,12 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'session.lock': 1,
   'session.activity': 0,
   'session.changePassphrase': 1,
+  'session.switchUser': 1, // the lock of the store it leaves
+  'session.addUser': 1, // the lock of the store it leaves
   'users.list': 1,
   'users.create': 1,
+  'users.update': 1,
+  'users.deactivate': 1,
   'patients.list': 1,
   'patients.get': 1,
   'patients.create': 1,
@@ -58,7 +62,9 @@ const AUDIT_ROWS: Record<MethodName, number> = {
 };
 
 /** Where `version: CURRENT` is looked up for each optimistic-concurrency method. */
-const VERSIONED_TABLE: Partial<Record<MethodName, 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions'>> = {
+const VERSIONED_TABLE: Partial<Record<MethodName, 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions' | 'users'>> = {
+  'users.update': 'users',
+  'users.deactivate': 'users',
   'patients.update': 'patients',
   'referrals.update': 'referrals',
   'referrals.discharge': 'referrals',
@@ -118,6 +124,7 @@ const answersOf = (n: number, min: number, max: number) =>
 
 /** Rows the store holds when a method's turn comes: what its payloads may name. */
 interface Pools {
+  users: string[];
   patients: string[];
   openReferrals: string[];
   newReferrals: string[];
@@ -126,7 +133,7 @@ interface Pools {
   actions: string[];
 }
 
-function payloads(method: MethodName, ids: () => string[], pools: Pools = { patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], actions: [] }): fc.Arbitrary<unknown> {
+function payloads(method: MethodName, ids: () => string[], pools: Pools = { users: [], patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], actions: [] }): fc.Arbitrary<unknown> {
   const id = fc.oneof(fc.constantFrom(...ids(), '00000000-0000-7000-8000-000000000000'), fc.uuid(), fc.string());
   const pick = (xs: string[]) => field(xs.length ? fc.constantFrom(...xs) : fc.uuid(), id);
   const referralId = pick(pools.openReferrals);
@@ -157,6 +164,19 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { pati
     'session.unlock': fc.record({ passphrase }, { requiredKeys: [] }),
     'session.changePassphrase': fc.record({ current: passphrase, next: passphrase }, { requiredKeys: ['current', 'next'] }),
     'users.create': fc.record({ displayName: name, role: field(fc.constantFrom('pwp', 'hit', 'supervisor', 'admin', 'booking-clerk'), fc.constant('doctor')), supervisorId: field(fc.constant(null), id) }, { requiredKeys: ['displayName', 'role'] }),
+    'users.update': fc.record(
+      {
+        id: pick(pools.users),
+        version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })),
+        changes: field(
+          fc.record({ displayName: name, role: field(fc.constantFrom('pwp', 'hit', 'supervisor', 'booking-clerk'), fc.constant('doctor')), supervisorId: field(fc.constantFrom(null, ...pools.users.slice(0, 5)), id) }, { requiredKeys: [] }),
+          junk,
+        ),
+      },
+      { requiredKeys: ['id', 'version', 'changes'] },
+    ),
+    'users.deactivate': fc.record({ id: pick(pools.users), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })) }, { requiredKeys: ['id', 'version'] }),
+    'session.switchUser': fc.record({ key: field(fc.constant('primary'), fc.oneof(fc.uuid(), fc.constant('../primary'))) }, { requiredKeys: [] }),
     'patients.list': fc.record({ query: field(fc.string({ maxLength: 20 }), fc.string({ minLength: 101, maxLength: 120 })) }, { requiredKeys: [] }),
     'patients.get': fc.record({ id }, { requiredKeys: [] }),
     'patients.create': fc.record(patientFields, { requiredKeys: ['nhsNumber', 'givenName', 'familyName', 'dateOfBirth', 'gpPractice'] }),
@@ -275,7 +295,9 @@ describe('contract fuzzing', () => {
     const signed = await db.selectFrom('notes').select('id').where('status', '=', 'signed').where('parent_note_id', 'is', null).limit(150).execute();
     const notes = [...drafts, ...signed];
     const actions = await db.selectFrom('actions').select('id').where('done_at', 'is', null).limit(300).execute();
+    const users = await db.selectFrom('users').select('id').where('deactivated_at', 'is', null).where('id', '!=', engine.context().actorId).limit(300).execute();
     return {
+      users: users.map((u) => u.id),
       patients: knownIds,
       openReferrals: seededReferrals,
       newReferrals: newReferrals.map((r) => r.id),
@@ -332,9 +354,24 @@ describe('contract fuzzing', () => {
     return p;
   }
 
+  /** The directory is the admin's: users.* run in an admin's own store on this device, everything else in the HIT's. */
+  let adminKey: string | null = null;
+  const storeOf = (method: MethodName) => (method.startsWith('users.') && adminKey ? adminKey : 'primary');
+  async function openStoreFor(method: MethodName): Promise<void> {
+    if (method.startsWith('users.') && !adminKey) {
+      await engine.addUser();
+      await engine.setup({ passphrase: currentPassphrase, displayName: 'Ari Admin', role: 'admin' });
+      adminKey = engine.status().currentUser;
+      await engine.handlers()['users.create']({ displayName: 'Sam Supervisor', role: 'supervisor' });
+    }
+    if (engine.status().currentUser !== storeOf(method)) await engine.switchUser(storeOf(method));
+    if (engine.status().state !== 'unlocked') await engine.unlock(currentPassphrase);
+  }
+
   it.each(FUZZ_ORDER)('%s: 1,000 random payloads give typed errors or valid results, and rejected ones write nothing', async (method) => {
     let accepted = 0;
     let rejected = 0;
+    await openStoreFor(method);
     pools = await refreshPools();
     await fc.assert(
       fc.asyncProperty(payloads(method, () => knownIds, pools), async (generated) => {
@@ -355,8 +392,9 @@ describe('contract fuzzing', () => {
         }
         accepted++;
         expect(contract[method].output.safeParse(result.value).success).toBe(true);
-        if (method === 'session.lock') {
-          expect(engine.status().state).toBe('locked');
+        if (method === 'session.lock' || method === 'session.switchUser' || method === 'session.addUser') {
+          expect(engine.status().state).not.toBe('unlocked');
+          await engine.switchUser(storeOf(method));
           await engine.unlock(currentPassphrase);
           return;
         }
