@@ -23,9 +23,9 @@ export function App() {
   }
   switch (status.state) {
     case 'needs-setup':
-      return <SetupScreen demo={status.demo} backupsAvailable={status.backupsAvailable} onDone={setStatus} />;
+      return <SetupScreen key={status.currentUser} status={status} onDone={setStatus} />;
     case 'locked':
-      return <UnlockScreen demo={status.demo} onUnlocked={setStatus} />;
+      return <UnlockScreen key={status.currentUser} status={status} onUnlocked={setStatus} />;
     case 'store-error':
       return <StoreProblemScreen problem={status.problem} onRestored={setStatus} />;
     case 'unlocked':

@@ -1,7 +1,7 @@
 import { AppShell, Badge, Button, Group, List, Notification, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/session';
-import { ROLE_LABELS } from '../../../shared/domain/people';
+import { ROLE_LABELS, type Role } from '../../../shared/domain/people';
 import { BackupsDialog } from '../features/backup/BackupsDialog';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
@@ -9,15 +9,31 @@ import { PatientPage } from '../features/patient/PatientPage';
 import { SessionPage } from '../features/sessions/SessionPage';
 import { ServiceSettingsPage } from '../features/settings/ServiceSettingsPage';
 import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';
+import { BookingHome } from '../features/users/BookingHome';
+import { UsersPage } from '../features/users/UsersPage';
 import { api } from '../lib/api';
 import { DemoBadge } from '../lib/DemoBadge';
 import { settingsChanged } from '../lib/useOutcomes';
 import { NavigationContext, type Place } from './navigation';
 
-function Screen({ place }: { place: Place }) {
+/**
+ * Where each role starts (issue #10 §9; the services enforce the same in shared/roles/policy.ts): clinicians on
+ * their caseload, the booking clerk on the patient register, the admin on the team directory.
+ */
+export function homeFor(role: Role): Place {
+  if (role === 'admin') return { view: 'users' };
+  if (role === 'booking-clerk') return { view: 'patients' };
+  return { view: 'caseload' };
+}
+
+function Screen({ place, ownId }: { place: Place; ownId: string }) {
   switch (place.view) {
     case 'caseload':
       return <CaseloadPage />;
+    case 'users':
+      return <UsersPage ownId={ownId} />;
+    case 'patients':
+      return <BookingHome />;
     case 'settings':
       return <ServiceSettingsPage />;
     case 'patient':
@@ -43,7 +59,9 @@ export function Workspace({
   const [notice, setNotice] = useState<string | null>(null);
   const [changingPassphrase, setChangingPassphrase] = useState(false);
   const [backups, setBackups] = useState(false);
-  const [place, setPlace] = useState<Place>({ view: 'caseload' });
+  const role = status.owner?.role ?? 'pwp';
+  const home = homeFor(role);
+  const [place, setPlace] = useState<Place>(home);
   // Locking (by hand or idle) unmounts the workspace; the next unlock may open a restored store.
   useEffect(() => () => settingsChanged(), []);
   const go = (next: Place) => {
@@ -52,12 +70,14 @@ export function Workspace({
     window.scrollTo(0, 0);
   };
   const lock = async () => onStatus(await api['session.lock']({}));
+  // Switching user locks this caseload; the unlock screen then asks who is using the laptop.
+  const switchUser = lock;
   return (
     <AppShell header={{ height: 56 }} padding="md">
       <AppShell.Header px="md">
         <Group h="100%" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
-            <Text fw={700} c="nhsBlue.7" size="lg" component="button" onClick={() => go({ view: 'caseload' })} bg="transparent" bd="none" style={{ cursor: 'pointer', whiteSpace: 'nowrap' }}>
+            <Text fw={700} c="nhsBlue.7" size="lg" component="button" onClick={() => go(home)} bg="transparent" bd="none" style={{ cursor: 'pointer', whiteSpace: 'nowrap' }}>
               Clinic Caseload
             </Text>
             {status.demo && <DemoBadge />}
@@ -71,9 +91,11 @@ export function Workspace({
                 {status.owner.displayName} · {ROLE_LABELS[status.owner.role]}
               </Text>
             )}
-            <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Settings</Button>
+            {role === 'admin' && <Button variant="default" size="xs" onClick={() => go({ view: 'users' })}>Team</Button>}
+            {role !== 'booking-clerk' && <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Settings</Button>}
             <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
             <Button variant="default" size="xs" onClick={() => setBackups(true)}>Backups</Button>
+            <Button variant="default" size="xs" onClick={switchUser}>Switch user</Button>
             <Button variant="filled" color="dark" size="xs" onClick={lock}>Lock</Button>
           </Group>
         </Group>
@@ -94,7 +116,7 @@ export function Workspace({
           </Notification>
         )}
         <NavigationContext.Provider value={{ place, go }}>
-          <Screen place={place} />
+          <Screen place={place} ownId={status.owner?.id ?? ''} />
         </NavigationContext.Provider>
         <ChangePassphraseDialog
           opened={changingPassphrase}

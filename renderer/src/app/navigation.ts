@@ -4,6 +4,8 @@ import { createContext, useContext } from 'react';
 export type Place =
   | { view: 'caseload' }
   | { view: 'settings' }
+  | { view: 'users' }
+  | { view: 'patients' }
   | { view: 'patient'; patientId: string }
   | { view: 'episode'; referralId: string }
   | { view: 'session'; referralId: string; contactId: string };
