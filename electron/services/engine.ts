@@ -508,7 +508,7 @@ export class CaseloadEngine {
 
   context(): CaseloadContext {
     const store = this.requireOpen();
-    return { db: store.db, actorId: store.owner.id, now: this.now };
+    return { db: store.db, actorId: store.owner.id, role: store.owner.role, now: this.now };
   }
 
   /** Where backups go: the folder chosen through the shell, or the store's own folder. */

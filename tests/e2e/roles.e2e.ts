@@ -77,7 +77,7 @@ test('an admin adds a booking clerk; the clerk is refused a note in the UI and b
 
   // Calling the contract directly, as a page that tried would: refused by the services, naming role and method.
   const direct = await page.evaluate(async () => {
-    const api = (window as unknown as { api: Record<string, (input: unknown) => Promise<unknown>> }).api;
+    const api = (globalThis as unknown as { api: Record<string, (input: unknown) => Promise<unknown>> }).api;
     return {
       note: await api['notes.create']!({ referralId: '01900000-0000-7000-8000-000000000000', body: 'Session went well' }),
       caseload: await api['caseload.list']!({}),

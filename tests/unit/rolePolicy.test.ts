@@ -69,7 +69,7 @@ async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
   const leaver = await h['users.create']({ displayName: 'Lee Leaver', role: 'pwp' });
   const patient = await h['patients.create']({ nhsNumber: validNhsNumber(100 + n), givenName: 'Pat', familyName: `Seed${n}`, dateOfBirth: '1970-01-01', gpPractice: 'Seed Surgery' });
   const referral = (status: 'in-treatment' | 'awaiting-spa') =>
-    h['referrals.create']({ patientId: patient.id, receivedDate: '2024-01-02', referrerRole: 'gp', ltcCodes: ['44054006'], reason: 'Low mood', riskKnown: false, consent: true, urgency: 'routine', pathway: 'integrated-ltc', team: 'Diabetes', status, caseholderId: clinician.id });
+    h['referrals.create']({ patientId: patient.id, receivedDate: '2024-01-02', referrerRole: 'gp', ltcCodes: ['44054006'], reason: 'Low mood', riskKnown: false, consent: true, urgency: 'routine', pathway: 'integrated-ltc', team: 'Diabetes', status });
   const r = await referral('in-treatment');
   const other = await referral('awaiting-spa');
   const contact = (date: string, attendance: number | null) =>

@@ -27,7 +27,7 @@ export function App() {
     case 'locked':
       return <UnlockScreen key={status.currentUser} status={status} onUnlocked={setStatus} />;
     case 'store-error':
-      return <StoreProblemScreen problem={status.problem} onRestored={setStatus} />;
+      return <StoreProblemScreen key={status.currentUser} problem={status.problem} onRestored={setStatus} status={status} />;
     case 'unlocked':
       return <Workspace status={status} notices={notices} onDismissNotices={dismissNotices} onStatus={setStatus} />;
   }
