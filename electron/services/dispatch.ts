@@ -2,6 +2,7 @@ import { contract, isMethodName, type MethodName } from '../../shared/contract/c
 import { AppError, fieldProblems, type Result } from '../../shared/contract/errors';
 import type { CaseloadEngine } from './engine';
 import type { Handlers } from './handlers';
+import { patientModeRefusal } from './patientMode/gate';
 
 /** Logs carry codes and method names only — never inputs, outputs or messages that may hold patient data. */
 export type SafeLogger = (event: { method: string; code: string; detail?: string }) => void;
@@ -54,10 +55,18 @@ export async function resultOf(method: MethodName, run: () => Promise<unknown>, 
   }
 }
 
-/** Every call but the status poll counts as the person being active (for the idle lock). */
+/**
+ * Every call but the status poll counts as the person being active (for the idle lock). Locked patient mode
+ * refuses all but its own methods first (patientMode/gate.ts).
+ */
 export function createEngineDispatcher(engine: CaseloadEngine, log?: SafeLogger) {
   const handlers = engine.handlers();
   return async (method: unknown, input: unknown): Promise<Result<unknown>> => {
+    const refused = patientModeRefusal(engine, method);
+    if (refused) {
+      log?.({ method: String(method).slice(0, 60), code: refused.error.code });
+      return refused;
+    }
     if (method !== 'session.status' && engine.status().state === 'unlocked') engine.touch();
     return dispatch(handlers, method, input, log);
   };

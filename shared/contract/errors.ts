@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'DUPLICATE',
   'STALE_VERSION', // someone changed the record since it was read
   'BACKUP_INVALID',
+  'PATIENT_MODE', // a patient is completing questionnaires: everything else waits for the clinician's passphrase
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

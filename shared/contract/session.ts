@@ -22,6 +22,8 @@ export const SessionStatus = z.strictObject({
   backupsAvailable: z.boolean(),
   /** Things to tell the person once, right after an unlock or a restore (failed attempts, repairs, what was restored). */
   notices: z.array(z.string()),
+  /** Locked patient mode is on (shared/contract/patientMode.ts): the page shows only the questionnaire. */
+  patientMode: z.boolean(),
 });
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
