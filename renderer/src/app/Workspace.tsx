@@ -13,6 +13,7 @@ import { api } from '../lib/api';
 import { DemoBadge } from '../lib/DemoBadge';
 import { settingsChanged } from '../lib/useOutcomes';
 import { NavigationContext, type Place } from './navigation';
+import { takeReturnPlace } from '../features/patientMode/handOver';
 
 function Screen({ place }: { place: Place }) {
   switch (place.view) {
@@ -43,7 +44,8 @@ export function Workspace({
   const [notice, setNotice] = useState<string | null>(null);
   const [changingPassphrase, setChangingPassphrase] = useState(false);
   const [backups, setBackups] = useState(false);
-  const [place, setPlace] = useState<Place>({ view: 'caseload' });
+  // Back from patient questionnaires (or a lock during them): the session record they were started from.
+  const [place, setPlace] = useState<Place>(() => takeReturnPlace() ?? { view: 'caseload' });
   // Locking (by hand or idle) unmounts the workspace; the next unlock may open a restored store.
   useEffect(() => () => settingsChanged(), []);
   const go = (next: Place) => {
