@@ -145,6 +145,7 @@ export function PatientModeScreen({ onExited }: { onExited: (result: MethodOutpu
                 <Radio
                   value={String(o.value)}
                   size="lg"
+                  styles={{ body: { alignItems: 'center' } }}
                   label={
                     <Text fz={24}>
                       <Text span fz={20} c="gray.8" mr="sm" aria-hidden>{o.value === 'na' ? 'n' : o.value}</Text>
