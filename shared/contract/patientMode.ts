@@ -81,8 +81,8 @@ export const patientModeMethods = {
   'patientMode.exit': {
     input: z.strictObject({ passphrase: enteredPassphrase }),
     output: z.strictObject({
-      /** Measures saved as patient-completed during the mode. */
-      saved: z.array(z.strictObject({ measureId: recordId, instrumentId: z.string() })),
+      /** Measures saved as patient-completed during the mode, with any risk flags they raised (PHQ-9 item 9). */
+      saved: z.array(z.strictObject({ measureId: recordId, instrumentId: z.string(), riskFlags: z.array(z.string()) })),
       /** Titles of questionnaires not finished: their answers were never saved. */
       unfinished: z.array(z.string()),
       /** Wrong passphrases tried while the mode was on, told as unlock tells them. */

@@ -23,7 +23,7 @@ async function setUp(page: Page) {
 
 /** The page's own contract client (`window.api`): what a page that tried to do more would call. */
 function callFromPage(page: Page, method: string, input: unknown) {
-  return page.evaluate(([m, i]) => (window as unknown as { api: Record<string, (x: unknown) => Promise<unknown>> }).api[m as string]!(i), [method, input] as const);
+  return page.evaluate(([m, i]) => (globalThis as unknown as { api: Record<string, (x: unknown) => Promise<unknown>> }).api[m as string]!(i), [method, input] as const);
 }
 
 async function seedSession(page: Page) {
@@ -106,7 +106,7 @@ test('locked patient mode: only the questions, nothing else reachable, left only
 
   for (let i = 2; i <= 9; i++) {
     await expect(page.getByRole('heading', { level: 1, name: `Question ${i} of 9` })).toBeVisible();
-    await page.keyboard.press(i === 9 ? '0' : '1');
+    await page.keyboard.press('1'); // item 9 too: a risk alert the clinician is told of at once
     await page.keyboard.press('Enter');
   }
   await expect(page.getByText('GAD-7 (anxiety) · questionnaire 2 of 2')).toBeVisible();
@@ -135,10 +135,13 @@ test('locked patient mode: only the questions, nothing else reachable, left only
   // Back on the session record (the reload forgot where it was, so from the caseload), answers saved as the patient's.
   await expect(page.getByText(/Patient questionnaires ended: 2 saved to this session as patient-completed/)).toBeVisible();
   await expect(page.getByText(/wrong passphrase attempts? since/)).toBeVisible();
+  await expect(page.getByText(/^Risk alert: the patient's PHQ-9 item 9/)).toBeVisible();
+  await checkScreen(page, '65a-patient-mode-ended-notices');
   await page.getByRole('button', { name: 'PATEL, Eleanor' }).click();
   await page.getByRole('button', { name: `Open the referral received ${formatUkDate('2026-01-05')}` }).click();
   await page.getByRole('button', { name: `Open session on ${formatUkDate(todayIso())} at 10:00` }).click();
-  await expect(page.getByTestId('saved-phq9')).toContainText('Total 8');
+  await expect(page.getByTestId('saved-phq9')).toContainText('Total 9');
+  await expect(page.getByRole('alert').filter({ hasText: 'Risk alert' })).toBeVisible();
   await expect(page.getByTestId('saved-gad7')).toContainText('Total 14');
   const detail = (await callFromPage(page, 'referrals.get', { id: referralId })) as { ok: true; value: { measures: { instrumentId: string; completedBy: string }[] } };
   expect(detail.value.measures.map((m) => [m.instrumentId, m.completedBy])).toEqual([

@@ -46,7 +46,10 @@ describe('locked patient mode', () => {
 
     expect(await answerAll([3, 2, 2, 1, 0, 1, 2])).toEqual({ stage: 'finished', questionnaireCount: 2 });
     const exit = await h.call('patientMode.exit', { passphrase: PASSPHRASE });
-    expect(exit.saved.map((s) => s.instrumentId)).toEqual(['phq9', 'gad7']);
+    expect(exit.saved.map((s) => [s.instrumentId, s.riskFlags])).toEqual([
+      ['phq9', []],
+      ['gad7', []],
+    ]);
     expect(exit.unfinished).toEqual([]);
     expect((await h.call('session.status', {})).patientMode).toBe(false);
 
@@ -118,6 +121,40 @@ describe('locked patient mode', () => {
       expect(await call('session.unlock', { passphrase: PASSPHRASE })).toMatchObject({ ok: false, error: { code: 'RETRY_AFTER' } });
       now += 4001;
       expect(await call('session.unlock', { passphrase: PASSPHRASE })).toMatchObject({ ok: true });
+    } finally {
+      await engine.close();
+      removeDir(dir);
+    }
+  });
+
+  it('a PHQ-9 item 9 above 0 is saved with its risk flag, told at exit, and opens the session’s risk alert', async () => {
+    await h.call('patientMode.start', { contactId, instrumentIds: ['phq9'] });
+    await answerAll([0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    const exit = await h.call('patientMode.exit', { passphrase: PASSPHRASE });
+    expect(exit.saved).toEqual([expect.objectContaining({ instrumentId: 'phq9', riskFlags: ['phq9-item9'] })]);
+    expect((await h.call('referrals.get', { id: referralId })).openRiskAlerts).toEqual([expect.objectContaining({ measureId: exit.saved[0]!.measureId })]);
+  });
+
+  it('the idle lock ends the mode too; the mode’s own calls count as activity', async () => {
+    const { setUpEngine, tempDir } = await import('../helpers/tempStore');
+    const dir = tempDir();
+    let now = Date.parse('2026-06-30T10:00:00Z');
+    const engine = await setUpEngine(dir, { idleLockMinutes: 15, now: () => new Date(now) });
+    const call = createEngineDispatcher(engine);
+    const id = async (method: MethodName, input: unknown) => ((await call(method, input)) as { value: { id: string } }).value.id;
+    try {
+      const p = await id('patients.create', patientInput());
+      const r = await id('referrals.create', { ...referralInput(p), status: 'in-treatment' });
+      const c = await id('contacts.create', contactInput(r, '2026-06-30'));
+      await call('patientMode.start', { contactId: c, instrumentIds: ['phq9'] });
+      now += 10 * 60_000;
+      expect(await call('patientMode.answer', { questionnaireNumber: 1, itemNumber: 1, value: 1 })).toMatchObject({ ok: true });
+      now += 10 * 60_000; // 20 minutes since the start, 10 since the last answer
+      expect(await engine.lockIfIdle()).toBe(false);
+      now += 6 * 60_000;
+      expect(await engine.lockIfIdle()).toBe(true);
+      expect(await call('session.unlock', { passphrase: PASSPHRASE })).toMatchObject({ ok: true, value: { state: 'unlocked', patientMode: false } });
+      expect(await call('patients.list', {})).toMatchObject({ ok: true });
     } finally {
       await engine.close();
       removeDir(dir);

@@ -85,7 +85,7 @@ async function answer(engine: CaseloadEngine, input: { questionnaireNumber: numb
     completedBy: 'patient',
   });
   held.answers = answers;
-  mode.saved.push({ measureId: measure.id, instrumentId: measure.instrumentId });
+  mode.saved.push({ measureId: measure.id, instrumentId: measure.instrumentId, riskFlags: measure.riskFlags });
   mode.current += 1;
   mode.item = 0;
   return mode.view();

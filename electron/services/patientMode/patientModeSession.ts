@@ -23,7 +23,7 @@ export class PatientModeSession {
   current = 0;
   /** 0-based item on screen within the current questionnaire. */
   item = 0;
-  readonly saved: { measureId: string; instrumentId: string }[] = [];
+  readonly saved: { measureId: string; instrumentId: string; riskFlags: string[] }[] = [];
 
   constructor(
     readonly db: Kysely<CaseloadDb>,
