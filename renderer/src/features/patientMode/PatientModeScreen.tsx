@@ -74,13 +74,14 @@ export function PatientModeScreen({ onExited }: { onExited: (result: MethodOutpu
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.altKey || e.metaKey) return;
       const target = e.target as HTMLElement;
-      if (target.tagName === 'BUTTON' || target.tagName === 'TEXTAREA' || (target.tagName === 'INPUT' && (target as HTMLInputElement).type !== 'radio')) return;
+      if (target.tagName === 'TEXTAREA' || (target.tagName === 'INPUT' && (target as HTMLInputElement).type !== 'radio')) return;
       const picked = optionForKey(question, e.key);
       if (picked !== null) {
         e.preventDefault();
         setChoice(picked);
         setFailure(null);
-      } else if (e.key === 'Enter') {
+      } else if (e.key === 'Enter' && target.tagName !== 'BUTTON') {
+        // On a button, Enter presses that button instead.
         e.preventDefault();
         next();
       } else if (e.key === 'Backspace') {
