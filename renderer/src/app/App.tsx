@@ -5,7 +5,7 @@ import { UnlockScreen } from '../features/session/UnlockScreen';
 import { StoreProblemScreen } from '../features/session/StoreProblemScreen';
 import { Workspace } from './Workspace';
 import { PatientModeScreen } from '../features/patientMode/PatientModeScreen';
-import { exitNotices } from '../features/patientMode/handOver';
+import { exitNotices } from '../features/patientMode/patientModeRules';
 import { api } from '../lib/api';
 
 export function App() {

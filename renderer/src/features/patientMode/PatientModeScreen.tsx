@@ -5,15 +5,7 @@ import type { PatientAnswer, PatientModeView } from '../../../../shared/contract
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 import { ExitPatientMode } from './ExitPatientMode';
-
-type Question = Extract<PatientModeView, { stage: 'question' }>;
-
-/** The key that picks an option: its own digit (as on paper, "0 = not at all"), or n for "does not apply". */
-export function optionForKey(question: Question, key: string): PatientAnswer | null {
-  if (key === 'n' || key === 'N') return question.options.some((o) => o.value === 'na') ? 'na' : null;
-  if (!/^\d$/.test(key)) return null;
-  return question.options.find((o) => o.value === Number(key))?.value ?? null;
-}
+import { optionForKey } from './patientModeRules';
 
 /**
  * Locked patient mode (issue #10 item 5): the whole window is one question at a time, large and plain — no
