@@ -64,7 +64,7 @@ export function createEngineDispatcher(engine: CaseloadEngine, log?: SafeLogger)
   return async (method: unknown, input: unknown): Promise<Result<unknown>> => {
     const refused = patientModeRefusal(engine, method);
     if (refused) {
-      log?.({ method: String(method).slice(0, 60), code: refused.error.code });
+      log?.({ method: isMethodName(method) ? method : '(unknown)', code: refused.error.code }); // a made-up name is never logged
       return refused;
     }
     if (method !== 'session.status' && engine.status().state === 'unlocked') engine.touch();
