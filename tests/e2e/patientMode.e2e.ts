@@ -69,8 +69,11 @@ test('locked patient mode: only the questions, nothing else reachable, left only
   await expect(dialog.getByRole('checkbox', { name: 'PHQ-9 (depression) (due)' })).toBeChecked();
   await expect(dialog.getByRole('checkbox', { name: 'GAD-7 (anxiety) (due)' })).toBeChecked();
   await expect(dialog.getByRole('checkbox', { name: /PHQ-4|PDSS|HbA1c/ })).toHaveCount(0);
-  await dialog.getByRole('checkbox', { name: /WSAS/ }).uncheck();
-  await dialog.getByRole('checkbox', { name: /Phobia/ }).uncheck();
+  for (const name of [/PHQ-9/, /GAD-7/, /WSAS/, /Phobia/]) await dialog.getByRole('checkbox', { name }).uncheck();
+  await dialog.getByRole('button', { name: 'Hand over' }).click();
+  await expect(dialog.getByText('Choose at least one questionnaire')).toBeVisible(); // nothing starts
+  await dialog.getByRole('checkbox', { name: /PHQ-9/ }).check();
+  await dialog.getByRole('checkbox', { name: /GAD-7/ }).check();
   await checkScreen(page, '60-patient-mode-hand-over');
   await dialog.getByRole('button', { name: 'Hand over' }).click();
 

@@ -36,12 +36,13 @@ export function HandOverDialog({
   const choices = handOverChoices(outcomes, recordedHere);
   const [picked, setPicked] = useState<string[]>(() => choices.filter((c) => dueIds.includes(c.id)).map((c) => c.id));
   const [failure, setFailure] = useState<string | null>(null);
+  const [pickError, setPickError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
 
   const start = async () => {
     setFailure(null);
     if (picked.length === 0) {
-      setFailure('Choose at least one questionnaire.');
+      setPickError('Choose at least one questionnaire');
       return;
     }
     setStarting(true);
@@ -66,7 +67,15 @@ export function HandOverDialog({
         {choices.length === 0 ? (
           <Text size="sm">Every questionnaire a patient can complete on screen is already recorded at this session.</Text>
         ) : (
-          <Checkbox.Group label="Questionnaires" value={picked} onChange={setPicked}>
+          <Checkbox.Group
+            label="Questionnaires"
+            value={picked}
+            error={pickError}
+            onChange={(ids) => {
+              setPicked(ids);
+              setPickError(null);
+            }}
+          >
             <Stack gap={6} mt={6}>
               {choices.map((c) => (
                 <Checkbox key={c.id} value={c.id} label={`${c.title}${dueIds.includes(c.id) ? ' (due)' : ''}`} />
