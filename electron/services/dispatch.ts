@@ -4,6 +4,7 @@ import type { Role } from '../../shared/domain/people';
 import { decide } from '../../shared/roles/policy';
 import type { CaseloadEngine } from './engine';
 import type { Handlers } from './handlers';
+import { patientModeRefusal } from './patientMode/gate';
 
 /** Logs carry codes and method names only — never inputs, outputs or messages that may hold patient data. */
 export type SafeLogger = (event: { method: string; code: string; detail?: string }) => void;
@@ -78,10 +79,18 @@ export async function resultOf(method: MethodName, run: () => Promise<unknown>, 
   }
 }
 
-/** Every call but the status poll counts as the person being active (for the idle lock). */
+/**
+ * Every call but the status poll counts as the person being active (for the idle lock). Locked patient mode
+ * refuses all but its own methods first (patientMode/gate.ts).
+ */
 export function createEngineDispatcher(engine: CaseloadEngine, log?: SafeLogger) {
   const handlers = engine.handlers();
   return async (method: unknown, input: unknown): Promise<Result<unknown>> => {
+    const refused = patientModeRefusal(engine, method);
+    if (refused) {
+      log?.({ method: isMethodName(method) ? method : '(unknown)', code: refused.error.code }); // a made-up name is never logged
+      return refused;
+    }
     if (method !== 'session.status' && engine.status().state === 'unlocked') engine.touch();
     return dispatch(handlers, method, input, log, () => engine.currentRole());
   };

@@ -13,6 +13,7 @@ import type { Role } from '../../shared/domain/people';
 import { appendAudit, auditAnchorOf, reconcileAuditHead, verifyAudit } from './audit/auditChain';
 import type { CaseloadContext } from './caseload/context';
 import type { HandlerMap, Handlers } from './handlers';
+import { activePatientMode } from './patientMode/patientModeSession';
 import { serviceRegistry } from './registry';
 import { readDeviceSettings, writeDeviceSettings } from './session/deviceSettings';
 import { lastDeviceUser, listDeviceUsers, rememberDeviceUser, storeDirFor, storeKeys } from './session/deviceUsers';
@@ -164,8 +165,9 @@ export class CaseloadEngine {
       backupsAvailable: false,
       currentUser: this.currentUser as SessionStatus['currentUser'],
       deviceUsers: listDeviceUsers(this.options.dataDir),
+      patientMode: false,
     };
-    if (this.store) return { ...base, state: 'unlocked', owner: this.store.owner };
+    if (this.store) return { ...base, state: 'unlocked', owner: this.store.owner, patientMode: activePatientMode(this) !== null };
     const locked = { ...base, owner: null };
     const problem = (e: AppError) => ({
       ...locked,
@@ -330,6 +332,17 @@ export class CaseloadEngine {
       const retryAfterMs = this.throttle.recordFailure();
       throw new AppError('WRONG_PASSPHRASE', err.message, { fields: [{ path: field, message: 'is not right' }], retryAfterMs });
     }
+  }
+
+  /**
+   * The clinician's passphrase, checked while the store is open (leaving locked patient mode): the same key-file
+   * check and the same persisted wrong-passphrase delay as unlock. Wrong attempts made meanwhile are audited and
+   * told once it is right, as at unlock; returns those notices.
+   */
+  async verifyOwnerPassphrase(passphrase: string): Promise<string[]> {
+    const store = this.requireOpen();
+    (await this.unwrapThrottled(this.readOwnKeyFile(), passphrase)).fill(0);
+    return this.recordFailedAttempts(store, this.throttle.takeFailures());
   }
 
   /**

@@ -12,6 +12,7 @@ import { serviceSettingsHandlers } from './caseload/serviceSettings';
 import { userHandlers } from './caseload/users';
 import type { CaseloadEngine } from './engine';
 import type { Handlers } from './handlers';
+import { patientModeHandlers } from './patientMode/patientModeHandlers';
 
 /**
  * The service registry behind both transports: the engine's session and store lifecycle, plus each clinical
@@ -34,5 +35,6 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...screeningHandlers(context),
     ...serviceSettingsHandlers(context),
     ...auditHandlers(context),
+    ...patientModeHandlers(engine),
   };
 }

@@ -7,6 +7,7 @@ import { fileMethods } from './files';
 import { followUpMethods } from './followUp';
 import { measureMethods } from './measures';
 import { noteMethods } from './notes';
+import { patientModeMethods } from './patientMode';
 import { patientMethods } from './patients';
 import { referralMethods } from './referrals';
 import { riskMethods } from './risk';
@@ -39,6 +40,7 @@ export const contract = {
   ...backupMethods,
   ...fileMethods,
   ...syncMethods,
+  ...patientModeMethods,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -41,6 +41,8 @@ export const SessionStatus = z.strictObject({
   currentUser: DeviceUserKey,
   /** Everyone with a store on this device ("Who is using this laptop?"), the current one included once set up. */
   deviceUsers: z.array(DeviceUser),
+  /** Locked patient mode is on (shared/contract/patientMode.ts): the page shows only the questionnaire. */
+  patientMode: z.boolean(),
 });
 export type SessionStatus = z.infer<typeof SessionStatus>;
 

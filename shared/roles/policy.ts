@@ -122,6 +122,13 @@ export const METHOD_POLICY: Policy = {
   'serviceSettings.get': { roles: EVERYONE, tables: ['service_settings'] },
   'serviceSettings.update': { roles: [...CLINICAL_ROLES, 'admin'], tables: ['service_settings'] },
 
+  // Locked patient mode: a clinician hands over a session's questionnaires; the answers are measures.
+  'patientMode.start': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures'] },
+  'patientMode.current': { roles: CLINICAL, tables: [] },
+  'patientMode.answer': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures'] },
+  'patientMode.back': { roles: CLINICAL, tables: [] },
+  'patientMode.exit': { roles: CLINICAL, tables: [] },
+
   // Sync of one's own store is everyone's; resolving a conflict writes clinical rows.
   'sync.status': { roles: EVERYONE, tables: [] },
   'sync.now': { roles: EVERYONE, tables: [] },

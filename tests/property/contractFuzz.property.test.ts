@@ -59,6 +59,11 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'backup.list': 0,
   'backup.restore': 2,
   'files.chooseFolder': 0,
+  'patientMode.start': 1,
+  'patientMode.current': 0,
+  'patientMode.answer': 0, // one more when it completes a questionnaire: its measure (checked below)
+  'patientMode.back': 0,
+  'patientMode.exit': 1, // plus one per wrong passphrase tried since (checked below)
 };
 
 /** Where `version: CURRENT` is looked up for each optimistic-concurrency method. */
@@ -271,6 +276,25 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { user
       { requiredKeys: [] },
     ),
     'files.chooseFolder': fc.record({ purpose: field(fc.constant('backups'), fc.string()) }, { requiredKeys: [] }),
+    'patientMode.start': fc.record(
+      {
+        contactId: pick(pools.contacts.map((c) => c.id)),
+        instrumentIds: field(
+          fc.subarray(['phq9', 'gad7', 'wsas', 'phq15', 'dds17', 'phobia'], { minLength: 1 }),
+          fc.constantFrom([], ['phq4'], ['pdss'], ['hba1c'], ['phq9', 'phq9'], ['nope'], Array(9).fill('phq9')),
+        ),
+      },
+      { requiredKeys: ['contactId', 'instrumentIds'] },
+    ),
+    'patientMode.answer': fc.record(
+      {
+        questionnaireNumber: field(fc.constant(CURRENT), fc.integer({ min: 0, max: 4 })),
+        itemNumber: field(fc.constant(CURRENT), fc.integer({ min: 0, max: 12 })),
+        value: field(fc.integer({ min: 0, max: 3 }), fc.oneof(fc.constantFrom('na', 9, -1, 1.5), fc.integer())),
+      },
+      { requiredKeys: ['questionnaireNumber', 'itemNumber', 'value'] },
+    ),
+    'patientMode.exit': fc.record({ passphrase }, { requiredKeys: [] }),
   };
   const base = shaped[method] ?? fc.constant({});
   return fc.oneof({ weight: 4, arbitrary: base }, { weight: 1, arbitrary: junk }, { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), junk, { maxKeys: 3 }) });
@@ -337,9 +361,36 @@ describe('contract fuzzing', () => {
     return r?.count ?? 0;
   }
 
+  /**
+   * The patient mode's own methods need the mode on, with a question on screen: a fresh attended session on a
+   * seeded episode, so its questionnaires are not yet recorded there. Set up outside the measured call.
+   */
+  let modeContacts = 0;
+  async function ensurePatientMode(): Promise<void> {
+    const h = engine.handlers();
+    if (engine.status().patientMode) {
+      if ((await h['patientMode.current']({})).stage === 'question') return;
+      await h['patientMode.exit']({ passphrase: currentPassphrase });
+    }
+    const date = `2021-0${1 + (modeContacts % 9)}-${String(1 + (Math.floor(modeContacts / 9) % 28)).padStart(2, '0')}`;
+    modeContacts++;
+    const contact = await h['contacts.create']({ referralId: seededReferrals[0]!, date, startTime: '11:00', durationMinutes: 30, type: 'treatment', mechanism: '01', location: 'Clinic', attendance: 5 });
+    await h['patientMode.start']({ contactId: contact.id, instrumentIds: ['phq9', 'gad7', 'wsas'] });
+  }
+  async function endPatientMode(): Promise<void> {
+    if (engine.status().patientMode) await engine.handlers()['patientMode.exit']({ passphrase: currentPassphrase });
+  }
+
   async function resolveCurrent(method: MethodName, payload: unknown): Promise<unknown> {
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
     const p = { ...(payload as Record<string, unknown>) };
+    if (p.questionnaireNumber === CURRENT || p.itemNumber === CURRENT) {
+      const view = await engine.handlers()['patientMode.current']({});
+      if (view.stage === 'question') {
+        if (p.questionnaireNumber === CURRENT) p.questionnaireNumber = view.questionnaireNumber;
+        if (p.itemNumber === CURRENT) p.itemNumber = view.itemNumber;
+      }
+    }
     for (const key of ['passphrase', 'current', 'next', 'currentPassphrase']) if (p[key] === CURRENT) p[key] = currentPassphrase;
     if (p.version === CURRENT) {
       const db = engine.context().db;
@@ -371,13 +422,17 @@ describe('contract fuzzing', () => {
   it.each(FUZZ_ORDER)('%s: 1,000 random payloads give typed errors or valid results, and rejected ones write nothing', async (method) => {
     let accepted = 0;
     let rejected = 0;
+    let wrongPassphrases = 0;
+    const inPatientMode = method.startsWith('patientMode.') && method !== 'patientMode.start';
     await openStoreFor(method);
     pools = await refreshPools();
     await fc.assert(
       fc.asyncProperty(payloads(method, () => knownIds, pools), async (generated) => {
         let payload = generated;
         if (engine.status().state !== 'unlocked') await engine.unlock(currentPassphrase);
+        if (inPatientMode) await ensurePatientMode();
         payload = await resolveCurrent(method, payload);
+        const measuresBefore = method === 'patientMode.answer' ? (await engine.context().db.selectFrom('measures').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n : 0;
         const changesBefore = await changes();
         const auditBefore = await auditCount();
         const result = await call(method, payload);
@@ -386,6 +441,7 @@ describe('contract fuzzing', () => {
           expect(AppErrorShape.safeParse(result.error).success).toBe(true);
           expect(result.error.code).not.toBe('INTERNAL');
           if (result.error.code === 'VALIDATION') expect(result.error.fields?.length).toBeGreaterThan(0);
+          if (result.error.code === 'WRONG_PASSPHRASE') wrongPassphrases++;
           expect(engine.status().state).toBe('unlocked'); // a rejected call changes no state either
           expect(await changes()).toBe(changesBefore);
           return;
@@ -399,7 +455,18 @@ describe('contract fuzzing', () => {
           return;
         }
         if (method === 'session.changePassphrase') currentPassphrase = (contract[method].input.parse(payload) as { next: string }).next;
-        expect(await auditCount()).toBe(auditBefore + AUDIT_ROWS[method]);
+        let auditRows = AUDIT_ROWS[method];
+        if (method === 'patientMode.answer') {
+          const measuresAfter = (await engine.context().db.selectFrom('measures').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n;
+          auditRows += measuresAfter - measuresBefore;
+          expect(measuresAfter - measuresBefore).toBeLessThanOrEqual(1);
+        }
+        if (method === 'patientMode.exit') {
+          auditRows += wrongPassphrases; // told and audited at the right passphrase, as unlock does
+          wrongPassphrases = 0;
+        }
+        expect(await auditCount()).toBe(auditBefore + auditRows);
+        if (method === 'patientMode.start') await endPatientMode(); // or every later method would meet the mode
         if (method === 'patients.create' || method === 'patients.update') {
           const saved = result.value as { id: string; nhsNumber: string };
           const stored = await engine.context().db.selectFrom('patients').select(['nhs_number']).where('id', '=', saved.id).executeTakeFirstOrThrow();
@@ -409,6 +476,7 @@ describe('contract fuzzing', () => {
       }),
       { numRuns: RUNS },
     );
+    await endPatientMode();
     expect(accepted + rejected).toBe(RUNS);
     // Both branches must really be exercised, or the property says nothing.
     expect(rejected).toBeGreaterThan(0);

@@ -149,6 +149,11 @@ const SAMPLES: Record<MethodName, (s: Seed, e: CaseloadEngine, n: number) => Pro
   'backup.list': () => ({}),
   'backup.restore': () => ({ file: 'caseload-none.ccbak', passphrase: P, replaceOtherCaseload: false }),
   'files.chooseFolder': () => ({ purpose: 'backups' }),
+  'patientMode.start': (s) => ({ contactId: s.attendedContactId, instrumentIds: ['gad7'] }),
+  'patientMode.current': () => ({}),
+  'patientMode.answer': () => ({ questionnaireNumber: 1, itemNumber: 1, value: 0 }),
+  'patientMode.back': () => ({}),
+  'patientMode.exit': () => ({ passphrase: P }),
   'sync.status': () => ({}),
   'sync.now': () => ({}),
   'sync.enrol': () => ({ serverUrl: 'http://127.0.0.1:9/', code: 'ABCDEFGHJKLM' }),
@@ -165,6 +170,11 @@ const ALLOWED_BUT_NOT_OK: Partial<Record<MethodName, string>> = {
   'session.setup': 'ALREADY_SET_UP', // the store is set up
   'backup.restore': 'NOT_FOUND', // there is no such backup
   'files.chooseFolder': 'UNKNOWN_METHOD', // the shell answers it, in front of the worker
+  // The mode is off whenever these run: a lock ends the mode patientMode.start opened.
+  'patientMode.current': 'NOT_FOUND',
+  'patientMode.answer': 'NOT_FOUND',
+  'patientMode.back': 'NOT_FOUND',
+  'patientMode.exit': 'NOT_FOUND',
 };
 /** The sync methods' handlers come from the sync-runtime branch; until then they are unknown to the registry. */
 const SYNC_PENDING = (m: MethodName) => m.startsWith('sync.');
@@ -227,7 +237,11 @@ describe.each(ROLES)('as %s, every contract method is allowed or refused as the 
     } else {
       expect(ALLOWED_BUT_NOT_OK[method]).toBeUndefined();
     }
-    if (LEAVES_SESSION.includes(method)) {
+    if (method === 'patientMode.start') {
+      expect(engine.status().patientMode).toBe(true);
+      await engine.lock();
+    }
+    if (LEAVES_SESSION.includes(method) || method === 'patientMode.start') {
       expect(engine.status().state).not.toBe('unlocked');
       await engine.switchUser('primary');
       await engine.unlock(P);

@@ -32,7 +32,9 @@ export type AuditAction =
   | 'backup'
   | 'restore'
   | 'restore-other-caseload'
-  | 'audit-head-repaired';
+  | 'audit-head-repaired'
+  | 'patient-mode-start'
+  | 'patient-mode-exit';
 
 export interface AuditInput {
   actorId: string;

@@ -4,9 +4,12 @@ import { SetupScreen } from '../features/session/SetupScreen';
 import { UnlockScreen } from '../features/session/UnlockScreen';
 import { StoreProblemScreen } from '../features/session/StoreProblemScreen';
 import { Workspace } from './Workspace';
+import { PatientModeScreen } from '../features/patientMode/PatientModeScreen';
+import { exitNotices } from '../features/patientMode/patientModeRules';
+import { api } from '../lib/api';
 
 export function App() {
-  const { status, setStatus, loadError, notices, dismissNotices } = useSession();
+  const { status, setStatus, refresh, loadError, notices, dismissNotices } = useSession();
   if (loadError) {
     return (
       <Center h="100vh" component="main">
@@ -29,6 +32,13 @@ export function App() {
     case 'store-error':
       return <StoreProblemScreen key={status.currentUser} problem={status.problem} onRestored={setStatus} status={status} />;
     case 'unlocked':
+      if (status.patientMode) {
+        return (
+          <PatientModeScreen
+            onExited={(result) => void api['session.status']({}).then((s) => setStatus({ ...s, notices: [...s.notices, ...exitNotices(result)] }), refresh)}
+          />
+        );
+      }
       return <Workspace status={status} notices={notices} onDismissNotices={dismissNotices} onStatus={setStatus} />;
   }
 }

@@ -15,6 +15,7 @@ import { api } from '../lib/api';
 import { DemoBadge } from '../lib/DemoBadge';
 import { settingsChanged } from '../lib/useOutcomes';
 import { NavigationContext, type Place } from './navigation';
+import { takeReturnPlace } from '../features/patientMode/handOver';
 
 /**
  * Where each role starts (issue #10 §9; the services enforce the same in shared/roles/policy.ts): clinicians on
@@ -59,9 +60,10 @@ export function Workspace({
   const [notice, setNotice] = useState<string | null>(null);
   const [changingPassphrase, setChangingPassphrase] = useState(false);
   const [backups, setBackups] = useState(false);
+  // Back from patient questionnaires (or a lock during them): the session record they were started from.
   const role = status.owner?.role ?? 'pwp';
   const home = homeFor(role);
-  const [place, setPlace] = useState<Place>(home);
+  const [place, setPlace] = useState<Place>(() => takeReturnPlace() ?? home);
   // Locking (by hand or idle) unmounts the workspace; the next unlock may open a restored store.
   useEffect(() => () => settingsChanged(), []);
   const go = (next: Place) => {

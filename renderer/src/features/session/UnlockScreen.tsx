@@ -14,7 +14,7 @@ import { StoreProblemScreen } from './StoreProblemScreen';
 const STORE_PROBLEMS = ['STORE_CORRUPT', 'STORE_MISSING', 'KEYFILE_CORRUPT', 'NEWER_DATABASE', 'SCHEMA_ALTERED', 'STORE_ROLLED_BACK', 'UNKNOWN_CIPHER', 'KEYCHAIN_UNAVAILABLE'];
 
 /** Seconds left before the next attempt is allowed, counting down once a second. */
-function useCountdown(): [number, (ms: number) => void] {
+export function useCountdown(): [number, (ms: number) => void] {
   const [until, setUntil] = useState(0);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
