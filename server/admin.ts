@@ -1,83 +1,15 @@
 import { mkdirSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { runAdminCommand } from './adminCommands';
 import { configFromEnv } from './config';
 import { openDatabase } from './db/open';
-import { createTeam, createUser, DEFAULT_ENROL_TTL_HOURS, enrolDevice, listDevices, revokeDevice } from './directory';
 
-const USAGE = `usage: npm run server:admin -- <command> [options]
-  create-team   --name NAME
-  create-user   --team TEAM_ID --name NAME --role pwp|hit|supervisor|admin|booking-clerk [--supervisor USER_ID]
-  enrol-device  --user USER_ID --label LABEL [--hours ${DEFAULT_ENROL_TTL_HOURS}]   prints a one-time code
-  revoke-device --device DEVICE_ID
-  list-devices  [--team TEAM_ID]
-Uses the same DATABASE_URL / PGLITE_DATA_DIR as the server. PGlite holds one process at a time: stop the
-server before using the admin CLI on an embedded data folder.`;
-
+/** `npm run server:admin -- <command>`: the team directory's admin commands (server/adminCommands.ts). */
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      name: { type: 'string' },
-      team: { type: 'string' },
-      role: { type: 'string' },
-      supervisor: { type: 'string' },
-      user: { type: 'string' },
-      label: { type: 'string' },
-      hours: { type: 'string' },
-      device: { type: 'string' },
-    },
-  });
-  const need = (key: keyof typeof values): string => {
-    const value = values[key];
-    if (!value) throw new Error(`--${key} is required\n${USAGE}`);
-    return value;
-  };
   const config = configFromEnv();
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
   const opened = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    switch (command) {
-      case 'create-team':
-        console.log(await createTeam(opened.db, need('name')));
-        return 0;
-      case 'create-user':
-        console.log(
-          await createUser(opened.db, {
-            teamId: need('team'),
-            displayName: need('name'),
-            role: need('role') as 'pwp',
-            supervisorId: values.supervisor ?? null,
-          }),
-        );
-        return 0;
-      case 'enrol-device': {
-        const hours = values.hours ? Number(values.hours) : DEFAULT_ENROL_TTL_HOURS;
-        if (!(hours > 0 && hours <= 24 * 14)) throw new Error('--hours must be between 0 and 336');
-        const { deviceId, code, expiresAt } = await enrolDevice(opened.db, need('user'), need('label'), hours);
-        console.log(`device ${deviceId}\ncode   ${code}   (single use, expires ${expiresAt.toISOString()})`);
-        return 0;
-      }
-      case 'revoke-device':
-        if (await revokeDevice(opened.db, need('device'))) {
-          console.log('revoked');
-          return 0;
-        }
-        console.error('no such device, or already revoked');
-        return 1;
-      case 'list-devices': {
-        const rows = await listDevices(opened.db, values.team);
-        const stamp = (d: Date | null) => (d ? new Date(d).toISOString() : '-');
-        for (const d of rows) {
-          const state = d.revoked_at ? `revoked ${stamp(d.revoked_at)}` : d.enrolled_at ? 'enrolled' : 'awaiting code';
-          console.log([d.id, d.team, d.user, d.label, state, `last seen ${stamp(d.last_seen_at)}`].join('\t'));
-        }
-        return 0;
-      }
-      default:
-        console.error(USAGE);
-        return 2;
-    }
+    return await runAdminCommand(opened.db, argv);
   } finally {
     await opened.close();
   }

@@ -4,7 +4,8 @@ import { FailureWindow } from '../../server/auth/failure-window';
 import { createUser, enrolDevice, listDevices, revokeDevice } from '../../server/directory';
 import type { EnrolResponse, PullResponse, PushResponse, SyncError } from '../../shared/sync/protocol';
 import { BACKENDS, useDatabase } from './support/backends';
-import { call, listening, newRowId, pull, push, snapshot, teamWithDevices, write } from './support/fixtures';
+import { pageChecksum } from '../../server/sync/pull';
+import { call, listening, newRowId, pull, push, row, snapshot, teamWithDevices, write } from './support/fixtures';
 
 describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backend) => {
   const database = useDatabase(backend);
@@ -18,7 +19,7 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     await app?.close();
   });
 
-  const enrol = (code: string) => call<EnrolResponse | SyncError>(url, '/v1/enrol', { json: { code, protocol_version: 1 } });
+  const enrol = (code: string) => call<EnrolResponse | SyncError>(url, '/v1/enrol', { json: { code, protocol_version: 2 } });
 
   it('exchanges an enrolment code for a working token exactly once, even when two exchanges race', async () => {
     const [existing] = await teamWithDevices(database().db, 1);
@@ -32,7 +33,7 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     expect(winner).toMatchObject({ device_id: deviceId, user_id: userId, team_id: existing!.teamId });
 
     expect((await enrol(code)).status).toBe(401);
-    const pushed = await push(url, winner.token, [write(1, newRowId())]);
+    const pushed = await push(url, winner.token, [write(1, newRowId(), { updated_by: userId })]);
     expect(pushed.status).toBe(200);
     const devices = await listDevices(database().db, existing!.teamId);
     expect(devices.find((d) => d.id === deviceId)?.last_seen_at).toBeInstanceOf(Date);
@@ -55,7 +56,7 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     const forged = `${device!.deviceId}.${'A'.repeat(43)}`;
     const before = await snapshot(database().db);
     for (const token of [undefined, 'not-a-token', forged, `${colleague!.deviceId}.${device!.token.split('.')[1]}`]) {
-      const reply = await call<SyncError>(url, '/v1/push', { token, json: { protocol_version: 1, commands } });
+      const reply = await call<SyncError>(url, '/v1/push', { token, json: { protocol_version: 2, commands } });
       expect(reply.status).toBe(401);
       expect(reply.body.error.code).toBe('unauthorized');
     }
@@ -74,20 +75,20 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
   });
 
   const badPushes: Array<[string, unknown, number, string]> = [
-    ['no commands', { protocol_version: 1 }, 400, 'commands'],
-    ['empty commands', { protocol_version: 1, commands: [] }, 400, 'commands'],
-    ['op_id not a UUIDv7', { protocol_version: 1, commands: [{ ...write(1, newRowId()), op_id: '8a7d3c1e-1111-4111-8111-111111111111' }] }, 400, 'commands.0.op_id'],
-    ['mutation_seq 0', { protocol_version: 1, commands: [write(0, newRowId())] }, 400, 'commands.0.mutation_seq'],
-    ['tombstone with a payload', { protocol_version: 1, commands: [{ ...write(1, newRowId()), tombstone: true }] }, 400, 'commands.0.payload'],
-    ['write without a payload', { protocol_version: 1, commands: [{ ...write(1, newRowId()), payload: null }] }, 400, 'commands.0.payload'],
-    ['nested payload value', { protocol_version: 1, commands: [{ ...write(1, newRowId()), payload: { a: { b: 1 } } }] }, 400, 'commands.0.payload.a'],
-    ['table name with SQL in it', { protocol_version: 1, commands: [{ ...write(1, newRowId()), table: 'patients; drop table' }] }, 400, 'commands.0.table'],
-    ['a device-only table', { protocol_version: 1, commands: [{ ...write(1, newRowId()), table: 'settings' }] }, 400, 'commands.0.table'],
-    ['unknown field', { protocol_version: 1, commands: [{ ...write(1, newRowId()), admin: true }] }, 400, 'commands.0'],
-    ['second command broken', { protocol_version: 1, commands: [write(1, newRowId()), { ...write(2, newRowId()), row_version: -1 }] }, 400, 'commands.1.row_version'],
+    ['no commands', { protocol_version: 2 }, 400, 'commands'],
+    ['empty commands', { protocol_version: 2, commands: [] }, 400, 'commands'],
+    ['op_id not a UUIDv7', { protocol_version: 2, commands: [{ ...write(1, newRowId()), op_id: '8a7d3c1e-1111-4111-8111-111111111111' }] }, 400, 'commands.0.op_id'],
+    ['mutation_seq 0', { protocol_version: 2, commands: [write(0, newRowId())] }, 400, 'commands.0.mutation_seq'],
+    ['tombstone with a payload', { protocol_version: 2, commands: [{ ...write(1, newRowId()), tombstone: true }] }, 400, 'commands.0.payload'],
+    ['write without a payload', { protocol_version: 2, commands: [{ ...write(1, newRowId()), payload: null }] }, 400, 'commands.0.payload'],
+    ['nested payload value', { protocol_version: 2, commands: [{ ...write(1, newRowId()), payload: { a: { b: 1 } } }] }, 400, 'commands.0.payload.a'],
+    ['table name with SQL in it', { protocol_version: 2, commands: [{ ...write(1, newRowId()), table: 'patients; drop table' }] }, 400, 'commands.0.table'],
+    ['a device-only table', { protocol_version: 2, commands: [{ ...write(1, newRowId()), table: 'settings' }] }, 400, 'commands.0.table'],
+    ['unknown field', { protocol_version: 2, commands: [{ ...write(1, newRowId()), admin: true }] }, 400, 'commands.0'],
+    ['second command broken', { protocol_version: 2, commands: [write(1, newRowId()), { ...write(2, newRowId()), row_version: -1 }] }, 400, 'commands.1.row_version'],
     ['old protocol', { protocol_version: 0, commands: [write(1, newRowId())] }, 426, 'protocol_version'],
-    ['a row stamped two days ahead', { protocol_version: 1, commands: [write(1, newRowId(), { updated_at: new Date(Date.now() + 48 * 3_600_000).toISOString() })] }, 422, 'commands.0.payload.updated_at'],
-    ['future schema', { protocol_version: 1, commands: [write(1, newRowId()), { ...write(2, newRowId()), schema_version: 99 }] }, 426, 'commands.1.schema_version'],
+    ['a row stamped two days ahead', { protocol_version: 2, commands: [write(1, newRowId(), { updated_at: new Date(Date.now() + 48 * 3_600_000).toISOString() })] }, 422, 'commands.0.payload.updated_at'],
+    ['future schema', { protocol_version: 2, commands: [write(1, newRowId()), { ...write(2, newRowId()), schema_version: 99 }] }, 426, 'commands.1.schema_version'],
   ];
 
   it.each(badPushes)('refuses a push with %s, naming the field, and writes nothing', async (_name, body, status, field) => {
@@ -111,7 +112,7 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     expect(text.status).toBe(415);
     expect(((await text.json()) as SyncError).error.code).toBe('bad_request');
 
-    const huge = { protocol_version: 1, commands: [write(1, newRowId(), { note: 'x'.repeat(1_100_000) })] };
+    const huge = { protocol_version: 2, commands: [write(1, newRowId(), { note: 'x'.repeat(1_100_000) })] };
     const oversized = await call<SyncError>(url, '/v1/push', { token: device!.token, json: huge });
     expect(oversized.status).toBe(413);
     expect(oversized.body.error.code).toBe('payload_too_large');
@@ -119,11 +120,11 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
   });
 
   it.each([
-    ['after=-1&protocol_version=1', 'after'],
-    ['after=abc&protocol_version=1', 'after'],
-    ['after=0&limit=5000&protocol_version=1', 'limit'],
+    ['after=-1&protocol_version=2', 'after'],
+    ['after=abc&protocol_version=2', 'after'],
+    ['after=0&limit=5000&protocol_version=2', 'limit'],
     ['after=0', 'protocol_version'],
-    ['after=0&protocol_version=1&extra=1', 'query'],
+    ['after=0&protocol_version=2&extra=1', 'query'],
   ])('refuses the pull query %s naming %s', async (query, field) => {
     const [device] = await teamWithDevices(database().db, 1);
     const reply = await call<SyncError>(url, `/v1/pull?${query}`, { token: device!.token });
@@ -156,7 +157,7 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     const limited = await listening({ db: database().db, failures: new FailureWindow(3, 60_000) });
     try {
       for (let i = 0; i < 3; i++) {
-        expect((await call(limited.url, '/v1/enrol', { json: { code: 'WRONG-CODE-0000', protocol_version: 1 } })).status).toBe(401);
+        expect((await call(limited.url, '/v1/enrol', { json: { code: 'WRONG-CODE-0000', protocol_version: 2 } })).status).toBe(401);
       }
       const refused = await pull(limited.url, device!.token, 0);
       expect(refused.status).toBe(429);
@@ -173,11 +174,46 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     const secret = 'Patient disclosed something private';
     const reply = await call<SyncError>(url, '/v1/push', {
       token: device!.token,
-      json: { protocol_version: 1, commands: [{ ...write(1, newRowId(), { note: secret }), row_version: 0 }] },
+      json: { protocol_version: 2, commands: [{ ...write(1, newRowId(), { note: secret }), row_version: 0 }] },
     });
     expect(reply.status).toBe(400);
     expect(JSON.stringify(reply.body)).not.toContain(secret);
     expect((reply.body as SyncError).error.field).toBe('commands.0.row_version');
+  });
+
+  it("refuses a write under another user's name, or under none, naming the field, and writes nothing", async () => {
+    const [device, colleague] = await teamWithDevices(database().db, 2);
+    const before = await snapshot(database().db);
+    for (const [commands, field] of [
+      [[write(1, newRowId(), { updated_by: colleague!.userId })], 'commands.0.payload.updated_by'],
+      [[write(1, newRowId(), { updated_by: device!.userId }), write(2, newRowId(), { updated_by: null })], 'commands.1.payload.updated_by'],
+    ] as const) {
+      const reply = await call<SyncError>(url, '/v1/push', { token: device!.token, json: { protocol_version: 2, commands } });
+      expect(reply.status).toBe(400);
+      expect(reply.body.error).toMatchObject({ code: 'bad_request', field });
+    }
+    expect(await snapshot(database().db)).toEqual(before);
+  });
+
+  it('treats a malformed patient id as naming no patient: a forbidden ack, not a server error', async () => {
+    const [device] = await teamWithDevices(database().db, 1);
+    const before = await snapshot(database().db);
+    const command = row('referrals', 1, newRowId(), { patient_id: "x' or 1=1 --", caseholder_id: device!.userId });
+    const reply = await push(url, device!.token, [command]);
+    expect(reply.status).toBe(200);
+    expect((reply.body as PushResponse).acks).toEqual([{ op_id: command.op_id, status: 'forbidden', reason: 'out_of_scope' }]);
+    expect({ ...(await snapshot(database().db)), clients: [] }).toEqual({ ...before, clients: [] });
+  });
+
+  it('signs every page over its changes and its purge list, so a page altered in transit is detected', async () => {
+    const [device] = await teamWithDevices(database().db, 1);
+    await push(url, device!.token, [write(1, newRowId(), { source_codes: 'original' })]);
+    const page = (await pull(url, device!.token, 0)).body as PullResponse;
+    expect(pageChecksum(page.changes, page.purge)).toBe(page.checksum);
+    const altered = page.changes.map((c) => ({ ...c, payload: { ...c.payload, source_codes: 'altered' } }));
+    expect(pageChecksum(altered, page.purge)).not.toBe(page.checksum);
+    expect(pageChecksum(page.changes, [newRowId()])).not.toBe(page.checksum);
+    expect(pageChecksum([], page.purge)).not.toBe(page.checksum);
   });
 
   it('acknowledges a valid push so the suite proves a good request is not refused too', async () => {
