@@ -34,7 +34,14 @@ export type AuditAction =
   | 'restore-other-caseload'
   | 'audit-head-repaired'
   | 'patient-mode-start'
-  | 'patient-mode-exit';
+  | 'patient-mode-exit'
+  // Sync (electron/services/sync): pulled rows applied, rows leaving scope removed, a conflict merged, the
+  // pre-enrolment owner id mapped to the server's user id, the team directory replaced.
+  | 'sync-apply'
+  | 'purge'
+  | 'merge'
+  | 'adopt-identity'
+  | 'directory';
 
 export interface AuditInput {
   actorId: string;
