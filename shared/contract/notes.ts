@@ -18,6 +18,11 @@ export const Note = z.strictObject({
   signedAt: z.string().nullable(),
   versions: z.array(NoteVersion),
   addenda: z.array(Addendum),
+  /**
+   * Where the note stands with the team's record (issue #9 §3): null when this device is not enrolled; `pending`
+   * until the server acknowledges its latest change (a note signed offline); `conflict` while one is open.
+   */
+  sync: z.enum(['synced', 'pending', 'conflict']).nullable(),
   ...recordMeta,
 });
 export type Note = z.infer<typeof Note>;

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { NotesTable, NoteVersionsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
+import { rowSyncState, type RowSyncState } from '../sync/rowSyncState';
 import { openRiskAlerts } from './measures';
 import { liveReferral, meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
 
@@ -11,7 +12,7 @@ import { liveReferral, meta, newColumns, nextColumns, notFound, refuse, stale, t
  * Session notes are versioned documents (DESIGN §5.4): a draft may change, each save is kept in note_versions;
  * signing makes the note final; after that only addenda (themselves signed notes pointing at their parent).
  */
-function toNote(row: NotesTable, versions: NoteVersionsTable[], addenda: NotesTable[]): Note {
+function toNote(row: NotesTable, versions: NoteVersionsTable[], addenda: NotesTable[], sync: RowSyncState): Note {
   return {
     id: row.id,
     referralId: row.referral_id,
@@ -22,6 +23,7 @@ function toNote(row: NotesTable, versions: NoteVersionsTable[], addenda: NotesTa
     signedAt: row.signed_at,
     versions: versions.map((v) => ({ noteVersion: v.note_version, status: v.status as 'draft' | 'signed', body: v.body, by: v.created_by, at: v.created_at })),
     addenda: addenda.map((a) => ({ id: a.id, body: a.body, by: a.created_by, at: a.created_at })),
+    sync,
     ...meta(row),
   };
 }
@@ -34,9 +36,9 @@ async function keepVersion(ctx: CaseloadContext, trx: Trx, note: NotesTable): Pr
 }
 
 async function noteWithHistory(trx: Trx, row: NotesTable): Promise<Note> {
-  const versions = await trx.selectFrom('note_versions').selectAll().where('note_id', '=', row.id).orderBy('note_version').execute();
+  const versions = await trx.selectFrom('note_versions').selectAll().where('note_id', '=', row.id).orderBy('note_version').orderBy('created_at').orderBy('id').execute();
   const addenda = await trx.selectFrom('notes').selectAll().where('parent_note_id', '=', row.id).where('deleted_at', 'is', null).orderBy('created_at').orderBy('id').execute();
-  return toNote(row, versions, addenda);
+  return toNote(row, versions, addenda, await rowSyncState(trx, 'notes', row.id));
 }
 
 export async function notesOf(trx: Trx, referralId: string): Promise<Note[]> {
@@ -144,11 +146,29 @@ export async function addAddendum(ctx: CaseloadContext, id: string, body: string
   });
 }
 
-export function noteHandlers(context: ContextSource): HandlerMap<typeof noteMethods> {
+/**
+ * The sync barrier around signing (electron/services/sync/runtime.ts): `before` runs a round when the team server
+ * answers and says whether it did; then `after` sends the signature at once, so a note signed online is never
+ * shown as "signed offline". Offline, signing proceeds and the note says it is not yet synced.
+ */
+export interface SignBarrier {
+  before(): Promise<boolean>;
+  after(): Promise<void>;
+}
+
+export function noteHandlers(context: ContextSource, barrier: SignBarrier = { before: async () => false, after: async () => {} }): HandlerMap<typeof noteMethods> {
   return {
     'notes.create': (i) => createNote(context(), i),
     'notes.update': (i) => updateNote(context(), i.id, i.version, i.body),
-    'notes.sign': (i) => signNote(context(), i.id, i.version),
+    'notes.sign': async (i) => {
+      context(); // locked: refused before any network
+      const online = await barrier.before();
+      const signed = await signNote(context(), i.id, i.version);
+      if (!online) return signed;
+      await barrier.after();
+      const ctx = context();
+      return ctx.db.transaction().execute(async (trx) => noteWithHistory(trx, await liveNote(trx, i.id)));
+    },
     'notes.addendum': (i) => addAddendum(context(), i.id, i.body),
   };
 }

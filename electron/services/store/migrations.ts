@@ -326,6 +326,11 @@ export const MIGRATIONS: Record<string, Migration> = {
           )
           .execute(db);
       }
+
+      // Two laptops editing one draft offline each keep "version 2" of it: both are history and both arrive
+      // by sync, so a note's version numbers are no longer unique (the note itself resolves as a conflict).
+      await sql`drop index note_versions_note`.execute(db);
+      await db.schema.createIndex('note_versions_note').on('note_versions').columns(['note_id', 'note_version']).execute();
     },
   },
   '0005_user_directory': {

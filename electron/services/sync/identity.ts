@@ -64,6 +64,11 @@ export async function adoptServerIdentity(db: Kysely<CaseloadDb>, localOwnerId: 
     if (!owner) throw new Error('the local owner is not in the users table');
     const existing = await trx.selectFrom('users').select('id').where('id', '=', serverUserId).executeTakeFirst();
     if (!existing) await trx.insertInto('users').values({ ...owner, id: serverUserId }).execute();
+    // note_versions refuses updates (a signed version is final), but its pre-enrolment rows must carry the server
+    // id to be accepted by the team: its guard trigger is lifted for this one rewrite and put back, from its own
+    // stored text, in the same transaction (so the schema check at open sees it unchanged).
+    const guards = await sql<{ sql: string }>`select sql from sqlite_master where type = 'trigger' and name = 'note_versions_no_update'`.execute(trx);
+    if (guards.rows.length > 0) await sql`drop trigger note_versions_no_update`.execute(trx);
     for (const table of ['users', ...SYNCED_TABLES]) {
       const columns = await localColumns(trx, table);
       for (const column of USER_COLUMNS) {
@@ -71,6 +76,7 @@ export async function adoptServerIdentity(db: Kysely<CaseloadDb>, localOwnerId: 
         await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${serverUserId} where ${sql.ref(column)} = ${localOwnerId}`.execute(trx);
       }
     }
+    for (const guard of guards.rows) await sql.raw(guard.sql).execute(trx);
     await trx.deleteFrom('users').where('id', '=', localOwnerId).execute();
     await trx.updateTable('settings').set({ value: serverUserId }).where('key', '=', 'owner_user_id').execute();
     await trx.updateTable('sync_state').set({ local_owner_id: localOwnerId, user_id: serverUserId }).where('id', '=', 1).execute();

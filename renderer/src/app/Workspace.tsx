@@ -1,4 +1,4 @@
-import { AppShell, Badge, Button, Group, List, Notification, Text } from '@mantine/core';
+import { AppShell, Button, Group, List, Notification, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/session';
 import { ROLE_LABELS, type Role } from '../../../shared/domain/people';
@@ -11,6 +11,8 @@ import { ServiceSettingsPage } from '../features/settings/ServiceSettingsPage';
 import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';
 import { BookingHome } from '../features/users/BookingHome';
 import { UsersPage } from '../features/users/UsersPage';
+import { SyncBadge } from '../features/sync/SyncBadge';
+import { SyncPage } from '../features/sync/SyncPage';
 import { api } from '../lib/api';
 import { DemoBadge } from '../lib/DemoBadge';
 import { settingsChanged } from '../lib/useOutcomes';
@@ -27,7 +29,7 @@ export function homeFor(role: Role): Place {
   return { view: 'caseload' };
 }
 
-function Screen({ place, ownId }: { place: Place; ownId: string }) {
+function Screen({ place, ownId, go, onStatus }: { place: Place; ownId: string; go: (p: Place) => void; onStatus: (s: SessionStatus) => void }) {
   switch (place.view) {
     case 'caseload':
       return <CaseloadPage />;
@@ -35,6 +37,8 @@ function Screen({ place, ownId }: { place: Place; ownId: string }) {
       return <UsersPage ownId={ownId} />;
     case 'patients':
       return <BookingHome />;
+    case 'sync':
+      return <SyncPage tab={place.tab} onTab={(tab) => go({ view: 'sync', tab })} onSignedOut={onStatus} />;
     case 'settings':
       return <ServiceSettingsPage />;
     case 'patient':
@@ -83,9 +87,7 @@ export function Workspace({
               Clinic Caseload
             </Text>
             {status.demo && <DemoBadge />}
-            <Badge color="gray" variant="light" style={{ flexShrink: 0 }} title="Sync with the service is not set up on this device yet">
-              {status.demo ? 'Encrypted on this device' : 'Stored on this device · encrypted'}
-            </Badge>
+            <SyncBadge onOpen={(tab) => go({ view: 'sync', tab })} />
           </Group>
           <Group gap="xs" wrap="nowrap">
             {status.owner && (
@@ -118,7 +120,7 @@ export function Workspace({
           </Notification>
         )}
         <NavigationContext.Provider value={{ place, go }}>
-          <Screen place={place} ownId={status.owner?.id ?? ''} />
+          <Screen place={place} ownId={status.owner?.id ?? ''} go={go} onStatus={onStatus} />
         </NavigationContext.Provider>
         <ChangePassphraseDialog
           opened={changingPassphrase}

@@ -6,6 +6,7 @@ export type Place =
   | { view: 'settings' }
   | { view: 'users' }
   | { view: 'patients' }
+  | { view: 'sync'; tab: 'status' | 'conflicts' }
   | { view: 'patient'; patientId: string }
   | { view: 'episode'; referralId: string }
   | { view: 'session'; referralId: string; contactId: string };

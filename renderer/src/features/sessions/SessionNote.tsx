@@ -1,6 +1,8 @@
-import { Alert, Button, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { Note } from '../../../../shared/contract/notes';
+import { useNavigation } from '../../app/navigation';
+import { readableBadge } from '../sync/syncWords';
 import { api } from '../../lib/api';
 import { errorMessage, fieldErrors } from '../../lib/errors';
 
@@ -14,6 +16,7 @@ export function SessionNote({ referralId, contactId, note, signBlockedBy, onChan
   const [addendum, setAddendum] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  const { go } = useNavigation();
 
   const run = async (what: () => Promise<unknown>, done: string) => {
     setProblem(null);
@@ -32,7 +35,21 @@ export function SessionNote({ referralId, contactId, note, signBlockedBy, onChan
 
   return (
     <Paper withBorder p="md">
-      <Title order={2} size="h4" mb="sm">Session note</Title>
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h4">Session note</Title>
+        {note?.sync === 'pending' && (
+          <Badge {...readableBadge('orange')}>
+            {note.status === 'signed' ? 'Signed offline — not yet synced' : 'Not yet synced'}
+          </Badge>
+        )}
+      </Group>
+      {note?.sync === 'conflict' && (
+        <Alert color="red" role="alert" mb="sm">
+          <Text size="sm" fw={700}>Changed on another device too</Text>
+          <Text size="sm" mb="xs">Both versions of this note are kept. Compare them and save a merged version.</Text>
+          <Button size="xs" color="red.9" onClick={() => go({ view: 'sync', tab: 'conflicts' })}>Open the conflicts inbox</Button>
+        </Alert>
+      )}
       {note?.status === 'signed' ? (
         <Stack gap="xs">
           <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{note.body}</Text>

@@ -1,0 +1,187 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from '@playwright/test';
+import { validNhsNumber } from '../../resources/demo/syntheticPatients';
+import { checkScreen, expect, startHost, test, type Host } from './hostFixture';
+
+const ROOT = resolve(__dirname, '../..');
+const PASSPHRASE = 'clinic room passphrase';
+
+interface TeamServer {
+  url: string;
+  codes: { clinician: string; supervisor: string };
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The real team server on PGlite in a temp folder, in its own process (tests/e2e/support/teamServer.ts). */
+async function startTeamServer(dataDir: string): Promise<TeamServer> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'tests/e2e/support/teamServer.ts', dataDir], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  const waiters: { pattern: RegExp; ok: (m: RegExpExecArray) => void }[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    for (const w of [...waiters]) {
+      const m = w.pattern.exec(out);
+      if (m) {
+        out = out.slice(m.index + m[0].length);
+        waiters.splice(waiters.indexOf(w), 1);
+        w.ok(m);
+      }
+    }
+  });
+  const next = (pattern: RegExp) => new Promise<RegExpExecArray>((ok) => waiters.push({ pattern, ok }));
+  const ready = await next(/TEAM_SERVER (\{.*\})\n/);
+  const info = JSON.parse(ready[1]!) as { url: string; codes: TeamServer['codes'] };
+  const command = async (line: string, answer: RegExp) => {
+    const done = next(answer);
+    child.stdin!.write(`${line}\n`);
+    await done;
+  };
+  return {
+    ...info,
+    stop: () => command('stop', /STOPPED\n/),
+    start: () => command('start', /STARTED\n/),
+    close: () =>
+      new Promise<void>((ok) => {
+        if (child.exitCode !== null) return ok();
+        child.once('exit', () => ok());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function pageFor(browser: Browser, host: Host): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(host.url);
+  return page;
+}
+
+async function setUp(page: Page, name: string, role: string) {
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('combobox', { name: 'Your role' }).click();
+  await page.getByRole('option', { name: role }).click();
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Passphrase again').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Create encrypted caseload' }).click();
+  await expect(page.getByRole('heading', { name: 'Caseload' })).toBeVisible();
+}
+
+/** A contract call through the page's own `window.api` (the same bridge the screens use). */
+async function call<T>(page: Page, method: string, input: unknown): Promise<T> {
+  const result = await page.evaluate(async ([m, i]) => (globalThis as unknown as { api: Record<string, (x: unknown) => Promise<unknown>> }).api[m as string]!(i), [method, input] as const);
+  const envelope = result as { ok: boolean; value?: T; error?: unknown };
+  if (!envelope.ok) throw new Error(`${method}: ${JSON.stringify(envelope.error)}`);
+  return envelope.value as T;
+}
+
+async function enrol(page: Page, url: string, code: string, screenshot?: string) {
+  await page.getByTestId('sync-badge').click();
+  await page.getByLabel('Team server address').fill(url);
+  await page.getByLabel('Enrolment code').fill(code);
+  if (screenshot) await checkScreen(page, screenshot);
+  await page.getByRole('button', { name: 'Enrol this device' }).click();
+  await expect(page.getByTestId('sync-badge')).toHaveText(/^Online · synced/);
+}
+
+async function openSession(page: Page, family: string, given: string) {
+  await page.getByRole('button', { name: 'Clinic Caseload' }).click();
+  await page.getByRole('button', { name: `${family.toUpperCase()}, ${given}` }).click();
+  await page.getByRole('button', { name: /^Open the referral received/ }).first().click();
+  await page.getByRole('button', { name: /^Open session on/ }).first().click();
+  await expect(page.getByRole('heading', { name: 'Session note' })).toBeVisible();
+}
+
+async function syncNow(page: Page) {
+  await page.getByTestId('sync-badge').click();
+  await page.getByRole('tab', { name: 'Status' }).click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await expect(page.getByRole('button', { name: 'Sync now' })).toBeEnabled();
+}
+
+test('two clinicians edit one note offline, the conflict is resolved by an explicit merge; the supervisor reads every case with the server gone', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const dirs = [mkdtempSync(join(tmpdir(), 'caseload-e2e-team-')), mkdtempSync(join(tmpdir(), 'caseload-e2e-ada-')), mkdtempSync(join(tmpdir(), 'caseload-e2e-sam-'))];
+  const server = await startTeamServer(join(dirs[0]!, 'pglite'));
+  const hosts = [await startHost(dirs[1]!), await startHost(dirs[2]!)];
+  try {
+    const [adaHost, samHost] = hosts as [Host, Host];
+    const ada = await pageFor(browser, adaHost);
+    const sam = await pageFor(browser, samHost);
+
+    // Ada records a patient, an episode, a session and a draft note before her laptop is enrolled.
+    await setUp(ada, 'Ada Mensah', 'High-intensity therapist (HIT)');
+    const patient = await call<{ id: string }>(ada, 'patients.create', { nhsNumber: validNhsNumber(5150), givenName: 'Grace', familyName: 'Okafor', dateOfBirth: '1958-03-07', gpPractice: 'Riverside Medical Centre' });
+    const referral = await call<{ id: string }>(ada, 'referrals.create', {
+      patientId: patient.id, receivedDate: '2026-11-02', referrerRole: 'diabetes-specialist-nurse', ltcCodes: ['44054006'], reason: 'Low mood since diagnosis',
+      riskKnown: false, consent: true, urgency: 'routine', pathway: 'integrated-ltc', team: 'Diabetes clinic', status: 'in-treatment',
+    });
+    const contact = await call<{ id: string }>(ada, 'contacts.create', { referralId: referral.id, date: '2026-11-16', startTime: '10:00', durationMinutes: 50, type: 'treatment', mechanism: '01', location: 'Diabetes clinic', attendance: 5 });
+    await call(ada, 'notes.create', { referralId: referral.id, contactId: contact.id, body: 'Session 2: reviewed the activity diary.' });
+    await expect(ada.getByTestId('sync-badge')).toHaveText('Not enrolled');
+
+    // Both enrol; Ada's earlier records reach the team, and Sam's laptop pulls his supervisee's caseload.
+    await enrol(ada, server.url, server.codes.clinician, 'sync-10-enrol-form');
+    await checkScreen(ada, 'sync-11-enrolled-status');
+    await setUp(sam, 'Sam Okoye', 'Supervisor');
+    await enrol(sam, server.url, server.codes.supervisor);
+    await sam.getByRole('button', { name: 'Clinic Caseload' }).click();
+    await expect(sam.getByRole('button', { name: 'OKAFOR, Grace' })).toBeVisible();
+
+    // The server goes away. Every case still opens on the supervisor's laptop.
+    await server.stop();
+    await openSession(sam, 'Okafor', 'Grace');
+    await expect(sam.getByRole('textbox', { name: 'Note' })).toHaveValue('Session 2: reviewed the activity diary.');
+
+    // Both edit the same note offline.
+    await openSession(ada, 'Okafor', 'Grace');
+    await ada.getByRole('textbox', { name: 'Note' }).fill('Session 2: reviewed the activity diary. Grace walked three times this week.');
+    await ada.getByRole('button', { name: 'Save draft' }).click();
+    await expect(ada.getByText('Not yet synced')).toBeVisible();
+    await sam.getByRole('textbox', { name: 'Note' }).fill('Session 2: reviewed the activity diary. Discussed in supervision: keep step 3.');
+    await sam.getByRole('button', { name: 'Save draft' }).click();
+    await expect(sam.getByText('Not yet synced')).toBeVisible();
+    await syncNow(ada);
+    await expect(ada.getByTestId('sync-badge')).toHaveText('Offline · 2 changes waiting'); // the note and its kept version
+    await checkScreen(ada, 'sync-12-offline-waiting');
+
+    // Sam locks his laptop (sync stops with the session). Back online, Ada's edit lands first; Sam's, from the
+    // same base, becomes a conflict at his unlock's round: nothing is overwritten.
+    await sam.getByRole('button', { name: 'Lock' }).click();
+    await server.start();
+    await syncNow(ada);
+    await expect(ada.getByTestId('sync-badge')).toHaveText(/^Online · synced/);
+    await sam.getByLabel('Passphrase').fill(PASSPHRASE);
+    await sam.getByRole('button', { name: 'Unlock' }).click();
+    await expect(sam.getByTestId('sync-badge')).toHaveText('1 conflict');
+    await openSession(sam, 'Okafor', 'Grace');
+    await expect(sam.getByText('Changed on another device too')).toBeVisible();
+    await checkScreen(sam, 'sync-13-note-conflict');
+
+    await sam.getByRole('button', { name: 'Open the conflicts inbox', exact: true }).click();
+    const theirs = sam.getByRole('region', { name: "The team's record" });
+    const mine = sam.getByRole('region', { name: 'Your version' });
+    await expect(theirs).toContainText('Grace walked three times this week.');
+    await expect(theirs).toContainText('Ada Mensah');
+    await expect(mine).toContainText('Discussed in supervision: keep step 3.');
+    await sam.getByRole('textbox', { name: 'Merged text' }).fill('Session 2: reviewed the activity diary. Grace walked three times this week. Discussed in supervision: keep step 3.');
+    await checkScreen(sam, 'sync-14-conflict-merge');
+    await sam.getByRole('button', { name: 'Save merged version' }).click();
+    await expect(sam.getByText(/Merged version of the .* saved/)).toBeVisible();
+    await syncNow(sam);
+    await expect(sam.getByTestId('sync-badge')).toHaveText(/^Online · synced/);
+
+    // The merge reaches Ada at her next round.
+    await syncNow(ada);
+    await openSession(ada, 'Okafor', 'Grace');
+    await expect(ada.getByRole('textbox', { name: 'Note' })).toHaveValue('Session 2: reviewed the activity diary. Grace walked three times this week. Discussed in supervision: keep step 3.');
+  } finally {
+    for (const h of hosts) await h.stop();
+    await server.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+});
