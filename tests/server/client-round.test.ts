@@ -6,7 +6,7 @@ import { type Inbox, type Outbox, syncRound } from '../../electron/services/sync
 import { enrolDevice, httpTransport, pageChecksum as clientChecksum, SyncTransportError } from '../../electron/services/sync/transport';
 import { createUser, enrolDevice as issueCode, revokeDevice } from '../../server/directory';
 import { pageChecksum as serverChecksum } from '../../server/sync/pull';
-import type { LoggedChange, PullResponse, SyncCommand } from '../../shared/sync/protocol';
+import type { LoggedChange, PullResponse, PushAck, SyncCommand } from '../../shared/sync/protocol';
 import { BACKENDS, useDatabase } from './support/backends';
 import { listening, newRowId, teamWithDevices, tombstone, write } from './support/fixtures';
 
@@ -15,7 +15,8 @@ class MemoryOutbox implements Outbox {
   async pending(limit: number) {
     return this.commands.slice(0, limit);
   }
-  async settle(opIds: string[]) {
+  async settle(acks: readonly PushAck[]) {
+    const opIds = acks.filter((a) => a.status !== 'gap').map((a) => a.op_id);
     this.commands = this.commands.filter((c) => !opIds.includes(c.op_id));
   }
 }
@@ -56,10 +57,10 @@ describe.each(BACKENDS)('the client sync round against the real server on %s', (
     devices[1]!.outbox.commands = [write(1, newRowId()), write(2, newRowId())];
 
     const limits = { batch: 3, page: 4, maxRequests: 100 };
-    expect(await syncRound(devices[0]!.transport, devices[0]!.outbox, devices[0]!.inbox, limits)).toEqual({ pushed: 7, pulled: 7 });
+    expect(await syncRound(devices[0]!.transport, devices[0]!.outbox, devices[0]!.inbox, limits)).toMatchObject({ pushed: 7, pulled: 7, conflicts: 0, refused: 0 });
     devices[1]!.outbox.commands.push(tombstone(3, shared, 2));
-    expect(await syncRound(devices[1]!.transport, devices[1]!.outbox, devices[1]!.inbox, limits)).toEqual({ pushed: 3, pulled: 10 });
-    expect(await syncRound(devices[0]!.transport, devices[0]!.outbox, devices[0]!.inbox, limits)).toEqual({ pushed: 0, pulled: 3 });
+    expect(await syncRound(devices[1]!.transport, devices[1]!.outbox, devices[1]!.inbox, limits)).toMatchObject({ pushed: 3, pulled: 10, conflicts: 0, refused: 0 });
+    expect(await syncRound(devices[0]!.transport, devices[0]!.outbox, devices[0]!.inbox, limits)).toMatchObject({ pushed: 0, pulled: 3, conflicts: 0, refused: 0 });
 
     expect(devices[0]!.inbox.log).toEqual(devices[1]!.inbox.log);
     expect(devices[0]!.inbox.log.map((c) => c.server_seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));

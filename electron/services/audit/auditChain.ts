@@ -32,7 +32,14 @@ export type AuditAction =
   | 'backup'
   | 'restore'
   | 'restore-other-caseload'
-  | 'audit-head-repaired';
+  | 'audit-head-repaired'
+  // Sync (electron/services/sync): pulled rows applied, rows leaving scope removed, a conflict merged, the
+  // pre-enrolment owner id mapped to the server's user id, the team directory replaced.
+  | 'sync-apply'
+  | 'purge'
+  | 'merge'
+  | 'adopt-identity'
+  | 'directory';
 
 export interface AuditInput {
   actorId: string;

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { CreateTableBuilder } from 'kysely';
 import type { Migration } from 'kysely/migration';
+import { SYNCED_TABLES } from '../../../shared/sync/tables';
 
 /**
  * The columns every clinical table carries so the sync issue can replicate any table without reshaping it
@@ -221,6 +222,104 @@ export const MIGRATIONS: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       // The service's SNOMED CT codes for the unverified long-term conditions (JSON, condition key → code).
       await db.schema.alterTable('service_settings').addColumn('ltc_codes', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+    },
+  },
+  '0004_sync': {
+    async up(db: Kysely<unknown>) {
+      // What this device owes the team server (electron/services/sync/outbox.ts). One pending entry per row at a
+      // time; sealing freezes the row as a command (op_id, mutation_seq, payload) that is resent unchanged until
+      // the server acknowledges it. Refused entries stay for the user to act on.
+      await db.schema
+        .createTable('sync_outbox')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('table_name', 'text', (c) => c.notNull())
+        .addColumn('row_id', 'text', (c) => c.notNull())
+        .addColumn('base_version', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('pending','sealed','refused')`))
+        .addColumn('op_id', 'text', (c) => c.unique())
+        .addColumn('mutation_seq', 'integer', (c) => c.unique())
+        .addColumn('payload', 'text') // JSON of the whole row at sealing; null for a tombstone or while pending
+        .addColumn('tombstone', 'integer')
+        .addColumn('row_version', 'integer')
+        .addColumn('refused_reason', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await sql`create unique index sync_outbox_one_pending on sync_outbox (table_name, row_id) where state = 'pending'`.execute(db);
+      await db.schema.createIndex('sync_outbox_row').on('sync_outbox').columns(['table_name', 'row_id']).execute();
+
+      // The device's enrolment and pull position: one row, present from the start so triggers can read `applying`.
+      await db.schema
+        .createTable('sync_state')
+        .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+        .addColumn('server_url', 'text')
+        .addColumn('device_id', 'text')
+        .addColumn('user_id', 'text')
+        .addColumn('team_id', 'text')
+        .addColumn('token', 'text')
+        .addColumn('local_owner_id', 'text')
+        .addColumn('cursor', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_mutation_seq', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('last_synced_at', 'text') // the server's clock, never this device's
+        .addColumn('applying', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('audit_acked_seq', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('audit_acked_hash', 'text')
+        .execute();
+      await sql`insert into sync_state (id) values (1)`.execute(db);
+
+      // Per row: the server_seq last applied here, and the newest pulled change held back while this device's own
+      // write to the row was unanswered (applied once the outbox settles, so a refused or conflicting write
+      // leaves the row as the team holds it).
+      await db.schema
+        .createTable('sync_rows')
+        .addColumn('table_name', 'text', (c) => c.notNull())
+        .addColumn('row_id', 'text', (c) => c.notNull())
+        .addColumn('server_seq', 'integer', (c) => c.notNull())
+        .addColumn('held_seq', 'integer')
+        .addColumn('held_change', 'text')
+        .addPrimaryKeyConstraint('sync_rows_pk', ['table_name', 'row_id'])
+        .execute();
+
+      // Conflicts the server found (DESIGN §5.3–5.4); a synced table, so a resolution reaches every device.
+      await clinical(db.schema.createTable('sync_conflicts'))
+        .addColumn('patient_id', 'text', (c) => c.notNull())
+        .addColumn('table_name', 'text', (c) => c.notNull())
+        .addColumn('row_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('fields', 'text', (c) => c.notNull())
+        .addColumn('base_version', 'integer', (c) => c.notNull())
+        .addColumn('theirs', 'text', (c) => c.notNull())
+        .addColumn('mine', 'text', (c) => c.notNull())
+        .addColumn('mine_by', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('resolved_by', 'text')
+        .addColumn('resolved_at', 'text')
+        .addColumn('resolution_note', 'text')
+        .execute();
+      await db.schema.createIndex('sync_conflicts_status').on('sync_conflicts').columns(['status', 'created_at']).execute();
+
+      // Every write to a synced table records what the device owes, whatever code path made it. Skipped while
+      // the inbox applies a pulled page; coalesced per row while pending, keeping the first base_version (what
+      // the user saw). Plain SQL only: trusted_schema is off on our connections.
+      for (const table of SYNCED_TABLES) {
+        const pendingFor = `not exists (select 1 from sync_outbox where table_name = '${table}' and row_id = new.id and state = 'pending')`;
+        const notApplying = `(select applying from sync_state where id = 1) = 0`;
+        await sql
+          .raw(
+            `create trigger ${table}_sync_insert after insert on ${table} when ${notApplying} begin
+               insert into sync_outbox (table_name, row_id, base_version, state, created_at)
+               select '${table}', new.id, 0, 'pending', new.updated_at where ${pendingFor};
+             end`,
+          )
+          .execute(db);
+        await sql
+          .raw(
+            `create trigger ${table}_sync_update after update on ${table} when ${notApplying} begin
+               insert into sync_outbox (table_name, row_id, base_version, state, created_at)
+               select '${table}', new.id, old.version, 'pending', new.updated_at where ${pendingFor};
+             end`,
+          )
+          .execute(db);
+      }
     },
   },
 };

@@ -161,6 +161,62 @@ export interface AuditHeadTable {
   count: number;
   last_hash: string;
 }
+/** What this device owes the team server; see electron/services/sync/outbox.ts. */
+export interface SyncOutboxTable {
+  seq: Generated<number>;
+  table_name: string;
+  row_id: string;
+  base_version: number;
+  state: 'pending' | 'sealed' | 'refused';
+  op_id: string | null;
+  mutation_seq: number | null;
+  /** JSON of the whole row as sealed; null while pending and for a tombstone. */
+  payload: string | null;
+  tombstone: number | null;
+  row_version: number | null;
+  refused_reason: string | null;
+  created_at: string;
+}
+/** The singleton (id 1): enrolment, pull cursor and the flag that keeps pulled rows out of the outbox. */
+export interface SyncStateTable {
+  id: number;
+  server_url: string | null;
+  device_id: string | null;
+  user_id: string | null;
+  team_id: string | null;
+  token: string | null;
+  local_owner_id: string | null;
+  cursor: number;
+  next_mutation_seq: number;
+  last_synced_at: string | null;
+  applying: number;
+  audit_acked_seq: number;
+  audit_acked_hash: string | null;
+}
+export interface SyncRowsTable {
+  table_name: string;
+  row_id: string;
+  server_seq: number;
+  held_seq: number | null;
+  /** JSON of a LoggedChange held back while this device's own write to the row was unanswered. */
+  held_change: string | null;
+}
+/** The agreed shape the server logs (issue #9): JSON text in fields, theirs and mine. */
+export interface SyncConflictsTable extends ClinicalColumns {
+  patient_id: string;
+  table_name: string;
+  row_id: string;
+  kind: string;
+  fields: string;
+  base_version: number;
+  theirs: string;
+  mine: string;
+  mine_by: string;
+  status: string;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  resolution_note: string | null;
+}
 export interface CaseloadDb {
   settings: SettingsTable;
   users: UsersTable;
@@ -177,4 +233,8 @@ export interface CaseloadDb {
   service_settings: ServiceSettingsTable;
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
+  sync_outbox: SyncOutboxTable;
+  sync_state: SyncStateTable;
+  sync_rows: SyncRowsTable;
+  sync_conflicts: SyncConflictsTable;
 }

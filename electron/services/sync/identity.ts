@@ -1,0 +1,138 @@
+import { sql, type Kysely } from 'kysely';
+import type { AuditEventWire, AuditPushResponse, DirectoryResponse, EnrolResponse } from '../../../shared/sync/protocol';
+import { SYNCED_TABLES } from '../../../shared/sync/tables';
+import { appendAudit } from '../audit/auditChain';
+import type { CaseloadDb } from '../store/schema';
+import { localColumns, type Trx } from './rowApply';
+
+/**
+ * Who this device is to the team server: enrolment, the switch from the locally made owner to the server's user,
+ * the team directory, and how far the audit chain has been accepted by the server.
+ */
+
+/** Columns naming a user: rewritten when the local owner becomes the server's user. */
+const USER_COLUMNS = ['created_by', 'updated_by', 'caseholder_id', 'clinician_id', 'signed_by', 'mine_by', 'resolved_by', 'supervisor_id'] as const;
+
+/**
+ * Records the device's enrolment. The pull starts from the beginning and mutation_seq from 1 (the server's
+ * count for this new device); commands sealed for an earlier enrolment are unsealed, to be sealed afresh.
+ */
+export async function recordEnrolment(db: Kysely<CaseloadDb>, input: { serverUrl: string; enrolment: EnrolResponse; localOwnerId: string }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const { enrolment } = input;
+    await trx
+      .updateTable('sync_state')
+      .set({
+        server_url: input.serverUrl,
+        device_id: enrolment.device_id,
+        user_id: enrolment.user_id,
+        team_id: enrolment.team_id,
+        token: enrolment.token,
+        local_owner_id: input.localOwnerId,
+        cursor: 0,
+        next_mutation_seq: 1,
+        audit_acked_seq: 0,
+        audit_acked_hash: null,
+      })
+      .where('id', '=', 1)
+      .execute();
+    // A row with both a sealed and a pending entry keeps one pending entry with the earliest base (what the user saw).
+    await sql`update sync_outbox set base_version = (select s.base_version from sync_outbox s
+                where s.state = 'sealed' and s.table_name = sync_outbox.table_name and s.row_id = sync_outbox.row_id)
+              where state = 'pending' and exists (select 1 from sync_outbox s
+                where s.state = 'sealed' and s.table_name = sync_outbox.table_name and s.row_id = sync_outbox.row_id)`.execute(trx);
+    await sql`delete from sync_outbox where state = 'sealed' and exists (select 1 from sync_outbox p
+                where p.state = 'pending' and p.table_name = sync_outbox.table_name and p.row_id = sync_outbox.row_id)`.execute(trx);
+    await trx
+      .updateTable('sync_outbox')
+      .set({ state: 'pending', op_id: null, mutation_seq: null, payload: null, tombstone: null, row_version: null })
+      .where('state', '=', 'sealed')
+      .execute();
+  });
+}
+
+/**
+ * Makes the server's user id the owner of everything recorded on this device before enrolment, in one
+ * transaction: the users row, every column naming a user in every table, the owner setting. The audit chain's
+ * earlier events keep the local id (rewriting them would break the chain); the event recorded here maps the two.
+ */
+export async function adoptServerIdentity(db: Kysely<CaseloadDb>, localOwnerId: string, serverUserId: string, now = new Date()): Promise<void> {
+  if (localOwnerId === serverUserId) return;
+  await db.transaction().execute(async (trx) => {
+    await sql`pragma defer_foreign_keys = on`.execute(trx);
+    const owner = await trx.selectFrom('users').selectAll().where('id', '=', localOwnerId).executeTakeFirst();
+    if (!owner) throw new Error('the local owner is not in the users table');
+    const existing = await trx.selectFrom('users').select('id').where('id', '=', serverUserId).executeTakeFirst();
+    if (!existing) await trx.insertInto('users').values({ ...owner, id: serverUserId }).execute();
+    for (const table of ['users', ...SYNCED_TABLES]) {
+      const columns = await localColumns(trx, table);
+      for (const column of USER_COLUMNS) {
+        if (!columns?.has(column)) continue;
+        await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${serverUserId} where ${sql.ref(column)} = ${localOwnerId}`.execute(trx);
+      }
+    }
+    await trx.deleteFrom('users').where('id', '=', localOwnerId).execute();
+    await trx.updateTable('settings').set({ value: serverUserId }).where('key', '=', 'owner_user_id').execute();
+    await trx.updateTable('sync_state').set({ local_owner_id: localOwnerId, user_id: serverUserId }).where('id', '=', 1).execute();
+    await appendAudit(trx, { actorId: serverUserId, action: 'adopt-identity', entity: 'user', entityIds: [localOwnerId, serverUserId] }, now);
+  });
+}
+
+/** Columns of any table that refer to users, found from the schema's foreign keys. */
+async function userReferences(trx: Trx): Promise<{ table: string; column: string }[]> {
+  const rows = await sql<{ tbl: string; col: string }>`
+    select m.name as tbl, f."from" as col from sqlite_master m join pragma_foreign_key_list(m.name) f
+    where m.type = 'table' and f."table" = 'users'`.execute(trx);
+  return rows.rows.map((r) => ({ table: r.tbl, column: r.col }));
+}
+
+/**
+ * Replaces the users table with the server's directory, which is authoritative once enrolled. A user the
+ * directory no longer lists is removed unless rows still name them (their records keep their author).
+ */
+export async function applyDirectory(db: Kysely<CaseloadDb>, directory: DirectoryResponse, actorId: string, now = new Date()): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`pragma defer_foreign_keys = on`.execute(trx);
+    const at = now.toISOString();
+    for (const user of directory.users) {
+      const values = { display_name: user.display_name, role: user.role, supervisor_id: user.supervisor_id, version: user.version, updated_at: at };
+      await trx
+        .insertInto('users')
+        .values({ id: user.id, ...values, created_at: at })
+        .onConflict((oc) => oc.column('id').doUpdateSet(values))
+        .execute();
+    }
+    const listed = new Set(directory.users.map((u) => u.id));
+    const references = await userReferences(trx);
+    for (const { id } of await trx.selectFrom('users').select('id').execute()) {
+      if (listed.has(id)) continue;
+      let named = false;
+      for (const ref of references) {
+        const hit = await sql`select 1 from ${sql.table(ref.table)} where ${sql.ref(ref.column)} = ${id} limit 1`.execute(trx);
+        if (hit.rows.length > 0) named = true;
+      }
+      if (!named) await trx.deleteFrom('users').where('id', '=', id).execute();
+    }
+    await appendAudit(trx, { actorId, action: 'directory', entity: 'user', entityIds: [...listed] }, now);
+  });
+}
+
+/** The device's audit events the server has not yet accepted, oldest first, as POST /v1/audit takes them. */
+export async function auditEventsAfter(db: Kysely<CaseloadDb>, seq: number, limit = 500): Promise<AuditEventWire[]> {
+  return db.selectFrom('audit_event').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+}
+
+export async function auditAckedHead(db: Kysely<CaseloadDb>): Promise<{ seq: number; hash: string | null }> {
+  const row = await db.selectFrom('sync_state').select(['audit_acked_seq', 'audit_acked_hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  return { seq: row.audit_acked_seq, hash: row.audit_acked_hash };
+}
+
+/** Keeps the head the server acknowledged; only ever moves forward. */
+export async function recordAuditAck(db: Kysely<CaseloadDb>, ack: AuditPushResponse): Promise<void> {
+  await db
+    .updateTable('sync_state')
+    .set({ audit_acked_seq: ack.head_seq, audit_acked_hash: ack.head_hash })
+    .where('id', '=', 1)
+    .where('audit_acked_seq', '<=', ack.head_seq)
+    .execute();
+}
