@@ -2,6 +2,10 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import {
+  AuditPushRequest,
+  type AuditPushResponse,
+  type DirectoryResponse,
+  DirectoryWrite,
   EnrolRequest,
   type EnrolResponse,
   MAX_BODY_BYTES,
@@ -10,14 +14,18 @@ import {
   PullQuery,
   PushRequest,
   type PushResponse,
+  type StatusResponse,
   SYNC_PROTOCOL_VERSION,
 } from '../../shared/sync/protocol';
+import type { Role } from '../../shared/domain/people';
 import { futureStamp } from '../../shared/sync/clock';
 import { FailureWindow } from '../auth/failure-window';
 import { secretMatches, splitToken } from '../auth/secrets';
 import type { ServerDatabase } from '../db/schema';
-import { redeemEnrolmentCode } from '../directory';
-import { applyPush, type PushingDevice } from '../sync/push';
+import { listDirectory, redeemEnrolmentCode, writeDirectoryUser } from '../directory';
+import { appendAuditEvents } from '../sync/audit';
+import { applyPush, forgedAuthorField } from '../sync/push';
+import type { Actor } from '../sync/scope';
 import { pullPage } from '../sync/pull';
 import { fromZodError, HttpRefusal, sendRefusal } from './errors';
 
@@ -34,6 +42,7 @@ export interface AppOptions {
 export function buildApp(options: AppOptions): FastifyInstance {
   const { db } = options;
   const failures = options.failures ?? new FailureWindow();
+  const clock = options.now ?? Date.now;
   const common = { logger: false, bodyLimit: MAX_BODY_BYTES, trustProxy: false } as const;
   // The https and http instances differ only in their server type, which nothing here touches.
   const app = (options.https ? Fastify({ ...common, https: options.https }) : Fastify(common)) as unknown as FastifyInstance;
@@ -59,7 +68,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     });
   }
 
-  async function authenticate(request: FastifyRequest): Promise<PushingDevice> {
+  async function authenticate(request: FastifyRequest): Promise<Actor> {
     const wait = failures.retryAfterMs(request.ip);
     if (wait > 0) throw new HttpRefusal('rate_limited', 'too many failed attempts; try again later', undefined, wait);
     const refuse = (message: string): never => {
@@ -71,15 +80,18 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (!parts) return refuse('a device token is required');
     const device = await db
       .selectFrom('devices')
-      .select(['id', 'team_id', 'token_hash', 'revoked_at'])
-      .where('id', '=', parts.deviceId)
+      .innerJoin('users', 'users.id', 'devices.user_id')
+      .select(['devices.id', 'devices.team_id', 'devices.user_id', 'devices.token_hash', 'devices.revoked_at', 'users.role', 'users.active'])
+      .where('devices.id', '=', parts.deviceId)
       .executeTakeFirst();
     if (!device?.token_hash || !secretMatches(parts.secret, device.token_hash)) {
       // A revoked device's hash is cleared, so it lands here too; say so without confirming which tokens exist.
       return refuse(device?.revoked_at ? 'this device has been revoked' : 'unknown or invalid device token');
     }
+    // Checked after the token, so the message tells nothing to someone without a valid one.
+    if (!device.active) return refuse("this device's user has been deactivated by the team's admin");
     await db.updateTable('devices').set({ last_seen_at: new Date() }).where('id', '=', device.id).execute();
-    return { id: device.id, teamId: device.team_id };
+    return { deviceId: device.id, teamId: device.team_id, userId: device.user_id, role: device.role as Role };
   }
 
   app.post('/v1/enrol', async (request, reply) => {
@@ -109,14 +121,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
         );
       }
     });
-    const serverNow = (options.now ?? Date.now)();
+    const serverNow = clock();
     body.commands.forEach((command, i) => {
       const stamp = futureStamp(command, serverNow);
       if (stamp) {
         throw new HttpRefusal('clock_ahead', `this device's clock is more than a day ahead of the server's; correct it and sync again`, `commands.${i}.${stamp}`);
       }
     });
-    const { acks, lastMutationSeq } = await applyPush(db, device, body.commands);
+    const forged = forgedAuthorField(body.commands, device.userId);
+    if (forged) throw new HttpRefusal('bad_request', `${forged}: must be the user this device is enrolled for`, forged);
+    const { acks, lastMutationSeq } = await applyPush(db, device, body.commands, { now: clock });
     const response: PushResponse = { acks, last_mutation_seq: lastMutationSeq };
     return response;
   });
@@ -125,11 +139,52 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const device = await authenticate(request);
     const query = parse(PullQuery, request.query, 'query');
     requireProtocol(query.protocol_version, 'protocol_version');
-    const page = await pullPage(db, device.teamId, query.after, query.limit);
+    const page = await pullPage(db, device, query.after, query.limit, clock);
     if (page === 'cursor_ahead') {
       throw new HttpRefusal('resync_required', 'the server has no changes up to this cursor; pull again from 0', 'after');
     }
     return page;
+  });
+
+  app.get('/v1/status', async (request) => {
+    const device = await authenticate(request);
+    const response: StatusResponse = {
+      server_time: new Date(clock()).toISOString(),
+      protocol_version: SYNC_PROTOCOL_VERSION,
+      min_schema_version: MIN_SCHEMA_VERSION,
+      max_schema_version: MAX_SCHEMA_VERSION,
+      user_id: device.userId,
+      device_id: device.deviceId,
+    };
+    return response;
+  });
+
+  app.get('/v1/directory', async (request) => {
+    const device = await authenticate(request);
+    const response: DirectoryResponse = { users: await listDirectory(db, device.teamId), me: device.userId };
+    return response;
+  });
+
+  app.post('/v1/directory', async (request) => {
+    const device = await authenticate(request);
+    const body = parse(DirectoryWrite, request.body, 'body');
+    requireProtocol(body.protocol_version, 'protocol_version');
+    if (device.role !== 'admin') throw new HttpRefusal('forbidden', "only the team's admin changes the directory");
+    const result = await writeDirectoryUser(db, { teamId: device.teamId, userId: device.userId }, body.user, body.base_version);
+    if ('refused' in result) throw new HttpRefusal('bad_request', `${result.field}: ${result.message}`, result.field);
+    return result.user;
+  });
+
+  app.post('/v1/audit', async (request) => {
+    const device = await authenticate(request);
+    const body = parse(AuditPushRequest, request.body, 'body');
+    requireProtocol(body.protocol_version, 'protocol_version');
+    const result = await appendAuditEvents(db, device.deviceId, body.events);
+    if ('rewritten' in result) {
+      throw new HttpRefusal('history_rewritten', "this device's audit trail no longer continues what it sent before; the team's admin has been told", result.rewritten);
+    }
+    const response: AuditPushResponse = result;
+    return response;
   });
 
   return app;

@@ -11,6 +11,7 @@ const STATUS: Record<SyncErrorCode, number> = {
   version_unsupported: 426,
   clock_ahead: 422,
   resync_required: 409,
+  history_rewritten: 409,
   rate_limited: 429,
   internal: 500,
 };

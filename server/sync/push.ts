@@ -1,10 +1,48 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { PushAck, SyncCommand } from '../../shared/sync/protocol';
+import { sql } from 'kysely';
+import type { PushAck, RowPayload, SyncCommand } from '../../shared/sync/protocol';
+import { roleReadsTable, TABLE_POLICY } from '../../shared/sync/tables';
 import type { ServerDatabase } from '../db/schema';
+import { changedColumns, conflictRow, judgeStaleWrite } from './conflicts';
+import { type Actor, belongsToAnotherTeam, caseholdersReachedBy, patientOfRow, reachesPatient } from './scope';
 
-export interface PushingDevice {
-  id: string;
-  teamId: string;
+/** Kept for callers of the first slice: a pushing device is now the whole actor (device, team, user, role). */
+export type PushingDevice = Actor;
+
+type Trx = Transaction<ServerDatabase>;
+
+export interface PushSeams {
+  /** Test seam: lets the ordering test hold a push open, counter locked, at the moment a later push would race it. */
+  beforeCommit?: () => Promise<void>;
+  /** The server's clock (conflict rows are stamped with it). */
+  now?: () => number;
+}
+
+/** One entry to append to the log (and mirror into current_rows). */
+interface LogEntry {
+  opId: string;
+  mutationSeq: number | null;
+  table: SyncCommand['table'];
+  rowId: string;
+  rowVersion: number;
+  tombstone: boolean;
+  payload: RowPayload | null;
+  patientId: string | null;
+}
+
+type Decision =
+  | { ack: 'applied' | 'merged'; entries: [LogEntry] }
+  | { ack: 'conflict'; entries: LogEntry[]; conflictId: string }
+  | { ack: 'tombstoned' }
+  | { ack: 'forbidden'; reason: 'out_of_scope' | 'role' | 'signed' };
+
+/**
+ * A write must name the device's user as its author: a device cannot write under another user's name. Returns
+ * the offending field path for the HTTP layer's 400, or null.
+ */
+export function forgedAuthorField(commands: readonly SyncCommand[], userId: string): string | null {
+  const index = commands.findIndex((c) => c.payload !== null && c.payload.updated_by !== userId);
+  return index < 0 ? null : `commands.${index}.payload.updated_by`;
 }
 
 /**
@@ -12,42 +50,29 @@ export interface PushingDevice {
  * held until commit, so server_seq values become visible strictly in order and without gaps: a reader that
  * has seen seq N has already seen every seq below it. Exactly-once: an op_id already in the log, or a
  * mutation_seq at or below the device's last one, is acknowledged and skipped; one beyond the next expected
- * is refused as a gap so the device resends in order.
+ * is refused as a gap so the device resends in order. Every write is re-authorised against the writer's scope
+ * and role as they are now, and judged for conflicts against the row's current version.
  */
-export async function applyPush(
-  db: Kysely<ServerDatabase>,
-  device: PushingDevice,
-  commands: readonly SyncCommand[],
-  seams: { beforeCommit?: () => Promise<void> } = {},
-): Promise<{ acks: PushAck[]; lastMutationSeq: number }> {
+export async function applyPush(db: Kysely<ServerDatabase>, actor: Actor, commands: readonly SyncCommand[], seams: PushSeams = {}): Promise<{ acks: PushAck[]; lastMutationSeq: number }> {
   return db.transaction().execute(async (trx) => {
-    const counter = await trx
-      .selectFrom('team_counters')
-      .select('last_seq')
-      .where('team_id', '=', device.teamId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    const counter = await trx.selectFrom('team_counters').select('last_seq').where('team_id', '=', actor.teamId).forUpdate().executeTakeFirstOrThrow();
     let lastSeq = Number(counter.last_seq);
     const startSeq = lastSeq;
 
-    const state = await trx
-      .selectFrom('client_state')
-      .select('last_mutation_seq')
-      .where('client_id', '=', device.id)
-      .forUpdate()
-      .executeTakeFirst();
+    const state = await trx.selectFrom('client_state').select('last_mutation_seq').where('client_id', '=', actor.deviceId).forUpdate().executeTakeFirst();
     let lastMutation = state ? Number(state.last_mutation_seq) : 0;
     const startMutation = lastMutation;
 
     const logged = await knownOps(trx, commands.map((c) => c.op_id));
-    const deleted = new Set<string>();
+    const reach = await caseholdersReachedBy(trx, actor);
+    const at = new Date((seams.now ?? Date.now)()).toISOString();
     const acks: PushAck[] = [];
 
     // Sorted so a batch's internal order does not matter, only which mutation_seqs it holds.
     for (const command of [...commands].sort((a, b) => a.mutation_seq - b.mutation_seq)) {
       const known = logged.get(command.op_id);
       if (known !== undefined) {
-        acks.push({ op_id: command.op_id, status: 'duplicate', server_seq: known.clientId === device.id ? known.serverSeq : null });
+        acks.push({ op_id: command.op_id, status: 'duplicate', server_seq: known.clientId === actor.deviceId ? known.serverSeq : null });
         continue;
       }
       if (command.mutation_seq <= lastMutation) {
@@ -58,64 +83,217 @@ export async function applyPush(
         acks.push({ op_id: command.op_id, status: 'gap', expected_seq: lastMutation + 1 });
         continue;
       }
+      // Every other outcome settles the command, so it consumes its mutation_seq (a refused write must not
+      // block the device's later ones behind a gap).
       lastMutation = command.mutation_seq;
-      const rowKey = `${command.table}\u0000${command.row_id}`;
-      // A tombstone is final: a late write to a deleted row must not bring it back on other devices.
-      if (deleted.has(rowKey) || (await isTombstoned(trx, device.teamId, command.table, command.row_id))) {
-        acks.push({ op_id: command.op_id, status: 'tombstoned' });
+      const decision = await decide(trx, actor, reach, command, at);
+      if (decision.ack === 'tombstoned' || decision.ack === 'forbidden') {
+        acks.push(decision.ack === 'forbidden' ? { op_id: command.op_id, status: 'forbidden', reason: decision.reason } : { op_id: command.op_id, status: 'tombstoned' });
         continue;
       }
-      lastSeq += 1;
-      await trx
-        .insertInto('change_log')
-        .values({
-          team_id: device.teamId,
-          server_seq: lastSeq,
-          op_id: command.op_id,
-          client_id: device.id,
-          mutation_seq: command.mutation_seq,
-          table_name: command.table,
-          row_id: command.row_id,
-          row_version: command.row_version,
-          tombstone: command.tombstone,
-          payload: command.payload === null ? null : JSON.stringify(command.payload),
-        })
-        .execute();
-      logged.set(command.op_id, { clientId: device.id, serverSeq: lastSeq });
-      if (command.tombstone) deleted.add(rowKey);
-      acks.push({ op_id: command.op_id, status: 'applied', server_seq: lastSeq });
+      for (const entry of decision.entries) {
+        lastSeq += 1;
+        await appendChange(trx, actor, lastSeq, entry);
+      }
+      logged.set(command.op_id, { clientId: actor.deviceId, serverSeq: lastSeq });
+      acks.push(
+        decision.ack === 'conflict'
+          ? { op_id: command.op_id, status: 'conflict', server_seq: lastSeq, conflict_id: decision.conflictId }
+          : { op_id: command.op_id, status: decision.ack, server_seq: lastSeq },
+      );
     }
 
     if (lastSeq !== startSeq) {
-      await trx.updateTable('team_counters').set({ last_seq: lastSeq }).where('team_id', '=', device.teamId).execute();
+      await trx.updateTable('team_counters').set({ last_seq: lastSeq }).where('team_id', '=', actor.teamId).execute();
     }
     if (lastMutation !== startMutation) {
       await trx
         .insertInto('client_state')
-        .values({ client_id: device.id, team_id: device.teamId, last_mutation_seq: lastMutation })
+        .values({ client_id: actor.deviceId, team_id: actor.teamId, last_mutation_seq: lastMutation })
         .onConflict((oc) => oc.column('client_id').doUpdateSet({ last_mutation_seq: lastMutation }))
         .execute();
     }
-    // Test seam: lets the ordering test hold a push open, counter locked, at the moment a later push would race it.
     await seams.beforeCommit?.();
     return { acks, lastMutationSeq: lastMutation };
   });
 }
 
-async function knownOps(trx: Transaction<ServerDatabase>, opIds: string[]) {
+async function decide(trx: Trx, actor: Actor, reach: readonly string[], command: SyncCommand, at: string): Promise<Decision> {
+  const { table } = command;
+  const policy = TABLE_POLICY[table];
+  const current = await trx
+    .selectFrom('current_rows')
+    .select(['patient_id', 'version', 'payload', 'deleted'])
+    .where('team_id', '=', actor.teamId)
+    .where('table_name', '=', table)
+    .where('row_id', '=', command.row_id)
+    .executeTakeFirst();
+  // A tombstone is final: a late write to a deleted row must not bring it back on other devices.
+  if (current?.deleted) return { ack: 'tombstoned' };
+  if (!roleReadsTable(actor.role, table)) return { ack: 'forbidden', reason: 'role' };
+
+  const patientId = command.tombstone && current ? current.patient_id : await patientOfRow(trx, actor.teamId, table, command.row_id, command.payload);
+  if (policy.scope.kind !== 'team') {
+    if (await belongsToAnotherTeam(trx, actor.teamId, table, command.row_id, patientId)) return { ack: 'forbidden', reason: 'out_of_scope' };
+    // The row as it stands must be the writer's now, and where the write leaves it must be theirs too.
+    if (current && !(current.patient_id && (await reachesPatient(trx, actor, reach, current.patient_id)))) return { ack: 'forbidden', reason: 'out_of_scope' };
+    if (!patientId || !(await reachesAfterWrite(trx, actor, reach, command, patientId))) return { ack: 'forbidden', reason: 'out_of_scope' };
+  }
+  if (patientId === undefined) return { ack: 'forbidden', reason: 'out_of_scope' };
+  const entry: LogEntry = {
+    opId: command.op_id,
+    mutationSeq: command.mutation_seq,
+    table,
+    rowId: command.row_id,
+    rowVersion: command.row_version,
+    tombstone: command.tombstone,
+    payload: command.payload,
+    patientId,
+  };
+  if (!current) return { ack: 'applied', entries: [entry] };
+
+  const theirs = (current.payload ?? {}) as RowPayload;
+  const signedWhen = policy.document?.signedWhen;
+  const signed = signedWhen !== undefined && theirs[signedWhen.column] === signedWhen.value;
+  const stale = command.base_version < current.version;
+  if (command.tombstone) {
+    if (signed) return { ack: 'forbidden', reason: 'signed' };
+    return { ack: 'applied', entries: [{ ...entry, rowVersion: Math.max(command.row_version, current.version + 1) }] };
+  }
+  const mine = command.payload!;
+  if (!stale) {
+    // Signed notes take addenda only (DESIGN §5.4): the signed row itself never changes again.
+    if (signed && changedColumns(theirs, mine).length > 0) return { ack: 'forbidden', reason: 'signed' };
+    return { ack: 'applied', entries: [entry] };
+  }
+
+  const base = (await payloadAtVersion(trx, actor.teamId, table, command.row_id, command.base_version)) ?? {};
+  const outcome = judgeStaleWrite(policy, base, theirs, mine, current.version);
+  if (outcome.kind === 'merged') return { ack: 'merged', entries: [{ ...entry, payload: outcome.row, rowVersion: current.version + 1 }] };
+  if (patientId === null) {
+    // Team-wide settings have no patient to file a conflict under and carry no clinical risk: the later writer's
+    // fields win, merged onto the current row, and every device receives the result.
+    const row: RowPayload = { ...theirs, ...Object.fromEntries(changedColumns(base, mine).map((c) => [c, mine[c] ?? null])) };
+    row.updated_by = mine.updated_by ?? null;
+    if (mine.updated_at !== undefined) row.updated_at = mine.updated_at;
+    row.version = current.version + 1;
+    return { ack: 'merged', entries: [{ ...entry, payload: row, rowVersion: current.version + 1 }] };
+  }
+  const conflict = conflictRow({
+    patientId,
+    table,
+    rowId: command.row_id,
+    kind: outcome.conflict,
+    fields: outcome.fields,
+    baseVersion: command.base_version,
+    theirs,
+    mine,
+    userId: actor.userId,
+    at,
+  });
+  const conflictId = conflict.id as string;
+  const conflictEntry = (opId: string, mutationSeq: number | null): LogEntry => ({
+    opId,
+    mutationSeq,
+    table: 'sync_conflicts',
+    rowId: conflictId,
+    rowVersion: 1,
+    tombstone: false,
+    payload: conflict,
+    patientId,
+  });
+  if (outcome.row === null) return { ack: 'conflict', conflictId, entries: [conflictEntry(command.op_id, command.mutation_seq)] };
+  // The merged part carries the command's op (so a replay finds it); the conflict row is the server's own entry.
+  return {
+    ack: 'conflict',
+    conflictId,
+    entries: [{ ...entry, payload: outcome.row, rowVersion: current.version + 1 }, conflictEntry(conflict.id as string, null)],
+  };
+}
+
+/**
+ * Whether the row's patient is in the writer's scope once this write lands: already in scope, or brought in by
+ * the write itself (a patient the user creates, a referral they or a supervisee will hold).
+ */
+async function reachesAfterWrite(trx: Trx, actor: Actor, reach: readonly string[], command: SyncCommand, patientId: string): Promise<boolean> {
+  if (await reachesPatient(trx, actor, reach, patientId)) return true;
+  if (actor.role === 'admin' || command.payload === null) return false;
+  if (command.table === 'referrals') {
+    const caseholder = command.payload.caseholder_id;
+    return typeof caseholder === 'string' && reach.includes(caseholder);
+  }
+  if (command.table === 'patients' && command.payload.created_by === actor.userId) {
+    const referral = await trx
+      .selectFrom('current_rows')
+      .select('row_id')
+      .where('team_id', '=', actor.teamId)
+      .where('table_name', '=', 'referrals')
+      .where('deleted', '=', false)
+      .where('patient_id', '=', patientId)
+      .executeTakeFirst();
+    return referral === undefined;
+  }
+  return false;
+}
+
+async function appendChange(trx: Trx, actor: Actor, serverSeq: number, entry: LogEntry): Promise<void> {
+  const payload = entry.payload === null ? null : JSON.stringify(entry.payload);
+  await trx
+    .insertInto('change_log')
+    .values({
+      team_id: actor.teamId,
+      server_seq: serverSeq,
+      op_id: entry.opId,
+      client_id: actor.deviceId,
+      mutation_seq: entry.mutationSeq,
+      table_name: entry.table,
+      row_id: entry.rowId,
+      row_version: entry.rowVersion,
+      tombstone: entry.tombstone,
+      payload,
+    })
+    .execute();
+  // A tombstone keeps the row's last content: its patient still decides who receives the tombstone.
+  await trx
+    .insertInto('current_rows')
+    .values({
+      team_id: actor.teamId,
+      table_name: entry.table,
+      row_id: entry.rowId,
+      patient_id: entry.patientId,
+      version: entry.rowVersion,
+      server_seq: serverSeq,
+      payload,
+      deleted: entry.tombstone,
+    })
+    .onConflict((oc) =>
+      oc.columns(['team_id', 'table_name', 'row_id']).doUpdateSet({
+        patient_id: entry.patientId,
+        version: entry.rowVersion,
+        server_seq: serverSeq,
+        payload: entry.tombstone ? sql`current_rows.payload` : payload,
+        deleted: entry.tombstone,
+      }),
+    )
+    .execute();
+}
+
+async function knownOps(trx: Trx, opIds: string[]) {
   const rows = await trx.selectFrom('change_log').select(['op_id', 'client_id', 'server_seq']).where('op_id', 'in', opIds).execute();
   return new Map(rows.map((r) => [r.op_id, { clientId: r.client_id, serverSeq: Number(r.server_seq) }]));
 }
 
-async function isTombstoned(trx: Transaction<ServerDatabase>, teamId: string, table: string, rowId: string): Promise<boolean> {
+async function payloadAtVersion(trx: Trx, teamId: string, table: string, rowId: string, version: number): Promise<RowPayload | null> {
   const row = await trx
     .selectFrom('change_log')
-    .select('server_seq')
+    .select('payload')
     .where('team_id', '=', teamId)
     .where('table_name', '=', table)
     .where('row_id', '=', rowId)
-    .where('tombstone', '=', true)
+    .where('row_version', '=', version)
+    .where('tombstone', '=', false)
+    .orderBy('server_seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row !== undefined;
+  return (row?.payload as RowPayload | undefined) ?? null;
 }

@@ -18,7 +18,7 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     await app?.close();
   });
 
-  const enrol = (code: string) => call<EnrolResponse | SyncError>(url, '/v1/enrol', { json: { code, protocol_version: 1 } });
+  const enrol = (code: string) => call<EnrolResponse | SyncError>(url, '/v1/enrol', { json: { code, protocol_version: 2 } });
 
   it('exchanges an enrolment code for a working token exactly once, even when two exchanges race', async () => {
     const [existing] = await teamWithDevices(database().db, 1);
@@ -32,7 +32,7 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     expect(winner).toMatchObject({ device_id: deviceId, user_id: userId, team_id: existing!.teamId });
 
     expect((await enrol(code)).status).toBe(401);
-    const pushed = await push(url, winner.token, [write(1, newRowId())]);
+    const pushed = await push(url, winner.token, [write(1, newRowId(), { updated_by: userId })]);
     expect(pushed.status).toBe(200);
     const devices = await listDevices(database().db, existing!.teamId);
     expect(devices.find((d) => d.id === deviceId)?.last_seen_at).toBeInstanceOf(Date);
@@ -55,7 +55,7 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     const forged = `${device!.deviceId}.${'A'.repeat(43)}`;
     const before = await snapshot(database().db);
     for (const token of [undefined, 'not-a-token', forged, `${colleague!.deviceId}.${device!.token.split('.')[1]}`]) {
-      const reply = await call<SyncError>(url, '/v1/push', { token, json: { protocol_version: 1, commands } });
+      const reply = await call<SyncError>(url, '/v1/push', { token, json: { protocol_version: 2, commands } });
       expect(reply.status).toBe(401);
       expect(reply.body.error.code).toBe('unauthorized');
     }
@@ -74,20 +74,20 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
   });
 
   const badPushes: Array<[string, unknown, number, string]> = [
-    ['no commands', { protocol_version: 1 }, 400, 'commands'],
-    ['empty commands', { protocol_version: 1, commands: [] }, 400, 'commands'],
-    ['op_id not a UUIDv7', { protocol_version: 1, commands: [{ ...write(1, newRowId()), op_id: '8a7d3c1e-1111-4111-8111-111111111111' }] }, 400, 'commands.0.op_id'],
-    ['mutation_seq 0', { protocol_version: 1, commands: [write(0, newRowId())] }, 400, 'commands.0.mutation_seq'],
-    ['tombstone with a payload', { protocol_version: 1, commands: [{ ...write(1, newRowId()), tombstone: true }] }, 400, 'commands.0.payload'],
-    ['write without a payload', { protocol_version: 1, commands: [{ ...write(1, newRowId()), payload: null }] }, 400, 'commands.0.payload'],
-    ['nested payload value', { protocol_version: 1, commands: [{ ...write(1, newRowId()), payload: { a: { b: 1 } } }] }, 400, 'commands.0.payload.a'],
-    ['table name with SQL in it', { protocol_version: 1, commands: [{ ...write(1, newRowId()), table: 'patients; drop table' }] }, 400, 'commands.0.table'],
-    ['a device-only table', { protocol_version: 1, commands: [{ ...write(1, newRowId()), table: 'settings' }] }, 400, 'commands.0.table'],
-    ['unknown field', { protocol_version: 1, commands: [{ ...write(1, newRowId()), admin: true }] }, 400, 'commands.0'],
-    ['second command broken', { protocol_version: 1, commands: [write(1, newRowId()), { ...write(2, newRowId()), row_version: -1 }] }, 400, 'commands.1.row_version'],
+    ['no commands', { protocol_version: 2 }, 400, 'commands'],
+    ['empty commands', { protocol_version: 2, commands: [] }, 400, 'commands'],
+    ['op_id not a UUIDv7', { protocol_version: 2, commands: [{ ...write(1, newRowId()), op_id: '8a7d3c1e-1111-4111-8111-111111111111' }] }, 400, 'commands.0.op_id'],
+    ['mutation_seq 0', { protocol_version: 2, commands: [write(0, newRowId())] }, 400, 'commands.0.mutation_seq'],
+    ['tombstone with a payload', { protocol_version: 2, commands: [{ ...write(1, newRowId()), tombstone: true }] }, 400, 'commands.0.payload'],
+    ['write without a payload', { protocol_version: 2, commands: [{ ...write(1, newRowId()), payload: null }] }, 400, 'commands.0.payload'],
+    ['nested payload value', { protocol_version: 2, commands: [{ ...write(1, newRowId()), payload: { a: { b: 1 } } }] }, 400, 'commands.0.payload.a'],
+    ['table name with SQL in it', { protocol_version: 2, commands: [{ ...write(1, newRowId()), table: 'patients; drop table' }] }, 400, 'commands.0.table'],
+    ['a device-only table', { protocol_version: 2, commands: [{ ...write(1, newRowId()), table: 'settings' }] }, 400, 'commands.0.table'],
+    ['unknown field', { protocol_version: 2, commands: [{ ...write(1, newRowId()), admin: true }] }, 400, 'commands.0'],
+    ['second command broken', { protocol_version: 2, commands: [write(1, newRowId()), { ...write(2, newRowId()), row_version: -1 }] }, 400, 'commands.1.row_version'],
     ['old protocol', { protocol_version: 0, commands: [write(1, newRowId())] }, 426, 'protocol_version'],
-    ['a row stamped two days ahead', { protocol_version: 1, commands: [write(1, newRowId(), { updated_at: new Date(Date.now() + 48 * 3_600_000).toISOString() })] }, 422, 'commands.0.payload.updated_at'],
-    ['future schema', { protocol_version: 1, commands: [write(1, newRowId()), { ...write(2, newRowId()), schema_version: 99 }] }, 426, 'commands.1.schema_version'],
+    ['a row stamped two days ahead', { protocol_version: 2, commands: [write(1, newRowId(), { updated_at: new Date(Date.now() + 48 * 3_600_000).toISOString() })] }, 422, 'commands.0.payload.updated_at'],
+    ['future schema', { protocol_version: 2, commands: [write(1, newRowId()), { ...write(2, newRowId()), schema_version: 99 }] }, 426, 'commands.1.schema_version'],
   ];
 
   it.each(badPushes)('refuses a push with %s, naming the field, and writes nothing', async (_name, body, status, field) => {
@@ -111,7 +111,7 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     expect(text.status).toBe(415);
     expect(((await text.json()) as SyncError).error.code).toBe('bad_request');
 
-    const huge = { protocol_version: 1, commands: [write(1, newRowId(), { note: 'x'.repeat(1_100_000) })] };
+    const huge = { protocol_version: 2, commands: [write(1, newRowId(), { note: 'x'.repeat(1_100_000) })] };
     const oversized = await call<SyncError>(url, '/v1/push', { token: device!.token, json: huge });
     expect(oversized.status).toBe(413);
     expect(oversized.body.error.code).toBe('payload_too_large');
@@ -119,11 +119,11 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
   });
 
   it.each([
-    ['after=-1&protocol_version=1', 'after'],
-    ['after=abc&protocol_version=1', 'after'],
-    ['after=0&limit=5000&protocol_version=1', 'limit'],
+    ['after=-1&protocol_version=2', 'after'],
+    ['after=abc&protocol_version=2', 'after'],
+    ['after=0&limit=5000&protocol_version=2', 'limit'],
     ['after=0', 'protocol_version'],
-    ['after=0&protocol_version=1&extra=1', 'query'],
+    ['after=0&protocol_version=2&extra=1', 'query'],
   ])('refuses the pull query %s naming %s', async (query, field) => {
     const [device] = await teamWithDevices(database().db, 1);
     const reply = await call<SyncError>(url, `/v1/pull?${query}`, { token: device!.token });
@@ -156,7 +156,7 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     const limited = await listening({ db: database().db, failures: new FailureWindow(3, 60_000) });
     try {
       for (let i = 0; i < 3; i++) {
-        expect((await call(limited.url, '/v1/enrol', { json: { code: 'WRONG-CODE-0000', protocol_version: 1 } })).status).toBe(401);
+        expect((await call(limited.url, '/v1/enrol', { json: { code: 'WRONG-CODE-0000', protocol_version: 2 } })).status).toBe(401);
       }
       const refused = await pull(limited.url, device!.token, 0);
       expect(refused.status).toBe(429);
@@ -173,7 +173,7 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     const secret = 'Patient disclosed something private';
     const reply = await call<SyncError>(url, '/v1/push', {
       token: device!.token,
-      json: { protocol_version: 1, commands: [{ ...write(1, newRowId(), { note: secret }), row_version: 0 }] },
+      json: { protocol_version: 2, commands: [{ ...write(1, newRowId(), { note: secret }), row_version: 0 }] },
     });
     expect(reply.status).toBe(400);
     expect(JSON.stringify(reply.body)).not.toContain(secret);

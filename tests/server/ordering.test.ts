@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../server/db/open';
 import { applyPush } from '../../server/sync/push';
 import { pullPage as pullOrAhead } from '../../server/sync/pull';
-import { newRowId, teamWithDevices, write } from './support/fixtures';
+import { actorOf, newRowId, teamWithDevices, write } from './support/fixtures';
 import { postgresAvailable, startPostgres, type TempPostgres } from './support/postgres';
 
 /**
@@ -72,7 +72,6 @@ describe.skipIf(!postgresAvailable)('server_seq ordering under concurrent transa
   it('the counter row makes a later push wait for the earlier one, so seqs become visible in order and a cursor reader misses nothing', async () => {
     const { db } = opened;
     const [first, second] = await teamWithDevices(db, 2);
-    const teamId = first!.teamId;
     const reader = await client();
 
     let reachedCommit!: () => void;
@@ -80,7 +79,7 @@ describe.skipIf(!postgresAvailable)('server_seq ordering under concurrent transa
     let releaseFirst!: () => void;
     const firstMayCommit = new Promise<void>((resolve) => (releaseFirst = resolve));
 
-    const pushA = applyPush(db, { id: first!.deviceId, teamId }, [write(1, newRowId())], {
+    const pushA = applyPush(db, actorOf(first!), [write(1, newRowId())], {
       beforeCommit: async () => {
         reachedCommit();
         await firstMayCommit;
@@ -89,7 +88,7 @@ describe.skipIf(!postgresAvailable)('server_seq ordering under concurrent transa
     await firstHoldsLock; // A has taken seq 1 and holds the counter, not yet committed
 
     let secondDone = false;
-    const pushB = applyPush(db, { id: second!.deviceId, teamId }, [write(1, newRowId())]).then((r) => {
+    const pushB = applyPush(db, actorOf(second!), [write(1, newRowId())]).then((r) => {
       secondDone = true;
       return r;
     });
@@ -105,7 +104,7 @@ describe.skipIf(!postgresAvailable)('server_seq ordering under concurrent transa
     let cursor = 0;
     const seen: number[] = [];
     const page = async () => {
-      const result = await pullPage(db, teamId, cursor, 100);
+      const result = await pullPage(db, actorOf(first!), cursor, 100);
       seen.push(...result.changes.map((c) => c.server_seq));
       cursor = result.next_cursor;
     };
@@ -123,7 +122,6 @@ describe.skipIf(!postgresAvailable)('server_seq ordering under concurrent transa
   it('many concurrent pushes against a reader paging all the while: every seq is seen once, in order, with no gap', async () => {
     const { db } = opened;
     const devices = await teamWithDevices(db, 6);
-    const teamId = devices[0]!.teamId;
     const pushesPerDevice = 8;
 
     let writing = true;
@@ -132,7 +130,7 @@ describe.skipIf(!postgresAvailable)('server_seq ordering under concurrent transa
       let cursor = 0;
       for (let guard = 0; guard < 10_000; guard++) {
         const stillWriting = writing;
-        const page = await pullPage(db, teamId, cursor, 3);
+        const page = await pullPage(db, actorOf(devices[0]!), cursor, 3);
         seen.push(...page.changes.map((c) => c.server_seq));
         cursor = page.next_cursor;
         if (!stillWriting && !page.has_more) return;
@@ -143,7 +141,7 @@ describe.skipIf(!postgresAvailable)('server_seq ordering under concurrent transa
     await Promise.all(
       devices.map(async (device) => {
         for (let i = 1; i <= pushesPerDevice; i++) {
-          await applyPush(db, { id: device.deviceId, teamId }, [write(2 * i - 1, newRowId()), write(2 * i, newRowId())]);
+          await applyPush(db, actorOf(device), [write(2 * i - 1, newRowId()), write(2 * i, newRowId())]);
         }
       }),
     );
