@@ -17,6 +17,7 @@ import { serviceRegistry } from './registry';
 import { readDeviceSettings, writeDeviceSettings } from './session/deviceSettings';
 import { storePaths, withCompanions, type StorePaths } from './session/storePaths';
 import { UnlockThrottle } from './session/unlockThrottle';
+import { DEFAULT_STALE_AFTER_HOURS } from './sync/status';
 import { writeFileAtomic } from './store/atomicWrite';
 import { encodeBackup, headerIsAuthentic, peekBackup, readBackupBody, readBackupHeader, type BackupHeader } from './store/backupFile';
 import { chooseCipher, type Cipher } from './store/cipher';
@@ -41,6 +42,12 @@ import { rekeyCopy } from './store/rekey';
 import { assertSchema } from './store/schemaFingerprint';
 import type { CaseloadDb } from './store/schema';
 import { abandonSwap, prepareSwap, replacedName, resolvePendingSwap, rollForward, swapPending, type SwapReason } from './store/storeSwap';
+
+/** Told when a store opens and before it closes, so nothing it started outlives the session. */
+export interface SessionWatcher {
+  opened(): Promise<void>;
+  closing(): Promise<void>;
+}
 
 export interface EngineOptions {
   dataDir: string;
@@ -95,6 +102,9 @@ export class CaseloadEngine {
   private readonly throttle: UnlockThrottle;
   private readonly kdf: KdfCost;
   private readonly idleLockMinutes: number;
+  /** Lives as long as an open store does: the sync runtime (electron/services/sync/runtime.ts). */
+  private sessionWatcher: SessionWatcher | null = null;
+  private registry: Handlers | null = null;
 
   constructor(private readonly options: EngineOptions) {
     this.paths = storePaths(options.dataDir);
@@ -206,6 +216,7 @@ export class CaseloadEngine {
       // The key file is written last: a crash before this leaves no half-made store that claims to be set up.
       const keyFile = this.saveKeyFile({ ...(await wrapDataKey(dataKey, input.passphrase, kdf, { storeId, cipher, anchor: await auditAnchorOf(db) })), storeId }, dataKey);
       this.store = { sqlite, db, dataKey, keyFile, owner: { id: ownerId, displayName: input.displayName, role: input.role } };
+      this.tellOpened();
     } catch (err) {
       sqlite.close();
       if (!keyFileExists(this.paths.keyFile)) for (const f of withCompanions(this.paths.db)) rmSync(f, { force: true });
@@ -243,6 +254,7 @@ export class CaseloadEngine {
     }
     this.store = store;
     notices.push(...(await this.keepKeyFileCurrent(passphrase)));
+    this.tellOpened();
     this.touch();
     return this.status(notices);
   }
@@ -368,6 +380,7 @@ export class CaseloadEngine {
 
   /** Fails closed: whatever the audit write does, the database ends closed and the key zeroed. */
   async lock(): Promise<SessionStatus> {
+    if (this.store) await this.tellClosing();
     const store = this.store;
     if (store) {
       this.store = null;
@@ -411,6 +424,15 @@ export class CaseloadEngine {
    * With `passphrase` null the key stays wrapped as it is.
    */
   private async replaceDatabase(store: OpenStore, reason: Exclude<SwapReason, 'restore'>, to: { cipher: Cipher; key: Buffer }, passphrase: string | null): Promise<void> {
+    await this.tellClosing();
+    try {
+      await this.replaceDatabaseNow(store, reason, to, passphrase);
+    } finally {
+      if (this.store) this.tellOpened();
+    }
+  }
+
+  private async replaceDatabaseNow(store: OpenStore, reason: Exclude<SwapReason, 'restore'>, to: { cipher: Cipher; key: Buffer }, passphrase: string | null): Promise<void> {
     let keyFile: KeyFile;
     try {
       rekeyCopy(store.sqlite, this.paths.next, { cipher: store.keyFile.cipher, key: store.dataKey }, to, this.options.nativeBinding);
@@ -437,6 +459,44 @@ export class CaseloadEngine {
     else store.sqlite.close();
     rollForward(this.paths);
     this.store = await this.openStoreAs(to.key, keyFile);
+  }
+
+  /** What the sync runtime takes from this device: its clock and the badge's staleness threshold. */
+  syncOptions(): { now: () => Date; staleAfterHours: () => number } {
+    return { now: this.now, staleAfterHours: () => readDeviceSettings(this.paths.device).syncStaleAfterHours ?? DEFAULT_STALE_AFTER_HOURS };
+  }
+
+  watchSession(watcher: SessionWatcher): void {
+    this.sessionWatcher = watcher;
+  }
+
+  /** A watcher's failure never stops a session opening: sync is upkeep, and tells its own problems. */
+  private tellOpened(): void {
+    this.sessionWatcher?.opened().catch(() => undefined);
+  }
+
+  private async tellClosing(): Promise<void> {
+    await this.sessionWatcher?.closing().catch(() => undefined);
+  }
+
+  /** Enrolment made the team server's user the owner of this store (sync/runtime.ts): the session follows. */
+  async refreshOwner(): Promise<void> {
+    const store = this.requireOpen();
+    const ownerId = (await store.db.selectFrom('settings').select('value').where('key', '=', 'owner_user_id').executeTakeFirst())?.value;
+    const owner = ownerId ? await store.db.selectFrom('users').select(['id', 'display_name', 'role']).where('id', '=', ownerId).executeTakeFirst() : undefined;
+    if (owner) store.owner = { id: owner.id, displayName: owner.display_name, role: owner.role as Role };
+  }
+
+  /**
+   * Sign-out's last step (sync/runtime.ts, after everything was pushed and the sign-out audited): the session
+   * ends and the store's files go. The device settings (chosen folders, cipher calibration) and backups stay.
+   */
+  async forgetStore(): Promise<void> {
+    await this.lock();
+    for (const file of [...withCompanions(this.paths.db), ...withCompanions(this.paths.next), this.paths.keyFile, this.paths.swapJournal, this.paths.attempts]) {
+      rmSync(file, { force: true });
+    }
+    this.openProblem = null;
   }
 
   private requireOpen(): OpenStore {
@@ -576,6 +636,7 @@ export class CaseloadEngine {
       throw this.asOpenProblem(err);
     }
     this.openProblem = null;
+    this.tellOpened();
     const notices = [`Restored the backup ${input.file}, made on ${formatLocalDateTime(new Date(header.createdAt))}.`];
     notices.push(...(await this.recordFailedAttempts(this.store, this.throttle.takeFailures())));
     this.touch();
@@ -665,9 +726,10 @@ export class CaseloadEngine {
     };
   }
 
-  /** Every contract method: the lifecycle above plus every clinical domain. */
+  /** Every contract method: the lifecycle above plus every clinical domain. One registry, so one sync runtime. */
   handlers(): Handlers {
-    return serviceRegistry(this);
+    this.registry ??= serviceRegistry(this);
+    return this.registry;
   }
 }
 

@@ -12,6 +12,9 @@ import { serviceSettingsHandlers } from './caseload/serviceSettings';
 import { userHandlers } from './caseload/users';
 import type { CaseloadEngine } from './engine';
 import type { Handlers } from './handlers';
+import { sqliteSyncStore } from './sync/clientStore';
+import { syncHandlers } from './sync/handlers';
+import { SyncRuntime } from './sync/runtime';
 
 /**
  * The service registry behind both transports: the engine's session and store lifecycle, plus each clinical
@@ -20,8 +23,9 @@ import type { Handlers } from './handlers';
  */
 export function serviceRegistry(engine: CaseloadEngine): Handlers {
   const context = () => engine.context();
-  return {
-    ...engine.lifecycleHandlers(),
+  const sync = new SyncRuntime(engine, { localStore: sqliteSyncStore, ...engine.syncOptions() });
+  engine.watchSession(sync);
+  const clinical = nudgingAfterWrites(sync, {
     ...userHandlers(context),
     ...patientHandlers(context),
     ...caseloadHandlers(context),
@@ -29,10 +33,28 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...contactHandlers(context),
     ...measureHandlers(context),
     ...riskHandlers(context),
-    ...noteHandlers(context),
+    ...noteHandlers(context, () => sync.barrier()),
     ...followUpHandlers(context),
     ...screeningHandlers(context),
     ...serviceSettingsHandlers(context),
+  });
+  return {
+    ...engine.lifecycleHandlers(),
+    ...clinical,
     ...auditHandlers(context),
+    ...syncHandlers(sync),
   };
+}
+
+/** Every clinical call may have written: the sync runtime then sends it soon (it checks the outbox first). */
+function nudgingAfterWrites<H extends Record<string, (input: never) => Promise<unknown>>>(sync: SyncRuntime, handlers: H): H {
+  const wrapped: Record<string, (input: never) => Promise<unknown>> = {};
+  for (const [method, handler] of Object.entries(handlers)) {
+    wrapped[method] = async (input) => {
+      const out = await handler(input);
+      void sync.afterCall().catch(() => undefined);
+      return out;
+    };
+  }
+  return wrapped as H;
 }

@@ -55,6 +55,14 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'backup.list': 0,
   'backup.restore': 2,
   'files.chooseFolder': 0,
+  // Sync on a device that is not enrolled: status and "Sync now" only read; enrolment cannot reach a server,
+  // sign-out has nothing to leave, and there is no conflict to resolve.
+  'sync.status': 0,
+  'sync.now': 0,
+  'sync.enrol': 0,
+  'sync.signOut': 0,
+  'sync.conflicts': 1,
+  'sync.resolveConflict': 0,
 };
 
 /** Where `version: CURRENT` is looked up for each optimistic-concurrency method. */
@@ -79,7 +87,7 @@ const FUZZ_ORDER = [...METHOD_NAMES.filter((m) => !CLINICAL_DOMAINS.has(m.split(
  * Setup is refused on a set-up store, there is no backup with a fuzzed name to restore, and choosing a folder
  * is the shell's (the engine's registry never answers it).
  */
-const NEVER_ACCEPTED: MethodName[] = ['session.setup', 'backup.restore', 'files.chooseFolder'];
+const NEVER_ACCEPTED: MethodName[] = ['session.setup', 'backup.restore', 'files.chooseFolder', 'sync.enrol', 'sync.signOut', 'sync.resolveConflict'];
 
 const junk = fc.oneof(
   fc.anything({ maxDepth: 2 }),
@@ -251,6 +259,17 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { pati
       { requiredKeys: [] },
     ),
     'files.chooseFolder': fc.record({ purpose: field(fc.constant('backups'), fc.string()) }, { requiredKeys: [] }),
+    // Port 9 on loopback: nothing listens, so a well-formed enrolment is refused at once without leaving this machine.
+    'sync.enrol': fc.record(
+      { serverUrl: field(fc.constantFrom('http://127.0.0.1:9', 'https://127.0.0.1:9/'), fc.constantFrom('ftp://127.0.0.1', 'team server', '')), code: field(fc.stringMatching(/^[A-Z2-9]{12}$/), fc.string({ maxLength: 11 })) },
+      { requiredKeys: [] },
+    ),
+    'sync.signOut': fc.record({ confirm: field(fc.constant('remove this caseload from this device'), fc.string()) }, { requiredKeys: [] }),
+    'sync.conflicts': fc.record({ status: field(fc.constantFrom('open', 'resolved'), fc.constant('all')) }, { requiredKeys: [] }),
+    'sync.resolveConflict': fc.record(
+      { id, version: field(fc.integer({ min: 1, max: 3 }), fc.integer({ min: -1, max: 0 })), fields: field(fc.dictionary(fc.constantFrom('body', 'level'), fc.string({ maxLength: 20 })), junk), note: fc.string({ maxLength: 20 }) },
+      { requiredKeys: ['id', 'version', 'fields'] },
+    ),
   };
   const base = shaped[method] ?? fc.constant({});
   return fc.oneof({ weight: 4, arbitrary: base }, { weight: 1, arbitrary: junk }, { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), junk, { maxKeys: 3 }) });

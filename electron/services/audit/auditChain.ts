@@ -16,6 +16,9 @@ import type { AuditEventTable, CaseloadDb } from '../store/schema';
 export const GENESIS_HASH = '0'.repeat(64);
 
 export type AuditAction =
+  // The device joining its team's server, and leaving it (electron/services/sync/runtime.ts).
+  | 'enrol'
+  | 'sign-out'
   | 'create'
   | 'update'
   | 'view'

@@ -144,11 +144,16 @@ export async function addAddendum(ctx: CaseloadContext, id: string, body: string
   });
 }
 
-export function noteHandlers(context: ContextSource): HandlerMap<typeof noteMethods> {
+/** `beforeSign` is the sync barrier (electron/services/sync/runtime.ts): a round first when the server answers. */
+export function noteHandlers(context: ContextSource, beforeSign: () => Promise<void> = async () => {}): HandlerMap<typeof noteMethods> {
   return {
     'notes.create': (i) => createNote(context(), i),
     'notes.update': (i) => updateNote(context(), i.id, i.version, i.body),
-    'notes.sign': (i) => signNote(context(), i.id, i.version),
+    'notes.sign': async (i) => {
+      context(); // locked: refused before any network
+      await beforeSign();
+      return signNote(context(), i.id, i.version);
+    },
     'notes.addendum': (i) => addAddendum(context(), i.id, i.body),
   };
 }

@@ -12,6 +12,8 @@ const DeviceSettings = z.strictObject({
   destinations: z.partialRecord(z.enum(DESTINATION_PURPOSES), z.string()).default({}),
   /** The cipher this machine calibrated to; a store made on a slower cipher migrates when this says aegis. */
   calibratedCipher: z.enum(CIPHERS).optional(),
+  /** Hours without a completed sync round before the badge warns (issue #9 §3); 24 when unset. */
+  syncStaleAfterHours: z.number().int().min(1).max(24 * 14).optional(),
 });
 export type DeviceSettings = z.infer<typeof DeviceSettings>;
 

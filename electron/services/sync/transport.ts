@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import {
+  type AuditEventWire,
+  AuditPushResponse,
   canonicalJson,
+  DirectoryResponse,
   EnrolResponse,
   type LoggedChange,
   PullResponse,
   PushResponse,
   SYNC_PROTOCOL_VERSION,
+  StatusResponse,
   SyncError,
   type SyncCommand,
   type SyncErrorCode,
@@ -34,16 +38,26 @@ export class SyncTransportError extends Error {
   }
 }
 
-export function pageChecksum(changes: readonly LoggedChange[]): string {
-  return createHash('sha256').update(canonicalJson(changes), 'utf8').digest('hex');
+/** Protocol v2: the checksum covers the page's changes and its purges (shared/sync/protocol.ts PullResponse). */
+export function pageChecksum(changes: readonly LoggedChange[], purge: readonly string[] = []): string {
+  return createHash('sha256').update(canonicalJson({ changes, purge }), 'utf8').digest('hex');
 }
 
 interface HttpOptions {
   baseUrl: string;
   timeoutMs?: number;
+  /** Aborts every request in flight: the session locking ends the round at once. */
+  signal?: AbortSignal;
 }
 
-async function request(options: HttpOptions, path: string, init: { token?: string; body?: unknown }): Promise<unknown> {
+/** The server's other channels, beside the change log: reachability and clock, the team directory, the audit chain. */
+export interface TeamChannels {
+  status(timeoutMs?: number): Promise<StatusResponse>;
+  directory(): Promise<DirectoryResponse>;
+  pushAudit(events: AuditEventWire[]): Promise<AuditPushResponse>;
+}
+
+async function request(options: HttpOptions, path: string, init: { token?: string; body?: unknown; timeoutMs?: number }): Promise<unknown> {
   const headers: Record<string, string> = {};
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -53,7 +67,7 @@ async function request(options: HttpOptions, path: string, init: { token?: strin
       method: init.body === undefined ? 'GET' : 'POST',
       headers,
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+      signal: signalFor(options, init.timeoutMs),
     });
   } catch (error) {
     throw new SyncTransportError('network', error instanceof Error ? error.message : 'request failed');
@@ -78,9 +92,26 @@ function parseReply<T>(schema: { safeParse(v: unknown): { success: true; data: T
   return parsed.data;
 }
 
+function signalFor(options: HttpOptions, timeoutMs: number | undefined): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs ?? options.timeoutMs ?? 15_000);
+  return options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+}
+
 /** The transport over HTTP(S), validating every reply with the protocol's schemas. */
-export function httpTransport(options: HttpOptions & { token: string }): SyncTransport {
+export function httpTransport(options: HttpOptions & { token: string }): SyncTransport & TeamChannels {
   return {
+    async status(timeoutMs) {
+      const json = await request(options, `/v1/status?protocol_version=${SYNC_PROTOCOL_VERSION}`, { token: options.token, ...(timeoutMs ? { timeoutMs } : {}) });
+      return parseReply(StatusResponse, json, 'status');
+    },
+    async directory() {
+      const json = await request(options, `/v1/directory?protocol_version=${SYNC_PROTOCOL_VERSION}`, { token: options.token });
+      return parseReply(DirectoryResponse, json, 'directory');
+    },
+    async pushAudit(events) {
+      const json = await request(options, '/v1/audit', { token: options.token, body: { protocol_version: SYNC_PROTOCOL_VERSION, events } });
+      return parseReply(AuditPushResponse, json, 'audit');
+    },
     async push(commands) {
       const json = await request(options, '/v1/push', { token: options.token, body: { protocol_version: SYNC_PROTOCOL_VERSION, commands } });
       return parseReply(PushResponse, json, 'push');
@@ -88,7 +119,7 @@ export function httpTransport(options: HttpOptions & { token: string }): SyncTra
     async pull(after, limit) {
       const json = await request(options, `/v1/pull?after=${after}&limit=${limit}&protocol_version=${SYNC_PROTOCOL_VERSION}`, { token: options.token });
       const page = parseReply(PullResponse, json, 'pull');
-      if (pageChecksum(page.changes) !== page.checksum) throw new SyncTransportError('bad_response', 'a pulled page failed its checksum');
+      if (pageChecksum(page.changes, page.purge) !== page.checksum) throw new SyncTransportError('bad_response', 'a pulled page failed its checksum');
       return page;
     },
   };

@@ -1,4 +1,4 @@
-import { AppShell, Badge, Button, Group, List, Notification, Text } from '@mantine/core';
+import { AppShell, Button, Group, List, Notification, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/session';
 import { ROLE_LABELS } from '../../../shared/domain/people';
@@ -9,15 +9,19 @@ import { PatientPage } from '../features/patient/PatientPage';
 import { SessionPage } from '../features/sessions/SessionPage';
 import { ServiceSettingsPage } from '../features/settings/ServiceSettingsPage';
 import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';
+import { SyncBadge } from '../features/sync/SyncBadge';
+import { SyncPage } from '../features/sync/SyncPage';
 import { api } from '../lib/api';
 import { DemoBadge } from '../lib/DemoBadge';
 import { settingsChanged } from '../lib/useOutcomes';
 import { NavigationContext, type Place } from './navigation';
 
-function Screen({ place }: { place: Place }) {
+function Screen({ place, go, onStatus }: { place: Place; go: (p: Place) => void; onStatus: (s: SessionStatus) => void }) {
   switch (place.view) {
     case 'caseload':
       return <CaseloadPage />;
+    case 'sync':
+      return <SyncPage tab={place.tab} onTab={(tab) => go({ view: 'sync', tab })} onSignedOut={onStatus} />;
     case 'settings':
       return <ServiceSettingsPage />;
     case 'patient':
@@ -61,9 +65,7 @@ export function Workspace({
               Clinic Caseload
             </Text>
             {status.demo && <DemoBadge />}
-            <Badge color="gray" variant="light" style={{ flexShrink: 0 }} title="Sync with the service is not set up on this device yet">
-              {status.demo ? 'Encrypted on this device' : 'Stored on this device · encrypted'}
-            </Badge>
+            <SyncBadge onOpen={(tab) => go({ view: 'sync', tab })} />
           </Group>
           <Group gap="xs" wrap="nowrap">
             {status.owner && (
@@ -94,7 +96,7 @@ export function Workspace({
           </Notification>
         )}
         <NavigationContext.Provider value={{ place, go }}>
-          <Screen place={place} />
+          <Screen place={place} go={go} onStatus={onStatus} />
         </NavigationContext.Provider>
         <ChangePassphraseDialog
           opened={changingPassphrase}
