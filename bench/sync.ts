@@ -5,12 +5,15 @@ import { dayOf, isoOf } from '../resources/synthetic/calendar';
 import type { TeamMember } from '../resources/synthetic/episode';
 import { syntheticService } from '../resources/synthetic/service';
 import { PG_BIN, postgresAvailable } from '../tests/server/support/postgres';
+import { clientSyncBench } from './syncClient';
 import { benchTeam, commandsOf, countingRelay, pushBatch, startBenchServer, takeBatch, type BenchServer } from './syncServer';
 
 /**
  * Issue #9's sync figures (`npm run bench`), measured against the real server process on real PostgreSQL:
  * - sync.server_changes_per_s: 50 devices pushing at once for 60 s;
- * - sync.bytes_per_change: one session record (a contact, PHQ-9, GAD-7 and a short note) as pushed, on the wire.
+ * - sync.bytes_per_change: one session record (a contact, PHQ-9, GAD-7 and a short note) as pushed, on the wire;
+ * - sync.bootstrap_w1_s and sync.incremental_100_ms: the app's side (syncClient.ts).
+ * SYNC_BENCH_ONLY=bytes,client,server runs a part; SYNC_BENCH_CLIENTS and SYNC_BENCH_SECONDS shorten a trial.
  */
 export interface SyncResult {
   name: string;
@@ -176,11 +179,18 @@ export async function syncBench(): Promise<SyncResult[]> {
     return [{ name: 'sync.server_changes_per_s', value: 0, unit: 'changes/s', note: `NOT measured: PostgreSQL 15 is not installed (${PG_BIN}); apt-get install -y postgresql` }];
   }
   const server = await startBenchServer();
+  // A bench stopped by a signal still removes its PostgreSQL cluster and server process.
+  const stopOnSignal = () => void server.stop().finally(() => process.exit(130));
+  process.once('SIGINT', stopOnSignal).once('SIGTERM', stopOnSignal);
   try {
-    const bytes = await bytesPerChange(server);
-    const throughput = await serverChangesPerSecond(server);
-    return [...throughput, ...bytes];
+    const only = process.env.SYNC_BENCH_ONLY?.split(',');
+    const wanted = (part: string) => !only || only.includes(part);
+    const bytes = wanted('bytes') ? await bytesPerChange(server) : [];
+    const client = wanted('client') ? await clientSyncBench(server, asOf()) : [];
+    const throughput = wanted('server') ? await serverChangesPerSecond(server) : [];
+    return [...throughput, ...bytes, ...client];
   } finally {
+    process.off('SIGINT', stopOnSignal).off('SIGTERM', stopOnSignal);
     await server.stop();
   }
 }

@@ -10,7 +10,7 @@ import { MIGRATION_NAMES } from '../electron/services/store/migrations';
 import { PushResponse, SYNC_PROTOCOL_VERSION, type RowPayload, type SyncCommand } from '../shared/sync/protocol';
 import { startPostgres, type TempPostgres } from '../tests/server/support/postgres';
 import type { TeamMember } from '../resources/synthetic/episode';
-import { addRows, emptyRows, LOAD_ORDER } from '../resources/synthetic/rows';
+import { addRows, emptyRows, LOAD_ORDER, type TableRows } from '../resources/synthetic/rows';
 import type { SyntheticPatientRecord } from '../resources/synthetic/service';
 
 /**
@@ -130,23 +130,25 @@ export async function benchTeam(db: Kysely<ServerDatabase>, clinicians: number):
 export function* commandsOf(records: Iterable<SyntheticPatientRecord>, firstMutationSeq = 1): Generator<SyncCommand> {
   let seq = firstMutationSeq;
   for (const record of records) {
-    const rows = addRows(emptyRows(), record);
-    for (const table of LOAD_ORDER) {
-      for (const row of rows[table]) {
-        yield {
-          op_id: uuidv7(),
-          mutation_seq: seq++,
-          schema_version: MIGRATION_NAMES.length,
-          table,
-          row_id: row.id,
-          row_version: row.version,
-          base_version: 0,
-          tombstone: false,
-          payload: row as unknown as RowPayload,
-        };
-      }
-    }
+    for (const command of commandsOfRows(addRows(emptyRows(), record))) yield { ...command, mutation_seq: seq++ };
   }
+}
+
+/** The commands for some rows, in foreign-key order; mutation_seq is left 0 for the caller to number. */
+export function commandsOfRows(rows: TableRows): SyncCommand[] {
+  return LOAD_ORDER.flatMap((table) =>
+    rows[table].map((row) => ({
+      op_id: uuidv7(),
+      mutation_seq: 0,
+      schema_version: MIGRATION_NAMES.length,
+      table,
+      row_id: row.id,
+      row_version: row.version,
+      base_version: 0,
+      tombstone: false,
+      payload: row as unknown as RowPayload,
+    })),
+  );
 }
 
 export function takeBatch(commands: Iterator<SyncCommand>, size: number): SyncCommand[] {

@@ -26,6 +26,14 @@ export function addRows(into: TableRows, record: SyntheticPatientRecord): TableR
   return into;
 }
 
+/** One referral's rows (with the patient's own row for the first): what the clinician holding that referral wrote. */
+export function episodeRows(record: SyntheticPatientRecord, index: number): TableRows {
+  const one: SyntheticPatientRecord = { ...record, episodes: record.episodes.slice(index, index + 1) };
+  const rows = addRows(emptyRows(), one);
+  if (index > 0) rows.patients = [];
+  return rows;
+}
+
 export function rowCount(rows: TableRows): number {
   return LOAD_ORDER.reduce((n, t) => n + rows[t].length, 0);
 }

@@ -5,7 +5,7 @@ import type { MethodInput, MethodName, MethodOutput } from '../../shared/contrac
 import type { CaseloadEngine } from '../../electron/services/engine';
 import { toEpisode } from '../../electron/services/caseload/episodeAdapter';
 import { classifyEpisode } from '../../shared/outcomes';
-import { LOAD_ORDER, addRows, emptyRows, rowCount } from '../../resources/synthetic/rows';
+import { LOAD_ORDER, addRows, emptyRows, episodeRows, rowCount } from '../../resources/synthetic/rows';
 import { loadSynthetic } from '../../resources/synthetic/load';
 import { syntheticService, syntheticTeam, w1Spec, w2Spec, type SyntheticPatientRecord } from '../../resources/synthetic/service';
 import { dayOf } from '../../resources/synthetic/calendar';
@@ -37,6 +37,20 @@ describe('synthetic service generator', () => {
     const c = JSON.stringify(take(syntheticService({ ...spec, seed: 12 }), 150));
     expect(a).toBe(b);
     expect(c).not.toBe(a);
+  });
+
+  it('splits a patient into its referrals, each written by the clinician holding it, with nothing lost or doubled', () => {
+    const records = take(syntheticService(w1Spec(team, { seed: 3, asOf: AS_OF })), 400).filter((r) => r.episodes.length > 1);
+    expect(records.length).toBeGreaterThan(0);
+    for (const record of records) {
+      const whole = addRows(emptyRows(), record);
+      const parts = record.episodes.map((_, k) => episodeRows(record, k));
+      for (const table of LOAD_ORDER) expect(parts.flatMap((p) => p[table].map((r) => r.id)).sort(), table).toEqual(whole[table].map((r) => r.id).sort());
+      parts.forEach((p, k) => {
+        const holder = record.episodes[k]!.rows.referral.caseholder_id;
+        for (const table of LOAD_ORDER) for (const row of p[table]) if (table !== 'patients') expect(row.updated_by).toBe(holder);
+      });
+    }
   });
 
   it('streams exactly the referrals asked for, spread evenly over the period (W2 is 125,000 over five years)', () => {
