@@ -132,7 +132,7 @@ export async function clientSyncBench(server: BenchServer, asOf: string): Promis
     synced(await clinicianLaptop.call<SyncStatus>('sync.enrol', { serverUrl: server.url, code: clinicianCode }), 'clinician enrolment');
     const ctx = clinicianLaptop.engine.context();
     const mine = records.filter((r) => r.patient.created_by === clinician.id).slice(0, EDITS).map((r) => r.patient.id);
-    if (mine.length < EDITS) throw new Error(`the clinician holds only ${mine.length} patients`);
+    if (mine.length < EDITS && W1_PATIENTS === 2_000) throw new Error(`the clinician holds only ${mine.length} patients`);
     const times: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const practice = `Bench Practice ${run + 1}`;
@@ -146,7 +146,7 @@ export async function clientSyncBench(server: BenchServer, asOf: string): Promis
       synced(await supervisorLaptop.call<SyncStatus>('sync.now', {}), 'incremental pull');
       times.push(performance.now() - t);
       const arrived = await supervisorLaptop.engine.context().db.selectFrom('patients').select('id').where('gp_practice', '=', practice).execute();
-      if (arrived.length !== EDITS) throw new Error(`incremental: the supervisor has ${arrived.length} of ${EDITS} edits`);
+      if (arrived.length !== mine.length) throw new Error(`incremental: the supervisor has ${arrived.length} of ${mine.length} edits`);
     }
     const incremental = median(times);
     return [
@@ -155,16 +155,18 @@ export async function clientSyncBench(server: BenchServer, asOf: string): Promis
         value: Number(bootstrapS.toFixed(2)),
         unit: 's',
         note:
-          `goal ≤ 10 — ${bootstrapS <= 10 ? 'met' : 'NOT met'}; sync.enrol on a new supervisor laptop (empty encrypted store, ${chooseCipher(tmpdir())}) ` +
-          `to all ${total} rows of the W1 slice (${records.length} patients, ${expected.referrals.length} referrals, 7 supervisees) in the store: enrolment, ` +
+          (W1_PATIENTS === 2_000 ? `goal ≤ 10 — ${bootstrapS <= 10 ? 'met' : 'NOT met'}` : 'trial run: the goal (≤ 10 s) is for W1') +
+          `; sync.enrol on a new supervisor laptop (empty encrypted store, ${chooseCipher(tmpdir())}) ` +
+          `to all ${total} rows of the slice (${records.length} patients, ${expected.referrals.length} referrals, 7 supervisees) in the store: enrolment, ` +
           `identity, directory and the first round (pull pages of 500 applied with their cursor, audit chain push); server on PostgreSQL; one run`,
       },
       {
-        name: 'sync.incremental_100_ms',
+        name: mine.length === EDITS ? 'sync.incremental_100_ms' : `sync.incremental_${mine.length}_ms (trial)`,
         value: Math.round(incremental),
         unit: 'ms',
         note:
-          `goal ≤ 250 — ${incremental <= 250 ? 'met' : 'NOT met'}; a clinician's sync.now pushing ${EDITS} patient edits (and pulling them back), then the ` +
+          (mine.length === EDITS ? `goal ≤ 250 — ${incremental <= 250 ? 'met' : 'NOT met'}` : 'trial run: the goal (≤ 250 ms) is for 100 edits') +
+          `; a clinician's sync.now pushing ${mine.length} patient edits (and pulling them back), then the ` +
           `supervisor's sync.now pulling them; median of ${RUNS} (${times.map((x) => x.toFixed(0)).join(', ')} ms)`,
       },
     ];
