@@ -32,7 +32,10 @@ export type AuditAction =
   | 'backup'
   | 'restore'
   | 'restore-other-caseload'
-  | 'audit-head-repaired';
+  | 'audit-head-repaired'
+  | 'finalise'
+  | 'export'
+  | 'record-sent';
 
 export interface AuditInput {
   actorId: string;

@@ -231,6 +231,34 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('users').addColumn('updated_by', 'text').execute();
     },
   },
+  '0008_letters': {
+    async up(db: Kysely<unknown>) {
+      // A letter to the GP or the referrer (issue #10 §4): a draft the clinician edits, then final and never
+      // rewritten; a correction is a new letter that supersedes it (letter_version counts along the chain).
+      await clinical(db.schema.createTable('letters'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('opt-in-failure','assessment','dna','discharge')`))
+        .addColumn('recipient', 'text', (c) => c.notNull().check(sql`recipient in ('gp','referrer')`))
+        .addColumn('recipient_name', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('draft','final')`))
+        .addColumn('letter_version', 'integer', (c) => c.notNull())
+        .addColumn('supersedes_id', 'text', (c) => c.references('letters.id'))
+        .addColumn('finalised_by', 'text')
+        .addColumn('finalised_at', 'text')
+        .addColumn('sent_on', 'text')
+        .addColumn('sent_to', 'text')
+        .addColumn('sent_by', 'text')
+        .execute();
+      await db.schema.createIndex('letters_referral').on('letters').columns(['referral_id', 'created_at']).execute();
+      // A final letter's words are what was sent: only its "sent" record may be added afterwards.
+      await sql`create trigger letters_final_is_final before update on letters
+                when old.status = 'final' and (new.body is not old.body or new.recipient_name is not old.recipient_name
+                  or new.status is not old.status or new.kind is not old.kind or new.recipient is not old.recipient
+                  or new.referral_id is not old.referral_id or new.letter_version is not old.letter_version)
+                begin select raise(abort, 'a final letter cannot be changed'); end`.execute(db);
+    },
+  },
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();
