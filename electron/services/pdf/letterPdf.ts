@@ -29,13 +29,11 @@ const MARGIN = 56;
 const SIZE = 11;
 const LEADING = 15;
 
-let fonts: { regular: Uint8Array; bold: Uint8Array } | null = null;
-function fontBytes(): { regular: Uint8Array; bold: Uint8Array } {
-  fonts ??= {
-    regular: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
-    bold: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
-  };
-  return fonts;
+let font: Uint8Array | null = null;
+/** One face only: parsing and subsetting a font is most of a letter's cost. */
+function fontBytes(): Uint8Array {
+  font ??= readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
+  return font;
 }
 
 /** Breaks one paragraph into lines that fit `width`, breaking inside a word only when the word alone is too wide. */
@@ -70,9 +68,7 @@ function printable(text: string): string {
 export async function renderLetterPdf(layout: LetterLayout, createdAt: Date): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
-  const bytes = fontBytes();
-  const regular = await doc.embedFont(bytes.regular, { subset: true });
-  const bold = await doc.embedFont(bytes.bold, { subset: true });
+  const regular = await doc.embedFont(fontBytes(), { subset: true });
   doc.setTitle(layout.title);
   doc.setCreator('Clinic Caseload');
   doc.setProducer('Clinic Caseload (pdf-lib)');
@@ -101,7 +97,7 @@ export async function renderLetterPdf(layout: LetterLayout, createdAt: Date): Pr
   y -= LEADING;
   write(printable(layout.date));
   y -= LEADING;
-  for (const line of layout.regarding) for (const part of wrapLine(printable(line), bold, SIZE, width)) write(part, bold);
+  for (const line of layout.regarding) for (const part of wrapLine(printable(line), regular, SIZE, width)) write(part);
   y -= LEADING;
 
   for (const paragraph of printable(layout.body).replace(/\r\n?/g, '\n').split('\n')) {
