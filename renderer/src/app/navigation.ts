@@ -8,6 +8,7 @@ export type Place =
   | { view: 'patients' }
   | { view: 'patient'; patientId: string }
   | { view: 'episode'; referralId: string }
+  | { view: 'letters'; referralId: string }
   | { view: 'session'; referralId: string; contactId: string };
 
 export interface Navigation {
