@@ -107,7 +107,7 @@ function optInFailure(facts: LetterFacts, name: string): string[] {
       ? gap('when and how we tried to contact them')
       : attempts.map((a) => `${formatUkDate(a.date)} (${a.method}, ${a.outcome.replace('-', ' ')})`).join('; ');
   return [
-    `${name} was referred to ${facts.referral.team} on ${formatUkDate(facts.referral.receivedDate)}. We tried to contact them to opt in to the service ${attempts.length === 1 ? 'once' : `${attempts.length} times`}: ${tried}.`,
+    `${name} was referred to ${facts.referral.team} on ${formatUkDate(facts.referral.receivedDate)}. We tried to contact them to opt in to the service${attempts.length === 0 ? '' : attempts.length === 1 ? ' once' : ` ${attempts.length} times`}: ${tried}.`,
     'As we have not been able to reach them, we have closed the referral. We would be glad to hear from them, or to receive a new referral, should they want our help in future.',
     facts.referral.signposting ? `Signposting: ${facts.referral.signposting}` : 'Signposting: information about self-referral and local support has been sent to them.',
   ];

@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Group, NativeSelect, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { LETTER_KIND_LABELS, LETTER_KINDS, LETTER_RECIPIENT_LABELS, LETTER_RECIPIENTS, type Letter, type LetterKind, type LetterRecipient } from '../../../../shared/contract/letters';
 import type { ReferralDetail } from '../../../../shared/contract/referrals';
 import { formatUkDate } from '../../../../shared/domain/dates';
@@ -36,6 +36,11 @@ export function LettersPage({ referralId }: { referralId: string }) {
   const [draftProblem, setDraftProblem] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const editor = useRef<HTMLDivElement>(null);
+  // At 1366x768 the opened letter is below the list: bring it into view when another letter is opened.
+  useEffect(() => {
+    if (openId) editor.current?.scrollIntoView({ block: 'start' });
+  }, [openId]);
 
   const loadLetters = useCallback(async () => {
     setLetters((await api['letters.list']({ referralId })).letters);
@@ -122,18 +127,20 @@ export function LettersPage({ referralId }: { referralId: string }) {
         )}
       </Paper>
 
-      {open && (
-        <LetterEditor
-          key={`${open.id}-${open.version}`}
-          letter={open}
-          patient={detail.patient}
-          team={detail.referral.team}
-          onChanged={async (changed) => {
-            await loadLetters();
-            setOpenId(changed.id);
-          }}
-        />
-      )}
+      <div ref={editor} style={{ scrollMarginTop: 72 }}>
+        {open && (
+          <LetterEditor
+            key={`${open.id}-${open.version}`}
+            letter={open}
+            patient={detail.patient}
+            team={detail.referral.team}
+            onChanged={async (changed) => {
+              await loadLetters();
+              setOpenId(changed.id);
+            }}
+          />
+        )}
+      </div>
     </Stack>
   );
 }
