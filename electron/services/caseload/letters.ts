@@ -209,11 +209,11 @@ function pdfFileName(row: LettersTable): string {
  * letter's export (the name carries the letter's id and version).
  */
 export async function exportLetter(ctx: CaseloadContext, folder: string | null, id: string): Promise<{ file: string; path: string; bytes: number }> {
-  if (folder === null) throw new AppError('VALIDATION', 'Choose a folder for letters first: the PDF is written only where you choose.', { fields: [{ path: 'folder', message: 'is not chosen yet' }] });
-  if (!existsSync(folder)) throw new AppError('VALIDATION', `The folder ${folder} chosen for letters is not there any more. Choose it again.`, { fields: [{ path: 'folder', message: 'is missing' }] });
   return ctx.db.transaction().execute(async (trx) => {
     const row = await liveLetter(trx, id);
     if (row.status !== 'final') throw refuse('id', 'is a draft: only a final letter is exported');
+    if (folder === null) throw new AppError('VALIDATION', 'Choose a folder for letters first: the PDF is written only where you choose.', { fields: [{ path: 'folder', message: 'is not chosen yet' }] });
+    if (!existsSync(folder)) throw new AppError('VALIDATION', `The folder ${folder} chosen for letters is not there any more. Choose it again.`, { fields: [{ path: 'folder', message: 'is missing' }] });
     const referral = await liveReferral(trx, row.referral_id);
     const patient = await trx.selectFrom('patients').selectAll().where('id', '=', referral.patient_id).executeTakeFirstOrThrow();
     const author = await authorOf(trx, row.finalised_by!);

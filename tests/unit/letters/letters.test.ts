@@ -200,6 +200,23 @@ describe('refusals change nothing and say why', () => {
     expect(await h.auditCount()).toBe(audit);
   });
 
+  it('the store itself (0008_letters) refuses an unknown kind and a final letter rewritten, but takes its sent record and a tombstone', async () => {
+    const db = h.engine.context().db;
+    const { referral } = await dischargedEpisode();
+    let letter = await h.call('letters.draft', { referralId: referral.id, kind: 'discharge', recipient: 'gp' });
+    await expect(sql`update letters set kind = 'thank-you' where id = ${letter.id}`.execute(db)).rejects.toThrow(/CHECK constraint failed/);
+    letter = await h.call('letters.update', { id: letter.id, version: letter.version, recipientName: letter.recipientName, body: 'Short and complete.' });
+    letter = await h.call('letters.finalise', { id: letter.id, version: letter.version });
+    for (const change of [sql`status = 'draft'`, sql`recipient_name = 'Someone else'`, sql`letter_version = 7`, sql`referral_id = ${referral.id}, body = 'x'`]) {
+      await expect(sql`update letters set ${change} where id = ${letter.id}`.execute(db)).rejects.toThrow(/a final letter cannot be changed/);
+    }
+    await sql`update letters set sent_on = '2026-06-30', sent_to = 'GP' where id = ${letter.id}`.execute(db);
+    await sql`update letters set deleted_at = '2026-06-30T10:00:00Z' where id = ${letter.id}`.execute(db);
+    const row = await db.selectFrom('letters').select(['body', 'sent_to', 'deleted_at']).where('id', '=', letter.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ body: 'Short and complete.', sent_to: 'GP', deleted_at: '2026-06-30T10:00:00Z' });
+    expect((await h.refusal('letters.export', { id: letter.id })).code).toBe('NOT_FOUND'); // a tombstoned letter is gone
+  });
+
   it('every write and view above appended to a chain that still verifies', async () => {
     const result = await h.call('audit.verify', {});
     expect(result).toMatchObject({ ok: true, problems: [] });
