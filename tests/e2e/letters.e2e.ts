@@ -138,4 +138,18 @@ test('a HIT drafts a discharge letter to the GP from the record, edits and final
   await expect(page.getByText(`Sent ${formatUkDate(todayIso())} to Dr Amara Okafor by NHSmail.`)).toBeVisible();
   await expect(page.getByRole('table', { name: 'Letters' })).toContainText(`Sent ${formatUkDate(todayIso())}`);
   await checkScreen(page, '85-letters-sent');
+
+  // A correction: a new version from the final letter's words, which replaces it once final itself.
+  await page.getByRole('button', { name: 'Make a correction' }).click();
+  await expect(page.getByRole('heading', { name: 'Discharge letter, version 2 (draft)' })).toBeVisible();
+  const correction = page.getByRole('textbox', { name: 'Letter' });
+  await correction.fill((await correction.inputValue()).replace('Lister clinic.', 'Lister clinic, or ask the practice nurse at the annual diabetes review.'));
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await page.getByRole('button', { name: 'Finalise letter' }).click();
+  await expect(page.getByRole('heading', { name: 'Discharge letter, version 2 (final)' })).toBeVisible();
+  const table = page.getByRole('table', { name: 'Letters' });
+  await expect(table.getByRole('row')).toHaveCount(3);
+  await expect(table.getByRole('row', { name: /Discharge .* 1 Superseded/ })).toBeVisible();
+  await expect(table.getByRole('row', { name: /Discharge .* 2 Final, not sent/ })).toBeVisible();
+  await checkScreen(page, '86-letters-correction-final');
 });

@@ -12,10 +12,13 @@ import { renderLetterPdf } from '../pdf/letterPdf';
 import { writeFileAtomic } from '../store/atomicWrite';
 import type { LettersTable } from '../store/schema';
 import type { CaseloadContext } from './context';
-import { draftBody, recipientNameFor } from './letterDraft';
+import { toContact } from './contacts';
+import { toEpisode } from './episodeAdapter';
+import { toContactAttempt } from './followUp';
+import { draftBody, recipientNameFor, type LetterFacts } from './letterDraft';
 import { liveReferral, meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
-import { episodeDetail } from './referrals';
-import { loadSettings, serviceOutcomes } from './serviceSettings';
+import { toReferral } from './referrals';
+import { loadSettings, outcomesWith } from './serviceSettings';
 
 /**
  * Letters (issue #10 §4) are versioned documents like notes (DESIGN §5.4): a draft may change; a final letter
@@ -65,28 +68,44 @@ async function authorOf(trx: Trx, id: string): Promise<{ displayName: string; ro
   return { displayName: user.display_name, role: user.role as Role };
 }
 
+/**
+ * What a letter is filled from: the stored episode through the one adapter and the service's configured
+ * outcomes engine (`classifyEpisode`), as the episode screen reads it — without the notes, which no letter quotes.
+ */
+async function letterFacts(trx: Trx, ctx: CaseloadContext, input: { kind: LetterKind; recipient: LetterRecipient }, referralId: string): Promise<LetterFacts> {
+  const referral = await liveReferral(trx, referralId);
+  const [contacts, measures, attempts, patient, settings, author] = await Promise.all([
+    trx.selectFrom('contacts').selectAll().where('referral_id', '=', referral.id).where('deleted_at', 'is', null).orderBy('date').orderBy('start_time').execute(),
+    trx.selectFrom('measures').selectAll().where('referral_id', '=', referral.id).where('deleted_at', 'is', null).orderBy('date').orderBy('created_at').execute(),
+    trx.selectFrom('contact_attempts').selectAll().where('referral_id', '=', referral.id).where('deleted_at', 'is', null).orderBy('date').orderBy('created_at').execute(),
+    trx.selectFrom('patients').select(['given_name', 'family_name', 'gp_practice']).where('id', '=', referral.patient_id).executeTakeFirstOrThrow(),
+    loadSettings(trx),
+    authorOf(trx, ctx.actorId),
+  ]);
+  const outcomes = outcomesWith(settings.outcomes);
+  const classified = outcomes.classifyEpisode(toEpisode(referral, contacts, measures));
+  return {
+    ...input,
+    patient: { givenName: patient.given_name, familyName: patient.family_name, gpPractice: patient.gp_practice },
+    referral: toReferral(referral),
+    contacts: contacts.map(toContact),
+    attempts: attempts.map(toContactAttempt),
+    classification: { ...classified, reasons: { ...classified.reasons } },
+    outcomes,
+    ltcOptions: settings.ltcOptions,
+    author,
+  };
+}
+
 export async function draftLetter(ctx: CaseloadContext, input: { referralId: string; kind: LetterKind; recipient: LetterRecipient }): Promise<Letter> {
   return ctx.db.transaction().execute(async (trx) => {
-    const referral = await liveReferral(trx, input.referralId);
-    const detail = await episodeDetail(trx, referral);
+    const facts = await letterFacts(trx, ctx, input, input.referralId);
+    const referral = facts.referral;
     if (input.kind === 'discharge' && referral.status !== 'discharged') throw refuse('kind', 'is a discharge letter, but this referral has not been discharged yet');
-    if (input.kind === 'dna' && !detail.contacts.some((c) => c.attendance === DID_NOT_ATTEND)) {
+    if (input.kind === 'dna' && !facts.contacts.some((c) => c.attendance === DID_NOT_ATTEND)) {
       throw refuse('kind', 'is a letter after a missed appointment, but no contact of this referral is recorded as did not attend');
     }
-    if (input.recipient === 'referrer' && referral.referrer_role === 'self') throw refuse('recipient', 'is the referrer, but this person referred themselves');
-    const patient = await trx.selectFrom('patients').select(['given_name', 'family_name', 'gp_practice']).where('id', '=', referral.patient_id).executeTakeFirstOrThrow();
-    const facts = {
-      kind: input.kind,
-      recipient: input.recipient,
-      patient: { givenName: patient.given_name, familyName: patient.family_name, gpPractice: patient.gp_practice },
-      referral: detail.referral,
-      contacts: detail.contacts,
-      attempts: detail.contactAttempts,
-      classification: detail.classification,
-      outcomes: await serviceOutcomes(trx),
-      ltcOptions: (await loadSettings(trx)).ltcOptions,
-      author: await authorOf(trx, ctx.actorId),
-    };
+    if (input.recipient === 'referrer' && referral.referrerRole === 'self') throw refuse('recipient', 'is the referrer, but this person referred themselves');
     const row: LettersTable = {
       ...newColumns(ctx),
       referral_id: referral.id,
