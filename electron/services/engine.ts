@@ -584,6 +584,11 @@ export class CaseloadEngine {
     return { db: store.db, actorId: store.owner.id, role: store.owner.role, now: this.now };
   }
 
+  /** The folder the person chose through the shell for this purpose, or null before they have chosen one. */
+  chosenFolder(purpose: DestinationPurpose): string | null {
+    return readDeviceSettings(this.paths.device).destinations[purpose] ?? null;
+  }
+
   /** Where backups go: the folder chosen through the shell, or the store's own folder. */
   backupFolder(): string {
     return readDeviceSettings(this.paths.device).destinations.backups ?? this.paths.backups;

@@ -2,6 +2,7 @@ import { auditHandlers } from './audit/auditChain';
 import { caseloadHandlers } from './caseload/caseloadList';
 import { contactHandlers } from './caseload/contacts';
 import { followUpHandlers } from './caseload/followUp';
+import { letterHandlers } from './caseload/letters';
 import { measureHandlers } from './caseload/measures';
 import { noteHandlers } from './caseload/notes';
 import { patientHandlers } from './caseload/patients';
@@ -35,6 +36,7 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...measureHandlers(context),
     ...riskHandlers(context),
     ...noteHandlers(context, { before: () => sync.barrier(), after: () => sync.sendNow() }),
+    ...letterHandlers(context, (purpose) => engine.chosenFolder(purpose)),
     ...followUpHandlers(context),
     ...screeningHandlers(context),
     ...serviceSettingsHandlers(context),

@@ -5,6 +5,7 @@ import { caseloadMethods } from './caseload';
 import { contactMethods } from './contacts';
 import { fileMethods } from './files';
 import { followUpMethods } from './followUp';
+import { letterMethods } from './letters';
 import { measureMethods } from './measures';
 import { noteMethods } from './notes';
 import { patientModeMethods } from './patientMode';
@@ -33,6 +34,7 @@ export const contract = {
   ...measureMethods,
   ...riskMethods,
   ...noteMethods,
+  ...letterMethods,
   ...followUpMethods,
   ...screeningMethods,
   ...serviceSettingsMethods,

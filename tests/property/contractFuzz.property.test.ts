@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +51,13 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'notes.sign': 1,
   'notes.addendum': 1,
   'actions.complete': 1,
+  'letters.draft': 1,
+  'letters.list': 1,
+  'letters.update': 1,
+  'letters.finalise': 1,
+  'letters.correct': 1,
+  'letters.export': 1, // names the letter and the file, never its content
+  'letters.recordSent': 1,
   'contactAttempts.record': 1,
   'screenings.record': 1,
   'screenings.list': 1,
@@ -75,7 +84,10 @@ const AUDIT_ROWS: Record<MethodName, number> = {
 };
 
 /** Where `version: CURRENT` is looked up for each optimistic-concurrency method. */
-const VERSIONED_TABLE: Partial<Record<MethodName, 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions' | 'users'>> = {
+const VERSIONED_TABLE: Partial<Record<MethodName, 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions' | 'users' | 'letters'>> = {
+  'letters.update': 'letters',
+  'letters.finalise': 'letters',
+  'letters.recordSent': 'letters',
   'users.update': 'users',
   'users.deactivate': 'users',
   'patients.update': 'patients',
@@ -91,7 +103,7 @@ const VERSIONED_TABLE: Partial<Record<MethodName, 'patients' | 'referrals' | 'co
  * The foundation's methods run first, on a small store: a backup copies the whole database each time, so
  * fuzzing it after the clinical methods have added thousands of rows would only measure copying.
  */
-const CLINICAL_DOMAINS = new Set(['caseload', 'referrals', 'contacts', 'measures', 'risk', 'notes', 'actions', 'contactAttempts', 'screenings', 'serviceSettings']);
+const CLINICAL_DOMAINS = new Set(['caseload', 'referrals', 'contacts', 'measures', 'risk', 'notes', 'letters', 'actions', 'contactAttempts', 'screenings', 'serviceSettings']);
 const FUZZ_ORDER = [...METHOD_NAMES.filter((m) => !CLINICAL_DOMAINS.has(m.split('.')[0]!)), ...METHOD_NAMES.filter((m) => CLINICAL_DOMAINS.has(m.split('.')[0]!))];
 
 /**
@@ -143,10 +155,13 @@ interface Pools {
   newReferrals: string[];
   contacts: { id: string; referralId: string; date: string }[];
   notes: string[];
+  /** Filled drafts, drafts with gaps and final letters, so each letter method meets both outcomes. */
+  letters: string[];
+  finalLetters: string[];
   actions: string[];
 }
 
-function payloads(method: MethodName, ids: () => string[], pools: Pools = { users: [], patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], actions: [] }): fc.Arbitrary<unknown> {
+function payloads(method: MethodName, ids: () => string[], pools: Pools = { users: [], patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], letters: [], finalLetters: [], actions: [] }): fc.Arbitrary<unknown> {
   const id = fc.oneof(fc.constantFrom(...ids(), '00000000-0000-7000-8000-000000000000'), fc.uuid(), fc.string());
   const pick = (xs: string[]) => field(xs.length ? fc.constantFrom(...xs) : fc.uuid(), id);
   const referralId = pick(pools.openReferrals);
@@ -259,6 +274,20 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { user
     'notes.update': fc.record({ id: pick(pools.notes), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), body: clinicalText }, { requiredKeys: ['id', 'version', 'body'] }),
     'notes.sign': fc.record({ id: pick(pools.notes), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })) }, { requiredKeys: ['id', 'version'] }),
     'notes.addendum': fc.record({ id: pick(pools.notes), body: clinicalText }, { requiredKeys: ['id', 'body'] }),
+    'letters.draft': fc.record(
+      { referralId, kind: field(fc.constantFrom('dna', 'assessment', 'opt-in-failure', 'discharge'), fc.constant('thank-you')), recipient: field(fc.constantFrom('gp', 'referrer'), fc.constant('patient')) },
+      { requiredKeys: ['referralId', 'kind', 'recipient'] },
+    ),
+    'letters.list': fc.record({ referralId }, { requiredKeys: [] }),
+    'letters.update': fc.record({ id: pick(pools.letters), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), recipientName: name, body: clinicalText }, { requiredKeys: ['id', 'version', 'recipientName', 'body'] }),
+    'letters.finalise': fc.record({ id: pick(pools.letters), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })) }, { requiredKeys: ['id', 'version'] }),
+    'letters.correct': fc.record({ id: pick(pools.letters) }, { requiredKeys: [] }),
+    // Mostly drafts and wrong ids: each accepted export renders a PDF, the slow part, and ~150 of them say enough.
+    'letters.export': fc.record({ id: fc.oneof({ weight: 2, arbitrary: pick(pools.finalLetters) }, { weight: 8, arbitrary: pick(pools.letters.filter((l) => !pools.finalLetters.includes(l))) }) }, { requiredKeys: [] }),
+    'letters.recordSent': fc.record(
+      { id: pick(pools.letters), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), sentOn: field(fc.constant(new Date().toISOString().slice(0, 10)), episodeDate), sentTo: name },
+      { requiredKeys: ['id', 'version', 'sentOn', 'sentTo'] },
+    ),
     'actions.complete': fc.record({ id: pick(pools.actions), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })) }, { requiredKeys: ['id', 'version'] }),
     'contactAttempts.record': fc.record(
       { referralId, date: episodeDate, method: field(fc.constantFrom('telephone', 'letter'), fc.constant('pigeon')), outcome: field(fc.constantFrom('reached', 'no-answer'), fc.constant('maybe')), note: fc.string({ maxLength: 20 }) },
@@ -338,6 +367,9 @@ describe('contract fuzzing', () => {
     const signed = await db.selectFrom('notes').select('id').where('status', '=', 'signed').where('parent_note_id', 'is', null).limit(150).execute();
     const notes = [...drafts, ...signed];
     const actions = await db.selectFrom('actions').select('id').where('done_at', 'is', null).limit(300).execute();
+    const filled = await db.selectFrom('letters').select('id').where('status', '=', 'draft').where('body', 'not like', '%[to complete:%').limit(150).execute();
+    const gapped = await db.selectFrom('letters').select('id').where('status', '=', 'draft').where('body', 'like', '%[to complete:%').limit(150).execute();
+    const finals = await db.selectFrom('letters').select('id').where('status', '=', 'final').limit(150).execute();
     const users = await db.selectFrom('users').select('id').where('deactivated_at', 'is', null).where('id', '!=', engine.context().actorId).limit(300).execute();
     return {
       users: users.map((u) => u.id),
@@ -346,6 +378,8 @@ describe('contract fuzzing', () => {
       newReferrals: newReferrals.map((r) => r.id),
       contacts: contacts.map((c) => ({ id: c.id, referralId: c.referral_id, date: c.date })),
       notes: notes.map((n) => n.id),
+      letters: [...filled, ...gapped, ...finals].map((l) => l.id),
+      finalLetters: finals.map((l) => l.id),
       actions: actions.map((a) => a.id),
     };
   }
@@ -354,6 +388,9 @@ describe('contract fuzzing', () => {
     dir = tempDir();
     engine = await setUpEngine(dir);
     call = createEngineDispatcher(engine);
+    const letterFolder = join(dir, 'letters-out');
+    mkdirSync(letterFolder);
+    engine.setDestination('letters', letterFolder);
     const p = await engine.handlers()['patients.create']({ nhsNumber: validNhsNumber(1), givenName: 'Seed', familyName: 'Patient', dateOfBirth: '1970-01-01', gpPractice: 'Seed Surgery' });
     knownIds.push(p.id);
     // Seeded open episodes, each with an attended session and a DNA, so every method has rows to name.

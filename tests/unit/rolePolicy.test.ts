@@ -60,6 +60,9 @@ interface Seed {
   clinicianId: string;
   renameUserId: string;
   leaverUserId: string;
+  draftLetterId: string;
+  finalisableLetterId: string;
+  finalLetterId: string;
 }
 
 async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
@@ -82,6 +85,17 @@ async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
   const signable = await h['notes.create']({ referralId: r.id, body: 'To sign' });
   const signed = await h['notes.create']({ referralId: r.id, body: 'Signed' });
   await h['notes.sign']({ id: signed.id, version: signed.version });
+  const letter = async (final: boolean) => {
+    const drafted = await h['letters.draft']({ referralId: r.id, kind: 'dna', recipient: 'gp' });
+    if (!final) return drafted;
+    const plain = await h['letters.update']({ id: drafted.id, version: drafted.version, recipientName: 'The GP', body: 'Plain letter' });
+    return plain;
+  };
+  const draftLetter = await letter(false);
+  const finalisable = await letter(true);
+  const toFinalise = await letter(true);
+  const finalLetter = await h['letters.finalise']({ id: toFinalise.id, version: toFinalise.version });
+  engine.setDestination('letters', tempDir('caseload-role-letters-'));
   return {
     patientId: patient.id,
     referralId: r.id,
@@ -95,10 +109,13 @@ async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
     clinicianId: clinician.id,
     renameUserId: rename.id,
     leaverUserId: leaver.id,
+    draftLetterId: draftLetter.id,
+    finalisableLetterId: finalisable.id,
+    finalLetterId: finalLetter.id,
   };
 }
 
-type Table = 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions' | 'users';
+type Table = 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions' | 'users' | 'letters';
 async function versionOf(engine: CaseloadEngine, table: Table, id: string): Promise<number> {
   const row = await engine.context().db.selectFrom(table).select('version').where('id', '=', id).executeTakeFirstOrThrow();
   return row.version;
@@ -138,6 +155,13 @@ const SAMPLES: Record<MethodName, (s: Seed, e: CaseloadEngine, n: number) => Pro
   'notes.update': async (s, e) => ({ id: s.draftNoteId, version: await versionOf(e, 'notes', s.draftNoteId), body: 'Edited' }),
   'notes.sign': async (s, e) => ({ id: s.signableNoteId, version: await versionOf(e, 'notes', s.signableNoteId) }),
   'notes.addendum': (s) => ({ id: s.signedNoteId, body: 'Addendum' }),
+  'letters.draft': (s) => ({ referralId: s.referralId, kind: 'dna', recipient: 'gp' }),
+  'letters.list': (s) => ({ referralId: s.referralId }),
+  'letters.update': async (s, e) => ({ id: s.draftLetterId, version: await versionOf(e, 'letters', s.draftLetterId), recipientName: 'The GP', body: 'Edited letter' }),
+  'letters.finalise': async (s, e) => ({ id: s.finalisableLetterId, version: await versionOf(e, 'letters', s.finalisableLetterId) }),
+  'letters.correct': (s) => ({ id: s.finalLetterId }),
+  'letters.export': (s) => ({ id: s.finalLetterId }),
+  'letters.recordSent': async (s, e) => ({ id: s.finalLetterId, version: await versionOf(e, 'letters', s.finalLetterId), sentOn: TODAY, sentTo: 'The GP by post' }),
   'actions.complete': async (s, e) => ({ id: s.actionId, version: await versionOf(e, 'actions', s.actionId) }),
   'contactAttempts.record': (s) => ({ referralId: s.referralId, date: '2024-01-05', method: 'telephone', outcome: 'reached' }),
   'screenings.record': (s) => ({ patientId: s.patientId, instrumentId: 'phq4', answers: [0, 1, 0, 1], date: '2024-01-03' }),
@@ -279,7 +303,7 @@ describe('the booking clerk’s narrower permissions', () => {
 
   it('may not open a note even by calling the contract directly, and the refusal is not audited as a view', async () => {
     const call = createEngineDispatcher(engine);
-    for (const method of ['notes.create', 'referrals.get', 'measures.record', 'risk.record', 'screenings.list', 'caseload.list'] as const) {
+    for (const method of ['notes.create', 'referrals.get', 'measures.record', 'risk.record', 'screenings.list', 'caseload.list', 'letters.draft', 'letters.export'] as const) {
       const result = await call(method, await SAMPLES[method](seeded, engine, 9));
       expect(result, method).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     }

@@ -44,7 +44,11 @@ export type AuditAction =
   | 'purge'
   | 'merge'
   | 'adopt-identity'
-  | 'directory';
+  | 'directory'
+  // Letters (electron/services/caseload/letters.ts).
+  | 'finalise'
+  | 'export'
+  | 'record-sent';
 
 export interface AuditInput {
   actorId: string;

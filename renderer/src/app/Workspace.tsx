@@ -4,6 +4,7 @@ import type { SessionStatus } from '../../../shared/contract/session';
 import { ROLE_LABELS, type Role } from '../../../shared/domain/people';
 import { BackupsDialog } from '../features/backup/BackupsDialog';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
+import { LettersPage } from '../features/letters/LettersPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
 import { PatientPage } from '../features/patient/PatientPage';
 import { SessionPage } from '../features/sessions/SessionPage';
@@ -45,6 +46,8 @@ function Screen({ place, ownId, go, onStatus }: { place: Place; ownId: string; g
       return <PatientPage key={place.patientId} patientId={place.patientId} />;
     case 'episode':
       return <EpisodePage key={place.referralId} referralId={place.referralId} />;
+    case 'letters':
+      return <LettersPage key={place.referralId} referralId={place.referralId} />;
     case 'session':
       return <SessionPage key={place.contactId} referralId={place.referralId} contactId={place.contactId} />;
   }

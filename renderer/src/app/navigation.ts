@@ -9,6 +9,7 @@ export type Place =
   | { view: 'sync'; tab: 'status' | 'conflicts' }
   | { view: 'patient'; patientId: string }
   | { view: 'episode'; referralId: string }
+  | { view: 'letters'; referralId: string }
   | { view: 'session'; referralId: string; contactId: string };
 
 export interface Navigation {
