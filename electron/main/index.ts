@@ -3,6 +3,7 @@ import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../../shared/contract/csp';
 import { IPC_CHANNEL } from '../../shared/contract/ipc';
+import type { DestinationPurpose } from '../../shared/contract/files';
 import { loadDeviceSecret } from '../services/shell/deviceSecret';
 import { createShellCall } from '../services/shell/shellCall';
 import { watchScreenLock, type ScreenLockWatcher } from '../services/shell/screenLockWatcher';
@@ -42,9 +43,9 @@ function startWorker(): CaseloadWorkerClient {
 }
 
 /** Files leave the encrypted store only for a folder picked here, in the native dialog (shared/contract/files.ts). */
-async function chooseFolder(): Promise<string | null> {
+async function chooseFolder(purpose: DestinationPurpose): Promise<string | null> {
   if (!mainWindow) return null;
-  const picked = await dialog.showOpenDialog(mainWindow, { title: 'Choose where backups are saved', properties: ['openDirectory', 'createDirectory'] });
+  const picked = await dialog.showOpenDialog(mainWindow, { title: `Choose where ${purpose} are saved`, properties: ['openDirectory', 'createDirectory'] });
   return picked.canceled ? null : (picked.filePaths[0] ?? null);
 }
 

@@ -13,8 +13,10 @@ import type { Role } from '../../shared/domain/people';
 import { appendAudit, auditAnchorOf, reconcileAuditHead, verifyAudit } from './audit/auditChain';
 import type { CaseloadContext } from './caseload/context';
 import type { HandlerMap, Handlers } from './handlers';
+import { activePatientMode } from './patientMode/patientModeSession';
 import { serviceRegistry } from './registry';
 import { readDeviceSettings, writeDeviceSettings } from './session/deviceSettings';
+import { lastDeviceUser, listDeviceUsers, rememberDeviceUser, storeDirFor, storeKeys } from './session/deviceUsers';
 import { storePaths, withCompanions, type StorePaths } from './session/storePaths';
 import { UnlockThrottle } from './session/unlockThrottle';
 import { DEFAULT_STALE_AFTER_HOURS } from './sync/status';
@@ -88,18 +90,22 @@ const STORE_PROBLEMS: ReadonlySet<ErrorCode> = new Set([
 const stampOf = (d: Date) => d.toISOString().replace(/[-:.]/g, '');
 
 /**
- * One clinician's device store: the encrypted database, its key file and backups, and the session around them.
- * Runs wherever it is put — in the database worker for the app and the host, in-process in some tests.
- * Clinical domains add their handlers in registry.ts; this class keeps the session and store lifecycle.
+ * The device's stores — one per person who uses this computer (session/deviceUsers.ts) — and the session on
+ * the current one: its encrypted database, key file and backups. One store is open at most; switching user
+ * locks it first. Runs wherever it is put — in the database worker for the app and the host, in-process in
+ * some tests. Clinical domains add their handlers in registry.ts; this class keeps the session and store lifecycle.
  */
 export class CaseloadEngine {
-  readonly paths: StorePaths;
+  private currentPaths: StorePaths;
+  /** Whose store the session is on: `primary` (the data folder itself) or a key under `users/`. */
+  private currentUser: string;
   private store: OpenStore | null = null;
   /** Why the last unlock could not open the store; shown as the problem screen until restore or a good unlock. */
   private openProblem: AppError | null = null;
   private lastActivity: number;
   private readonly now: () => Date;
-  private readonly throttle: UnlockThrottle;
+  /** Per store: each person's wrong passphrases delay only their own next attempt. */
+  private throttle: UnlockThrottle;
   private readonly kdf: KdfCost;
   private readonly idleLockMinutes: number;
   /** Lives as long as an open store does: the sync runtime (electron/services/sync/runtime.ts). */
@@ -107,13 +113,53 @@ export class CaseloadEngine {
   private registry: Handlers | null = null;
 
   constructor(private readonly options: EngineOptions) {
-    this.paths = storePaths(options.dataDir);
     this.now = options.now ?? (() => new Date());
     this.kdf = options.kdf ?? PRODUCT_KDF;
     this.idleLockMinutes = options.idleLockMinutes ?? 15;
-    this.throttle = new UnlockThrottle(this.paths.attempts, options.unlockBackoffBaseMs ?? 1000, () => this.now().getTime());
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    this.currentUser = lastDeviceUser(options.dataDir);
+    this.currentPaths = storePaths(storeDirFor(options.dataDir, this.currentUser));
+    this.throttle = this.throttleFor(this.currentPaths);
     this.lastActivity = this.now().getTime();
-    mkdirSync(this.paths.dir, { recursive: true, mode: 0o700 });
+  }
+
+  /** The current person's store files. */
+  get paths(): StorePaths {
+    return this.currentPaths;
+  }
+
+  private throttleFor(paths: StorePaths): UnlockThrottle {
+    return new UnlockThrottle(paths.attempts, this.options.unlockBackoffBaseMs ?? 1000, () => this.now().getTime());
+  }
+
+  /** The role of the person whose store is open, or null while locked: what the role policy is checked against. */
+  currentRole(): Role | null {
+    return this.store?.owner.role ?? null;
+  }
+
+  /** Turns the session to another person's store on this device, locking the open one first (audited as a lock). */
+  async switchUser(key: string): Promise<SessionStatus> {
+    if (!storeKeys(this.options.dataDir).includes(key)) {
+      throw new AppError('NOT_FOUND', 'That person has no caseload on this computer.', { fields: [{ path: 'key', message: 'is not a user of this computer' }] });
+    }
+    if (this.store) await this.lock();
+    this.select(key);
+    rememberDeviceUser(this.options.dataDir, key, null);
+    return this.status();
+  }
+
+  /** Makes room for a new person's store, locking the open one first; `setup` then creates it with their own key. */
+  async addUser(): Promise<SessionStatus> {
+    if (this.store) await this.lock();
+    this.select(uuidv7());
+    return this.status();
+  }
+
+  private select(key: string): void {
+    this.currentUser = key;
+    this.currentPaths = storePaths(storeDirFor(this.options.dataDir, key));
+    this.throttle = this.throttleFor(this.currentPaths);
+    this.openProblem = null;
   }
 
   /**
@@ -121,8 +167,17 @@ export class CaseloadEngine {
    * backups exist: the folder may be a network share, and an unreachable one must not stall every poll.
    */
   status(notices: string[] = []): SessionStatus {
-    const base = { demo: this.options.demo ?? false, idleLockMinutes: this.idleLockMinutes, problem: null, notices, backupsAvailable: false };
-    if (this.store) return { ...base, state: 'unlocked', owner: this.store.owner };
+    const base = {
+      demo: this.options.demo ?? false,
+      idleLockMinutes: this.idleLockMinutes,
+      problem: null,
+      notices,
+      backupsAvailable: false,
+      currentUser: this.currentUser as SessionStatus['currentUser'],
+      deviceUsers: listDeviceUsers(this.options.dataDir),
+      patientMode: false,
+    };
+    if (this.store) return { ...base, state: 'unlocked', owner: this.store.owner, patientMode: activePatientMode(this) !== null };
     const locked = { ...base, owner: null };
     const problem = (e: AppError) => ({
       ...locked,
@@ -177,10 +232,12 @@ export class CaseloadEngine {
   private targetCipher(): Cipher {
     const option = this.options.cipher ?? 'calibrate';
     if (option !== 'calibrate') return option;
-    const device = readDeviceSettings(this.paths.device);
+    // One calibration per computer, kept with the first store's device settings: every person's store shares the CPU.
+    const deviceFile = storePaths(this.options.dataDir).device;
+    const device = readDeviceSettings(deviceFile);
     if (device.calibratedCipher) return device.calibratedCipher;
-    const chosen = chooseCipher(this.paths.dir, this.options.nativeBinding);
-    writeDeviceSettings(this.paths.device, { ...device, calibratedCipher: chosen });
+    const chosen = chooseCipher(this.options.dataDir, this.options.nativeBinding);
+    writeDeviceSettings(deviceFile, { ...device, calibratedCipher: chosen });
     return chosen;
   }
 
@@ -188,6 +245,7 @@ export class CaseloadEngine {
     if (keyFileExists(this.paths.keyFile) || existsSync(this.paths.db)) {
       throw new AppError('ALREADY_SET_UP', 'This device already has a caseload. Unlock it instead.');
     }
+    mkdirSync(this.paths.dir, { recursive: true, mode: 0o700 });
     const dataKey = randomBytes(32);
     const storeId = randomUUID();
     const cipher = this.targetCipher();
@@ -201,7 +259,7 @@ export class CaseloadEngine {
       await db.transaction().execute(async (trx) => {
         await trx
           .insertInto('users')
-          .values({ id: ownerId, display_name: input.displayName, role: input.role, supervisor_id: null, version: 1, created_at: at, updated_at: at })
+          .values({ id: ownerId, display_name: input.displayName, role: input.role, supervisor_id: null, version: 1, created_at: at, updated_at: at, deactivated_at: null, updated_by: ownerId })
           .execute();
         await trx
           .insertInto('settings')
@@ -216,6 +274,7 @@ export class CaseloadEngine {
       // The key file is written last: a crash before this leaves no half-made store that claims to be set up.
       const keyFile = this.saveKeyFile({ ...(await wrapDataKey(dataKey, input.passphrase, kdf, { storeId, cipher, anchor: await auditAnchorOf(db) })), storeId }, dataKey);
       this.store = { sqlite, db, dataKey, keyFile, owner: { id: ownerId, displayName: input.displayName, role: input.role } };
+      rememberDeviceUser(this.options.dataDir, this.currentUser, this.store.owner);
       this.tellOpened();
     } catch (err) {
       sqlite.close();
@@ -253,6 +312,7 @@ export class CaseloadEngine {
       throw this.asOpenProblem(err);
     }
     this.store = store;
+    rememberDeviceUser(this.options.dataDir, this.currentUser, store.owner);
     notices.push(...(await this.keepKeyFileCurrent(passphrase)));
     this.tellOpened();
     this.touch();
@@ -284,6 +344,17 @@ export class CaseloadEngine {
       const retryAfterMs = this.throttle.recordFailure();
       throw new AppError('WRONG_PASSPHRASE', err.message, { fields: [{ path: field, message: 'is not right' }], retryAfterMs });
     }
+  }
+
+  /**
+   * The clinician's passphrase, checked while the store is open (leaving locked patient mode): the same key-file
+   * check and the same persisted wrong-passphrase delay as unlock. Wrong attempts made meanwhile are audited and
+   * told once it is right, as at unlock; returns those notices.
+   */
+  async verifyOwnerPassphrase(passphrase: string): Promise<string[]> {
+    const store = this.requireOpen();
+    (await this.unwrapThrottled(this.readOwnKeyFile(), passphrase)).fill(0);
+    return this.recordFailedAttempts(store, this.throttle.takeFailures());
   }
 
   /**
@@ -510,7 +581,12 @@ export class CaseloadEngine {
 
   context(): CaseloadContext {
     const store = this.requireOpen();
-    return { db: store.db, actorId: store.owner.id, now: this.now };
+    return { db: store.db, actorId: store.owner.id, role: store.owner.role, now: this.now };
+  }
+
+  /** The folder the person chose through the shell for this purpose, or null before they have chosen one. */
+  chosenFolder(purpose: DestinationPurpose): string | null {
+    return readDeviceSettings(this.paths.device).destinations[purpose] ?? null;
   }
 
   /** Where backups go: the folder chosen through the shell, or the store's own folder. */
@@ -719,6 +795,8 @@ export class CaseloadEngine {
         return { idleLockAt: this.touch() };
       },
       'session.changePassphrase': (i) => this.changePassphrase(i.current, i.next),
+      'session.switchUser': (i) => this.switchUser(i.key),
+      'session.addUser': () => this.addUser(),
       'backup.create': () => this.createBackup(),
       // Listed while locked too: restore is offered from the unlock, setup and problem screens.
       'backup.list': async () => this.listBackups(),

@@ -2,6 +2,7 @@ import { auditHandlers } from './audit/auditChain';
 import { caseloadHandlers } from './caseload/caseloadList';
 import { contactHandlers } from './caseload/contacts';
 import { followUpHandlers } from './caseload/followUp';
+import { letterHandlers } from './caseload/letters';
 import { measureHandlers } from './caseload/measures';
 import { noteHandlers } from './caseload/notes';
 import { patientHandlers } from './caseload/patients';
@@ -12,6 +13,7 @@ import { serviceSettingsHandlers } from './caseload/serviceSettings';
 import { userHandlers } from './caseload/users';
 import type { CaseloadEngine } from './engine';
 import type { Handlers } from './handlers';
+import { patientModeHandlers } from './patientMode/patientModeHandlers';
 import { sqliteSyncStore } from './sync/clientStore';
 import { syncHandlers } from './sync/handlers';
 import { SyncRuntime } from './sync/runtime';
@@ -34,6 +36,7 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...measureHandlers(context),
     ...riskHandlers(context),
     ...noteHandlers(context, { before: () => sync.barrier(), after: () => sync.sendNow() }),
+    ...letterHandlers(context, (purpose) => engine.chosenFolder(purpose)),
     ...followUpHandlers(context),
     ...screeningHandlers(context),
     ...serviceSettingsHandlers(context),
@@ -42,6 +45,7 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...engine.lifecycleHandlers(),
     ...clinical,
     ...auditHandlers(context),
+    ...patientModeHandlers(engine),
     ...syncHandlers(sync),
   };
 }

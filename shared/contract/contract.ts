@@ -5,8 +5,10 @@ import { caseloadMethods } from './caseload';
 import { contactMethods } from './contacts';
 import { fileMethods } from './files';
 import { followUpMethods } from './followUp';
+import { letterMethods } from './letters';
 import { measureMethods } from './measures';
 import { noteMethods } from './notes';
+import { patientModeMethods } from './patientMode';
 import { patientMethods } from './patients';
 import { referralMethods } from './referrals';
 import { riskMethods } from './risk';
@@ -32,6 +34,7 @@ export const contract = {
   ...measureMethods,
   ...riskMethods,
   ...noteMethods,
+  ...letterMethods,
   ...followUpMethods,
   ...screeningMethods,
   ...serviceSettingsMethods,
@@ -39,6 +42,7 @@ export const contract = {
   ...backupMethods,
   ...fileMethods,
   ...syncMethods,
+  ...patientModeMethods,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

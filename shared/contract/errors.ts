@@ -21,7 +21,9 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'DUPLICATE',
   'STALE_VERSION', // someone changed the record since it was read
+  'FORBIDDEN', // the role policy (shared/roles/policy.ts) does not let this person's role call this method
   'BACKUP_INVALID',
+  'PATIENT_MODE', // a patient is completing questionnaires: everything else waits for the clinician's passphrase
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -27,6 +27,8 @@ export const User = z.strictObject({
   displayName: z.string(),
   role: z.enum(ROLES),
   supervisorId: id.nullable(),
+  /** False once the admin has deactivated them: kept, named in the records, but no longer in pickers. */
+  active: z.boolean(),
   version: z.number().int().positive(),
 });
 export type User = z.infer<typeof User>;

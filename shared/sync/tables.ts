@@ -20,6 +20,7 @@ export const SYNCED_TABLES = [
   'actions',
   'service_settings',
   'sync_conflicts',
+  'letters',
 ] as const;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
 
@@ -91,6 +92,14 @@ export const TABLE_POLICY: Record<SyncedTable, TablePolicy> = {
   // A conflict row names the patient of the row it is about, so it reaches exactly who may see that row; it is
   // clinical because it may quote clinical fields (a clerk's attendance conflicts go to the clinician).
   sync_conflicts: { scope: { kind: 'column', column: 'patient_id' }, clinical: true, highRisk: [] },
+  // Letters quote scores and the presenting problem: clinical. A final letter is what left the service, so it
+  // is never merged; a concurrent edit of a draft becomes a sibling like a note's.
+  letters: {
+    scope: { kind: 'via', column: 'referral_id', table: 'referrals' },
+    clinical: true,
+    document: { signedWhen: { column: 'status', value: 'final' } },
+    highRisk: [],
+  },
 };
 
 /** Roles that never receive or write clinical tables. An admin manages the directory and sees no patient rows. */

@@ -41,7 +41,7 @@ async function withConflicts() {
       logged(8, 'sync_conflicts', conflict(signedConflict, 'notes', ids.signed, 'document', ['body'], signedNote, { ...signedNote, body: 'my late text' })),
     ]),
   );
-  const ctx = { db: store.db, actorId: ME, now: () => new Date('2026-07-01T09:00:00.000Z') };
+  const ctx = { db: store.db, actorId: ME, role: 'hit' as const, now: () => new Date('2026-07-01T09:00:00.000Z') };
   return { ctx, attendance, noteConflict, signedConflict };
 }
 

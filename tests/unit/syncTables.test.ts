@@ -43,6 +43,20 @@ describe('every store table is either synced or declared not to be (issue #9)', 
     }
   });
 
+  it('records every write to a synced table in the outbox: each has its insert and update triggers', async () => {
+    const sqlite = new Database(':memory:');
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+    try {
+      const { error } = await new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } }).migrateToLatest();
+      if (error) throw error;
+      const triggers = new Set((sqlite.prepare("select name from sqlite_master where type = 'trigger'").all() as { name: string }[]).map((t) => t.name));
+      const missing = SYNCED_TABLES.flatMap((t) => [`${t}_sync_insert`, `${t}_sync_update`]).filter((name) => !triggers.has(name));
+      expect(missing, 'a migration that adds a synced table must call recordWritesInOutbox for it').toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('moves the sync schema range with the store: a new migration must be accepted by the server on purpose', () => {
     expect(MAX_SCHEMA_VERSION).toBe(MIGRATION_NAMES.length);
   });

@@ -36,13 +36,19 @@ export type AuditAction =
   | 'restore'
   | 'restore-other-caseload'
   | 'audit-head-repaired'
+  | 'patient-mode-start'
+  | 'patient-mode-exit'
   // Sync (electron/services/sync): pulled rows applied, rows leaving scope removed, a conflict merged, the
   // pre-enrolment owner id mapped to the server's user id, the team directory replaced.
   | 'sync-apply'
   | 'purge'
   | 'merge'
   | 'adopt-identity'
-  | 'directory';
+  | 'directory'
+  // Letters (electron/services/caseload/letters.ts).
+  | 'finalise'
+  | 'export'
+  | 'record-sent';
 
 export interface AuditInput {
   actorId: string;

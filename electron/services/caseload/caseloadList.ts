@@ -9,6 +9,7 @@ import type { ContactsTable, MeasuresTable, ReferralsTable, RiskAssessmentsTable
 import type { CaseloadContext } from './context';
 import { openRiskAlerts } from './measures';
 import { serviceOutcomes } from './serviceSettings';
+import { caseholderScope, patientInScope } from './scope';
 
 const LIMIT = 500;
 
@@ -30,7 +31,8 @@ function lastScore(measures: MeasuresTable[], instrumentId: string) {
 export async function listCaseload(ctx: CaseloadContext, input: z.output<typeof CaseloadQuery>): Promise<CaseloadRow[]> {
   return ctx.db.transaction().execute(async (trx) => {
     const today = todayIso(ctx.now());
-    const patients = (await trx.selectFrom('patients').selectAll().where('deleted_at', 'is', null).orderBy('family_name').orderBy('given_name').execute())
+    const scope = await caseholderScope(trx, ctx);
+    const patients = (await trx.selectFrom('patients').selectAll().where('deleted_at', 'is', null).where(patientInScope(scope)).orderBy('family_name').orderBy('given_name').execute())
       .filter((p) => matchesPatient(input.query ?? '', { nhsNumber: p.nhs_number, givenName: p.given_name, familyName: p.family_name, dateOfBirth: p.date_of_birth }));
     const ids = patients.map((p) => p.id);
     const referrals: ReferralsTable[] = ids.length ? await trx.selectFrom('referrals').selectAll().where('patient_id', 'in', ids).where('deleted_at', 'is', null).execute() : [];

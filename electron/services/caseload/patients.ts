@@ -8,6 +8,7 @@ import type { PatientsTable } from '../store/schema';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { patientMethods } from '../../../shared/contract/patients';
 import type { CaseloadContext } from './context';
+import { caseholderScope, patientInScope } from './scope';
 
 /** Parsed (validated, normalised) patient fields as the contract hands them over. */
 export interface PatientFields {
@@ -49,6 +50,7 @@ export async function listPatients(ctx: CaseloadContext, query: string | undefin
       .selectFrom('patients')
       .select(['id', 'nhs_number', 'given_name', 'family_name', 'date_of_birth', 'gp_practice', 'updated_at'])
       .where('deleted_at', 'is', null)
+      .where(patientInScope(await caseholderScope(trx, ctx)))
       .orderBy('family_name')
       .orderBy('given_name')
       .limit(LIST_LIMIT);
@@ -80,7 +82,8 @@ export async function listPatients(ctx: CaseloadContext, query: string | undefin
 
 export async function getPatient(ctx: CaseloadContext, id: string): Promise<Patient> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('patients').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    // A patient outside this person's scope is answered as not found: their existence is not disclosed either.
+    const row = await trx.selectFrom('patients').selectAll().where('id', '=', id).where('deleted_at', 'is', null).where(patientInScope(await caseholderScope(trx, ctx))).executeTakeFirst();
     if (!row) throw new AppError('NOT_FOUND', 'No patient with that id is on this caseload.');
     await appendAudit(trx, { actorId: ctx.actorId, action: 'view', entity: 'patient', entityIds: [id] }, ctx.now());
     return toPatient(row);

@@ -13,6 +13,9 @@ export interface UsersTable {
   version: number;
   created_at: string;
   updated_at: string;
+  /** Store migration 0005: a user leaves the directory by deactivation, never deletion. */
+  deactivated_at: string | null;
+  updated_by: string | null;
 }
 export interface PatientsTable {
   id: string;
@@ -145,6 +148,21 @@ export interface ServiceSettingsTable extends ClinicalColumns {
   /** JSON: condition key → the service's SNOMED CT code (unverified conditions only). */
   ltc_codes: string;
 }
+export interface LettersTable extends ClinicalColumns {
+  referral_id: string;
+  kind: string;
+  recipient: string;
+  recipient_name: string;
+  body: string;
+  status: string;
+  letter_version: number;
+  supersedes_id: string | null;
+  finalised_by: string | null;
+  finalised_at: string | null;
+  sent_on: string | null;
+  sent_to: string | null;
+  sent_by: string | null;
+}
 export interface AuditEventTable {
   seq: number;
   id: string;
@@ -236,6 +254,7 @@ export interface CaseloadDb {
   contact_attempts: ContactAttemptsTable;
   actions: ActionsTable;
   service_settings: ServiceSettingsTable;
+  letters: LettersTable;
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
   sync_outbox: SyncOutboxTable;

@@ -27,6 +27,7 @@ const LABELS: Record<SyncedTable, string> = {
   screenings: 'Screening',
   risk_assessments: 'Risk assessment',
   notes: 'Session note',
+  letters: 'Letter',
   note_versions: 'Session note version',
   contact_attempts: 'Contact attempt',
   actions: 'Follow-up action',

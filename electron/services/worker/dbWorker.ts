@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEngineDispatcher, resultOf } from '../dispatch';
 import { CaseloadEngine } from '../engine';
+import { patientModeRefusal } from '../patientMode/gate';
 import type { WorkerConfig, WorkerRequest, WorkerResponse } from './protocol';
 
 /**
@@ -21,7 +22,7 @@ const idleTimer = setInterval(() => {
 port.on('message', (message: WorkerRequest) => {
   queue = queue.then(async () => {
     if ('control' in message && message.control === 'setDestination') {
-      const result = await resultOf('files.chooseFolder', async () => engine.setDestination(message.purpose, message.folder));
+      const result = patientModeRefusal(engine, 'files.chooseFolder') ?? (await resultOf('files.chooseFolder', async () => engine.setDestination(message.purpose, message.folder)));
       port.postMessage({ id: message.id, result } satisfies WorkerResponse);
       return;
     }

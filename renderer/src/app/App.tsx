@@ -4,9 +4,12 @@ import { SetupScreen } from '../features/session/SetupScreen';
 import { UnlockScreen } from '../features/session/UnlockScreen';
 import { StoreProblemScreen } from '../features/session/StoreProblemScreen';
 import { Workspace } from './Workspace';
+import { PatientModeScreen } from '../features/patientMode/PatientModeScreen';
+import { exitNotices } from '../features/patientMode/patientModeRules';
+import { api } from '../lib/api';
 
 export function App() {
-  const { status, setStatus, loadError, notices, dismissNotices } = useSession();
+  const { status, setStatus, refresh, loadError, notices, dismissNotices } = useSession();
   if (loadError) {
     return (
       <Center h="100vh" component="main">
@@ -23,12 +26,19 @@ export function App() {
   }
   switch (status.state) {
     case 'needs-setup':
-      return <SetupScreen demo={status.demo} backupsAvailable={status.backupsAvailable} onDone={setStatus} />;
+      return <SetupScreen key={status.currentUser} status={status} onDone={setStatus} />;
     case 'locked':
-      return <UnlockScreen demo={status.demo} onUnlocked={setStatus} />;
+      return <UnlockScreen key={status.currentUser} status={status} onUnlocked={setStatus} />;
     case 'store-error':
-      return <StoreProblemScreen problem={status.problem} onRestored={setStatus} />;
+      return <StoreProblemScreen key={status.currentUser} problem={status.problem} onRestored={setStatus} status={status} />;
     case 'unlocked':
+      if (status.patientMode) {
+        return (
+          <PatientModeScreen
+            onExited={(result) => void api['session.status']({}).then((s) => setStatus({ ...s, notices: [...s.notices, ...exitNotices(result)] }), refresh)}
+          />
+        );
+      }
       return <Workspace status={status} notices={notices} onDismissNotices={dismissNotices} onStatus={setStatus} />;
   }
 }

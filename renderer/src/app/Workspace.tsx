@@ -1,25 +1,43 @@
 import { AppShell, Button, Group, List, Notification, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/session';
-import { ROLE_LABELS } from '../../../shared/domain/people';
+import { ROLE_LABELS, type Role } from '../../../shared/domain/people';
 import { BackupsDialog } from '../features/backup/BackupsDialog';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
+import { LettersPage } from '../features/letters/LettersPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
 import { PatientPage } from '../features/patient/PatientPage';
 import { SessionPage } from '../features/sessions/SessionPage';
 import { ServiceSettingsPage } from '../features/settings/ServiceSettingsPage';
 import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';
+import { BookingHome } from '../features/users/BookingHome';
+import { UsersPage } from '../features/users/UsersPage';
 import { SyncBadge } from '../features/sync/SyncBadge';
 import { SyncPage } from '../features/sync/SyncPage';
 import { api } from '../lib/api';
 import { DemoBadge } from '../lib/DemoBadge';
 import { settingsChanged } from '../lib/useOutcomes';
 import { NavigationContext, type Place } from './navigation';
+import { takeReturnPlace } from '../features/patientMode/handOver';
 
-function Screen({ place, go, onStatus }: { place: Place; go: (p: Place) => void; onStatus: (s: SessionStatus) => void }) {
+/**
+ * Where each role starts (issue #10 §9; the services enforce the same in shared/roles/policy.ts): clinicians on
+ * their caseload, the booking clerk on the patient register, the admin on the team directory.
+ */
+export function homeFor(role: Role): Place {
+  if (role === 'admin') return { view: 'users' };
+  if (role === 'booking-clerk') return { view: 'patients' };
+  return { view: 'caseload' };
+}
+
+function Screen({ place, ownId, go, onStatus }: { place: Place; ownId: string; go: (p: Place) => void; onStatus: (s: SessionStatus) => void }) {
   switch (place.view) {
     case 'caseload':
       return <CaseloadPage />;
+    case 'users':
+      return <UsersPage ownId={ownId} />;
+    case 'patients':
+      return <BookingHome />;
     case 'sync':
       return <SyncPage tab={place.tab} onTab={(tab) => go({ view: 'sync', tab })} onSignedOut={onStatus} />;
     case 'settings':
@@ -28,6 +46,8 @@ function Screen({ place, go, onStatus }: { place: Place; go: (p: Place) => void;
       return <PatientPage key={place.patientId} patientId={place.patientId} />;
     case 'episode':
       return <EpisodePage key={place.referralId} referralId={place.referralId} />;
+    case 'letters':
+      return <LettersPage key={place.referralId} referralId={place.referralId} />;
     case 'session':
       return <SessionPage key={place.contactId} referralId={place.referralId} contactId={place.contactId} />;
   }
@@ -47,7 +67,10 @@ export function Workspace({
   const [notice, setNotice] = useState<string | null>(null);
   const [changingPassphrase, setChangingPassphrase] = useState(false);
   const [backups, setBackups] = useState(false);
-  const [place, setPlace] = useState<Place>({ view: 'caseload' });
+  // Back from patient questionnaires (or a lock during them): the session record they were started from.
+  const role = status.owner?.role ?? 'pwp';
+  const home = homeFor(role);
+  const [place, setPlace] = useState<Place>(() => takeReturnPlace() ?? home);
   // Locking (by hand or idle) unmounts the workspace; the next unlock may open a restored store.
   useEffect(() => () => settingsChanged(), []);
   const go = (next: Place) => {
@@ -56,12 +79,14 @@ export function Workspace({
     window.scrollTo(0, 0);
   };
   const lock = async () => onStatus(await api['session.lock']({}));
+  // Switching user locks this caseload; the unlock screen then asks who is using the laptop.
+  const switchUser = lock;
   return (
     <AppShell header={{ height: 56 }} padding="md">
       <AppShell.Header px="md">
         <Group h="100%" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
-            <Text fw={700} c="nhsBlue.7" size="lg" component="button" onClick={() => go({ view: 'caseload' })} bg="transparent" bd="none" style={{ cursor: 'pointer', whiteSpace: 'nowrap' }}>
+            <Text fw={700} c="nhsBlue.7" size="lg" component="button" onClick={() => go(home)} bg="transparent" bd="none" style={{ cursor: 'pointer', whiteSpace: 'nowrap' }}>
               Clinic Caseload
             </Text>
             {status.demo && <DemoBadge />}
@@ -73,9 +98,11 @@ export function Workspace({
                 {status.owner.displayName} · {ROLE_LABELS[status.owner.role]}
               </Text>
             )}
-            <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Settings</Button>
+            {role === 'admin' && <Button variant="default" size="xs" onClick={() => go({ view: 'users' })}>Team</Button>}
+            {role !== 'booking-clerk' && <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Settings</Button>}
             <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
             <Button variant="default" size="xs" onClick={() => setBackups(true)}>Backups</Button>
+            <Button variant="default" size="xs" onClick={switchUser}>Switch user</Button>
             <Button variant="filled" color="dark" size="xs" onClick={lock}>Lock</Button>
           </Group>
         </Group>
@@ -96,7 +123,7 @@ export function Workspace({
           </Notification>
         )}
         <NavigationContext.Provider value={{ place, go }}>
-          <Screen place={place} go={go} onStatus={onStatus} />
+          <Screen place={place} ownId={status.owner?.id ?? ''} go={go} onStatus={onStatus} />
         </NavigationContext.Provider>
         <ChangePassphraseDialog
           opened={changingPassphrase}

@@ -4,9 +4,12 @@ import { createContext, useContext } from 'react';
 export type Place =
   | { view: 'caseload' }
   | { view: 'settings' }
+  | { view: 'users' }
+  | { view: 'patients' }
   | { view: 'sync'; tab: 'status' | 'conflicts' }
   | { view: 'patient'; patientId: string }
   | { view: 'episode'; referralId: string }
+  | { view: 'letters'; referralId: string }
   | { view: 'session'; referralId: string; contactId: string };
 
 export interface Navigation {

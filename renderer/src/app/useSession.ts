@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/session';
 import { api } from '../lib/api';
+import { SESSION_CHANGED_EVENT } from '../features/patientMode/handOver';
 
 const POLL_MS = 10_000;
 const ACTIVITY_THROTTLE_MS = 30_000;
@@ -32,10 +33,17 @@ export function useSession() {
   useEffect(() => {
     void refresh();
     const timer = setInterval(() => void refresh(), POLL_MS);
-    return () => clearInterval(timer);
+    // A screen that changed the session itself (handing over to the patient) asks for it afresh.
+    const onChanged = () => void refresh();
+    window.addEventListener(SESSION_CHANGED_EVENT, onChanged);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener(SESSION_CHANGED_EVENT, onChanged);
+    };
   }, [refresh]);
 
-  const unlocked = status?.state === 'unlocked';
+  // In patient mode the services refuse activity pings; the mode's own calls keep the idle timer fed.
+  const unlocked = status?.state === 'unlocked' && !status.patientMode;
   useEffect(() => {
     if (!unlocked) return;
     let last = 0;

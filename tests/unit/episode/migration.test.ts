@@ -7,6 +7,7 @@ import { MIGRATIONS, MIGRATION_NAMES } from '../../../electron/services/store/mi
 describe('0002_clinical_episode', () => {
   it('follows 0001 in order, gives existing patients updated_by (their creator) and a null tombstone, and keeps note versions append-only', async () => {
     expect(MIGRATION_NAMES.slice(0, 3)).toEqual(['0001_foundation', '0002_clinical_episode', '0003_service_ltc_codes']);
+    expect(MIGRATION_NAMES).toContain('0005_user_directory');
     const raw = new Database(':memory:');
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
     await MIGRATIONS['0001_foundation']!.up(db);
@@ -36,6 +37,20 @@ describe('0003_service_ltc_codes', () => {
     raw.prepare(`insert into service_settings (id, version, created_by, updated_by, created_at, updated_at, outcome_overrides, source_codes) values ('s1',1,'u1','u1','t','t','{}','{}')`).run();
     await MIGRATIONS['0003_service_ltc_codes']!.up(db);
     expect(raw.prepare('select ltc_codes from service_settings').get()).toEqual({ ltc_codes: '{}' });
+    await db.destroy();
+  });
+});
+
+describe('0005_user_directory', () => {
+  it('keeps everyone already in the directory, active (no deactivation time), with their rows unchanged', async () => {
+    const raw = new Database(':memory:');
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
+    await MIGRATIONS['0001_foundation']!.up(db);
+    raw.prepare(`insert into users (id, display_name, role, supervisor_id, version, created_at, updated_at) values ('u1','Ada','hit',null,3,'t','t')`).run();
+    await MIGRATIONS['0005_user_directory']!.up(db);
+    expect(raw.prepare('select id, display_name, role, version, deactivated_at, updated_by from users').all()).toEqual([
+      { id: 'u1', display_name: 'Ada', role: 'hit', version: 3, deactivated_at: null, updated_by: null },
+    ]);
     await db.destroy();
   });
 });

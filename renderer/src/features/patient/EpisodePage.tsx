@@ -58,6 +58,7 @@ export function EpisodePage({ referralId }: { referralId: string }) {
         <PatientHeader patient={patient} back={{ view: 'patient', patientId: patient.id }} backLabel="Patient" title={`Referral received ${formatUkDate(referral.receivedDate)}`} />
         <Group gap="sm">
           <Badge size="lg" variant="light" c="nhsBlue.8">{REFERRAL_STATUS_LABELS[referral.status]}</Badge>
+          <Button variant="default" onClick={() => go({ view: 'letters', referralId: referral.id })}>Letters</Button>
           {referral.status !== 'discharged' && (
             <>
               <Button variant="default" onClick={() => setReviewingRisk(true)}>Risk review</Button>

@@ -6,9 +6,13 @@ import { ROLES, ROLE_LABELS, type Role } from '../../../../shared/domain/people'
 import { api } from '../../lib/api';
 import { showSaveError } from '../../lib/errors';
 import { RestoreBackupForm } from '../backup/RestoreBackupForm';
+import { DeviceUserPicker } from '../users/DeviceUserPicker';
 import { CentredCard } from './CentredCard';
 
-export function SetupScreen({ demo, backupsAvailable, onDone }: { demo: boolean; backupsAvailable: boolean; onDone: (s: SessionStatus) => void }) {
+export function SetupScreen({ status, onDone }: { status: SessionStatus; onDone: (s: SessionStatus) => void }) {
+  const { demo, backupsAvailable } = status;
+  /** Others already have a caseload here: this is a new person's store, and they can go back to choose theirs. */
+  const addingPerson = status.deviceUsers.length > 0;
   const [failure, setFailure] = useState<string | null>(null);
   const [restoring, setRestoring] = useState(false);
   const form = useForm({
@@ -40,10 +44,12 @@ export function SetupScreen({ demo, backupsAvailable, onDone }: { demo: boolean;
   }
   return (
     <CentredCard
-      title="Set up this device"
+      title={addingPerson ? 'Add a person to this laptop' : 'Set up this device'}
       demo={demo}
-      intro="Your caseload is stored on this laptop, encrypted. Choose a passphrase only you know: it unlocks the caseload and cannot be recovered if forgotten, so keep a backup."
+      intro={`${addingPerson ? 'You get your own caseload on this laptop, encrypted with your own key.' : 'Your caseload is stored on this laptop, encrypted.'} Choose a passphrase only you know: it unlocks the caseload and cannot be recovered if forgotten, so keep a backup.`}
     >
+      {addingPerson && <DeviceUserPicker status={status} onStatus={onDone} onFailure={setFailure} canAdd={false} />}
+      {addingPerson && <Divider label="or set up your own caseload" />}
       {backupsAvailable && (
         <Alert color="nhsBlue" title="Backups of a caseload were found on this device">
           <Stack gap="xs">

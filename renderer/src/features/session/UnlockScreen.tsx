@@ -6,6 +6,7 @@ import type { SessionStatus } from '../../../../shared/contract/session';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 import { RestoreBackupForm } from '../backup/RestoreBackupForm';
+import { DeviceUserPicker } from '../users/DeviceUserPicker';
 import { CentredCard } from './CentredCard';
 import { StoreProblemScreen } from './StoreProblemScreen';
 
@@ -13,7 +14,7 @@ import { StoreProblemScreen } from './StoreProblemScreen';
 const STORE_PROBLEMS = ['STORE_CORRUPT', 'STORE_MISSING', 'KEYFILE_CORRUPT', 'NEWER_DATABASE', 'SCHEMA_ALTERED', 'STORE_ROLLED_BACK', 'UNKNOWN_CIPHER', 'KEYCHAIN_UNAVAILABLE'];
 
 /** Seconds left before the next attempt is allowed, counting down once a second. */
-function useCountdown(): [number, (ms: number) => void] {
+export function useCountdown(): [number, (ms: number) => void] {
   const [until, setUntil] = useState(0);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -24,7 +25,9 @@ function useCountdown(): [number, (ms: number) => void] {
   return [Math.max(0, Math.ceil((until - now) / 1000)), (ms: number) => (setNow(Date.now()), setUntil(Date.now() + ms))];
 }
 
-export function UnlockScreen({ demo, onUnlocked }: { demo: boolean; onUnlocked: (s: SessionStatus) => void }) {
+export function UnlockScreen({ status, onUnlocked }: { status: SessionStatus; onUnlocked: (s: SessionStatus) => void }) {
+  const demo = status.demo;
+  const current = status.deviceUsers.find((u) => u.key === status.currentUser);
   const [storeProblem, setStoreProblem] = useState<AppError | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [restoring, setRestoring] = useState(false);
@@ -60,10 +63,16 @@ export function UnlockScreen({ demo, onUnlocked }: { demo: boolean; onUnlocked: 
     );
   }
   return (
-    <CentredCard title="Unlock your caseload" demo={demo} intro="The caseload is locked. Enter your passphrase to open it.">
+    <CentredCard title="Unlock your caseload" demo={demo} intro="The caseload is locked. Choose who you are, then enter your passphrase to open your caseload.">
+      <DeviceUserPicker status={status} onStatus={onUnlocked} onFailure={setFailure} />
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <PasswordInput label="Passphrase" autoComplete="current-password" autoFocus {...form.getInputProps('passphrase')} />
+          <PasswordInput
+            label={current?.displayName ? `Passphrase for ${current.displayName}` : 'Passphrase'}
+            autoComplete="current-password"
+            autoFocus
+            {...form.getInputProps('passphrase')}
+          />
           {failure && (
             <Alert color="red" role="alert" title="Not unlocked">
               {failure}

@@ -1,4 +1,4 @@
-import { Alert, Button, Grid, List, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Grid, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { DueMeasure } from '../../../../shared/contract/measures';
 import type { ReferralDetail } from '../../../../shared/contract/referrals';
@@ -8,6 +8,7 @@ import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 import { useOutcomes } from '../../lib/useOutcomes';
 import { PatientHeader } from '../patient/PatientHeader';
+import { HandOverDialog } from '../patientMode/HandOverDialog';
 import { entryInstrument, initialState, touched, answersFor, type EntryInstrument, type EntryState } from './keyboardEntry';
 import { liveScores, MeasureEntry } from './MeasureEntry';
 import { resultWords } from './LiveResult';
@@ -24,6 +25,7 @@ export function SessionPage({ referralId, contactId }: { referralId: string; con
   const [entry, setEntry] = useState<EntryState | null>(null);
   const [saving, setSaving] = useState(false);
   const [reviewing, setReviewing] = useState(false);
+  const [handingOver, setHandingOver] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -122,7 +124,12 @@ export function SessionPage({ referralId, contactId }: { referralId: string; con
         <Grid.Col span={7}>
           <Stack gap="sm">
             <Paper withBorder p="md">
-              <Title order={2} size="h4" mb={4}>Measures due at this session</Title>
+              <Group justify="space-between" mb={4}>
+                <Title order={2} size="h4">Measures due at this session</Title>
+                {(contact.attendance === 5 || contact.attendance === 6) && (
+                  <Button size="xs" variant="light" onClick={() => setHandingOver(true)}>Hand to patient…</Button>
+                )}
+              </Group>
               <List size="sm" spacing={2}>
                 {due.map((d) => (
                   <List.Item key={d.instrumentId}>
@@ -164,6 +171,17 @@ export function SessionPage({ referralId, contactId }: { referralId: string; con
           />
         </Grid.Col>
       </Grid>
+      {handingOver && (
+        <HandOverDialog
+          opened
+          onClose={() => setHandingOver(false)}
+          outcomes={outcomes}
+          referralId={referralId}
+          contactId={contactId}
+          recordedHere={savedHere.map((m) => m.instrumentId)}
+          dueIds={due.map((d) => d.instrumentId)}
+        />
+      )}
       <RiskReviewDialog
         referralId={referralId}
         contactId={contactId}

@@ -1,0 +1,169 @@
+import type { MethodName, ParsedInput } from '../contract/contract';
+import { ROLES, ROLE_LABELS, type Role } from '../domain/people';
+import type { SyncedTable } from '../sync/tables';
+
+/**
+ * Who may call which contract method: the one written role policy (issue #10 §9, DESIGN §6), enforced by the
+ * services at dispatch before any handler runs (electron/services/dispatch.ts). It must never grant a role a
+ * table the sync server's row filter (shared/sync/tables.ts roleReadsTable) withholds from it; a unit test
+ * (tests/unit/rolePolicy.test.ts) holds the two together and calls every method as every role.
+ *
+ * - PWP and HIT: their own caseload. Supervisor: their supervisees' caseloads too (the row scope: scope.ts).
+ * - Booking clerk: demographics, referrals and appointments (contact booking), for the whole team; never notes,
+ *   measures, risk, screenings, formulations or follow-up actions.
+ * - Admin: the team directory and the service's settings; no patient records.
+ * - Everyone: their own session, lock, store backups and audit check, and sync of their own store.
+ *
+ * Adding a contract method: give it a rule here (the type makes a missing one a compile error, and a test
+ * fails too), naming the synced tables it reads or writes so the agreement test can check it.
+ */
+
+export const CLINICAL_ROLES = ['pwp', 'hit', 'supervisor'] as const satisfies readonly Role[];
+const CLINICAL: readonly Role[] = CLINICAL_ROLES;
+const CLINICAL_AND_CLERK: readonly Role[] = [...CLINICAL_ROLES, 'booking-clerk'];
+const ADMIN: readonly Role[] = ['admin'];
+const EVERYONE: readonly Role[] = ROLES;
+
+/** A narrower permission for one role: allowed only for inputs it permits, with the tables it then touches. */
+export interface RoleLimit<M extends MethodName = MethodName> {
+  permits: (input: ParsedInput<M>) => boolean;
+  /** Why an input outside the limit is refused, in words for the person. */
+  refusal: string;
+  tables: readonly SyncedTable[];
+}
+
+export interface MethodRule<M extends MethodName = MethodName> {
+  roles: readonly Role[];
+  /** Synced tables whose rows the method reads or writes, side effects included (a DNA's follow-up action). */
+  tables: readonly SyncedTable[];
+  limits?: Partial<Record<Role, RoleLimit<M>>>;
+}
+
+type Policy = { [M in MethodName]: MethodRule<M> };
+
+const EPISODE: readonly SyncedTable[] = ['patients', 'referrals', 'contacts', 'measures', 'risk_assessments', 'notes', 'note_versions', 'actions', 'contact_attempts'];
+
+export const METHOD_POLICY: Policy = {
+  // The session, its lock and the store's own upkeep belong to whoever's store it is.
+  'session.status': { roles: EVERYONE, tables: [] },
+  'session.setup': { roles: EVERYONE, tables: [] },
+  'session.unlock': { roles: EVERYONE, tables: [] },
+  'session.lock': { roles: EVERYONE, tables: [] },
+  'session.activity': { roles: EVERYONE, tables: [] },
+  'session.changePassphrase': { roles: EVERYONE, tables: [] },
+  'session.switchUser': { roles: EVERYONE, tables: [] },
+  'session.addUser': { roles: EVERYONE, tables: [] },
+  'backup.create': { roles: EVERYONE, tables: [] },
+  'backup.list': { roles: EVERYONE, tables: [] },
+  'backup.restore': { roles: EVERYONE, tables: [] },
+  'files.chooseFolder': { roles: EVERYONE, tables: [] },
+  'audit.verify': { roles: EVERYONE, tables: [] },
+
+  // The team directory: everyone reads it (caseholders, supervisors by name); only the admin changes it.
+  'users.list': { roles: EVERYONE, tables: [] },
+  'users.create': { roles: ADMIN, tables: [] },
+  'users.update': { roles: ADMIN, tables: [] },
+  'users.deactivate': { roles: ADMIN, tables: [] },
+
+  // Demographics: the clerk books for the whole team, so finds and registers patients.
+  'patients.list': { roles: CLINICAL_AND_CLERK, tables: ['patients'] },
+  'patients.get': { roles: CLINICAL_AND_CLERK, tables: ['patients'] },
+  'patients.create': { roles: CLINICAL_AND_CLERK, tables: ['patients'] },
+  'patients.update': { roles: CLINICAL_AND_CLERK, tables: ['patients'] },
+  // The caseload row carries last scores and the risk flag: clinical.
+  'caseload.list': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts', 'measures', 'risk_assessments'] },
+
+  // Referrals: the clerk registers them and sees a patient's list; the episode view and clinical decisions are not theirs.
+  'referrals.create': {
+    roles: CLINICAL_AND_CLERK,
+    tables: ['patients', 'referrals'],
+    limits: {
+      'booking-clerk': {
+        permits: (input) => input.caseholderId !== undefined,
+        refusal: 'a booking clerk names the clinician who holds the referral',
+        tables: ['patients', 'referrals'],
+      },
+    },
+  },
+  'referrals.listForPatient': { roles: CLINICAL_AND_CLERK, tables: ['referrals'] },
+  'referrals.get': { roles: CLINICAL, tables: EPISODE },
+  'referrals.update': { roles: CLINICAL, tables: ['referrals'] },
+  'referrals.discharge': { roles: CLINICAL, tables: EPISODE },
+  'referrals.previewDischarge': { roles: CLINICAL, tables: EPISODE },
+
+  // Appointments: the clerk books; what happened at the contact (attendance, a DNA's follow-up action) is the clinician's.
+  'contacts.create': {
+    roles: CLINICAL_AND_CLERK,
+    tables: ['referrals', 'contacts', 'actions'],
+    limits: {
+      'booking-clerk': {
+        permits: (input) => input.attendance === null && input.clinicianId !== undefined,
+        refusal: 'a booking clerk books a contact for a named clinician, without attendance (the clinician records what happened)',
+        tables: ['referrals', 'contacts'],
+      },
+    },
+  },
+  'contacts.recordAttendance': { roles: CLINICAL, tables: ['contacts', 'measures', 'actions'] },
+
+  // Clinical content.
+  'measures.record': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures'] },
+  'measures.due': { roles: CLINICAL, tables: EPISODE },
+  'risk.record': { roles: CLINICAL, tables: ['referrals', 'measures', 'risk_assessments'] },
+  'notes.create': { roles: CLINICAL, tables: ['referrals', 'notes', 'note_versions'] },
+  'notes.update': { roles: CLINICAL, tables: ['referrals', 'notes', 'note_versions', 'measures', 'risk_assessments'] },
+  'notes.sign': { roles: CLINICAL, tables: ['referrals', 'notes', 'note_versions', 'measures', 'risk_assessments'] },
+  'notes.addendum': { roles: CLINICAL, tables: ['referrals', 'notes', 'note_versions'] },
+  'actions.complete': { roles: CLINICAL, tables: ['actions'] },
+  // Letters quote scores and the presenting problem: clinical. Filling one reads the whole episode.
+  'letters.draft': { roles: CLINICAL, tables: [...EPISODE, 'letters'] },
+  'letters.list': { roles: CLINICAL, tables: ['referrals', 'letters'] },
+  'letters.update': { roles: CLINICAL, tables: ['referrals', 'letters'] },
+  'letters.finalise': { roles: CLINICAL, tables: ['referrals', 'letters'] },
+  'letters.correct': { roles: CLINICAL, tables: ['referrals', 'letters'] },
+  'letters.export': { roles: CLINICAL, tables: ['patients', 'referrals', 'letters'] },
+  'letters.recordSent': { roles: CLINICAL, tables: ['referrals', 'letters'] },
+  'contactAttempts.record': { roles: CLINICAL, tables: ['referrals', 'contact_attempts'] },
+  'screenings.record': { roles: CLINICAL, tables: ['patients', 'screenings'] },
+  'screenings.list': { roles: CLINICAL, tables: ['screenings'] },
+
+  // Service settings: everyone's screens read them (cut-offs, code tables); the admin and clinicians set them.
+  'serviceSettings.get': { roles: EVERYONE, tables: ['service_settings'] },
+  'serviceSettings.update': { roles: [...CLINICAL_ROLES, 'admin'], tables: ['service_settings'] },
+
+  // Locked patient mode: a clinician hands over a session's questionnaires; the answers are measures.
+  'patientMode.start': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures'] },
+  'patientMode.current': { roles: CLINICAL, tables: [] },
+  'patientMode.answer': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures'] },
+  'patientMode.back': { roles: CLINICAL, tables: [] },
+  'patientMode.exit': { roles: CLINICAL, tables: [] },
+
+  // Sync of one's own store is everyone's; resolving a conflict writes clinical rows.
+  'sync.status': { roles: EVERYONE, tables: [] },
+  'sync.now': { roles: EVERYONE, tables: [] },
+  'sync.enrol': { roles: EVERYONE, tables: [] },
+  'sync.signOut': { roles: EVERYONE, tables: [] },
+  'sync.conflicts': { roles: EVERYONE, tables: [] },
+  'sync.resolveConflict': { roles: CLINICAL, tables: ['sync_conflicts', ...EPISODE] },
+};
+
+export type PolicyDecision = { allowed: true } | { allowed: false; reason: string };
+
+/**
+ * Whether `role` may call `method` with this (already validated) input. A method the policy does not name is
+ * refused: a new method is closed until someone writes its rule.
+ */
+export function decide(role: Role, method: string, input: unknown): PolicyDecision {
+  const rule = Object.prototype.hasOwnProperty.call(METHOD_POLICY, method) ? (METHOD_POLICY as Record<string, MethodRule>)[method] : undefined;
+  const who = ROLE_LABELS[role];
+  if (!rule) return { allowed: false, reason: `${method} has no rule in the role policy, so no one may call it yet.` };
+  if (!rule.roles.includes(role)) return { allowed: false, reason: `Your role (${who}) may not call ${method}.` };
+  const limit = rule.limits?.[role];
+  if (limit && !limit.permits(input as never)) return { allowed: false, reason: `Your role (${who}) may not call ${method} like this: ${limit.refusal}.` };
+  return { allowed: true };
+}
+
+/** The tables a role touches through a method it may call (its limit's, where it has one). */
+export function tablesFor(role: Role, method: MethodName): readonly SyncedTable[] {
+  const rule: MethodRule = METHOD_POLICY[method] as MethodRule;
+  return rule.limits?.[role]?.tables ?? rule.tables;
+}

@@ -1,0 +1,71 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngineDispatcher } from '../../electron/services/dispatch';
+import type { CaseloadEngine } from '../../electron/services/engine';
+import type { Role } from '../../shared/domain/people';
+import { caseholdersInScope } from '../../shared/roles/scope';
+import { PASSPHRASE, removeDir, setUpEngine, tempDir, validNhsNumber } from '../helpers/tempStore';
+
+/**
+ * Issue #10 §9: PWPs and HITs see their own caseload, a supervisor their supervisees' too, the booking clerk the
+ * whole team's patients (demographics), on a real store holding several clinicians' patients (as a synced store
+ * would). A patient out of scope is "not found", never shown.
+ */
+describe('whose patients each role sees', () => {
+  let dir: string;
+  let engine: CaseloadEngine;
+  const names: Record<string, string> = {};
+
+  beforeAll(async () => {
+    dir = tempDir();
+    engine = await setUpEngine(dir);
+    const h = engine.handlers();
+    const me = engine.context().actorId;
+    const supervisee = await h['users.create']({ displayName: 'Sue Supervisee', role: 'pwp', supervisorId: me });
+    const stranger = await h['users.create']({ displayName: 'Stan Stranger', role: 'hit' });
+    const patient = async (n: number, family: string, caseholderId: string | null, registeredBy = me) => {
+      const p = await h['patients.create']({ nhsNumber: validNhsNumber(500 + n), givenName: 'Pat', familyName: family, dateOfBirth: '1970-01-01', gpPractice: 'GP' });
+      if (caseholderId) await h['referrals.create']({ patientId: p.id, receivedDate: '2024-01-02', referrerRole: 'gp', ltcCodes: [], reason: 'Low mood', riskKnown: false, consent: true, urgency: 'routine', pathway: 'core', team: 'Core', status: 'in-treatment', caseholderId });
+      if (registeredBy !== me) await sql`update patients set created_by = ${registeredBy} where id = ${p.id}`.execute(engine.context().db);
+      names[family] = p.id;
+    };
+    await patient(1, 'Mine', me);
+    await patient(2, 'Supervisees', supervisee.id);
+    await patient(3, 'Strangers', stranger.id);
+    await patient(4, 'RegisteredByMe', null);
+    await patient(5, 'RegisteredByStranger', null, stranger.id);
+  });
+  afterAll(async () => {
+    await engine.close();
+    removeDir(dir);
+  });
+
+  async function as(role: Role) {
+    await sql`update users set role = ${role} where id = (select value from settings where key = 'owner_user_id')`.execute(engine.context().db);
+    await engine.lock();
+    await engine.unlock(PASSPHRASE);
+    return createEngineDispatcher(engine);
+  }
+  const familiesIn = (result: unknown, key: 'patients' | 'rows') => ((result as { value: Record<string, { familyName: string }[]> }).value[key] ?? []).map((p) => p.familyName).sort();
+
+  it.each([
+    ['hit', ['Mine', 'RegisteredByMe']],
+    ['pwp', ['Mine', 'RegisteredByMe']],
+    ['supervisor', ['Mine', 'RegisteredByMe', 'Supervisees']],
+  ] as const)('a %s sees %j on the caseload and the patient list', async (role, expected) => {
+    const call = await as(role);
+    expect(familiesIn(await call('caseload.list', {}), 'rows')).toEqual([...expected].sort());
+    expect(familiesIn(await call('patients.list', {}), 'patients')).toEqual([...expected].sort());
+    expect(await call('patients.get', { id: names.Strangers })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await call('patients.get', { id: names.Mine })).toMatchObject({ ok: true });
+  });
+
+  it('the booking clerk finds every patient of the team, and the admin none', async () => {
+    const clerk = await as('booking-clerk');
+    expect(familiesIn(await clerk('patients.list', {}), 'patients')).toHaveLength(5);
+    expect(await clerk('patients.get', { id: names.Strangers })).toMatchObject({ ok: true });
+    const admin = await as('admin');
+    expect(await admin('patients.list', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(caseholdersInScope('admin', 'x', [])).toEqual([]);
+  });
+});
