@@ -7,7 +7,8 @@ import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { ContactsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
-import { assertUser, liveReferral, meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
+import { assertUser, meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
+import { referralInScope } from './scope';
 
 type ParsedContact = z.output<typeof ContactInput>;
 
@@ -59,7 +60,7 @@ async function followUpIfMissed(ctx: CaseloadContext, trx: Trx, contact: Contact
 
 export async function createContact(ctx: CaseloadContext, input: ParsedContact): Promise<Contact> {
   return ctx.db.transaction().execute(async (trx) => {
-    const referral = await liveReferral(trx, input.referralId);
+    const referral = await referralInScope(trx, ctx, input.referralId);
     // The referral window rule (ref §4) is the outcomes engine's: before the referral, or after discharge unless a follow-up.
     const window = { referralReceived: referral.received_date, ...(referral.discharge_date ? { dischargeDate: referral.discharge_date } : {}) };
     const problem = contactEntryProblems({ date: input.date, time: input.startTime, type: input.type, attendance: input.attendance ?? 5 }, window)[0];

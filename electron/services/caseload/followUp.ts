@@ -5,7 +5,8 @@ import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { ActionsTable, ContactAttemptsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
-import { liveReferral, meta, newColumns, nextColumns, notFound, refuse, stale } from './records';
+import { meta, newColumns, nextColumns, notFound, refuse, stale } from './records';
+import { referralInScope } from './scope';
 
 export function toAction(row: ActionsTable): Action {
   return {
@@ -47,7 +48,7 @@ export async function completeAction(ctx: CaseloadContext, id: string, version: 
 
 export async function recordContactAttempt(ctx: CaseloadContext, input: z.output<typeof ContactAttemptInput>): Promise<ContactAttempt> {
   return ctx.db.transaction().execute(async (trx) => {
-    const referral = await liveReferral(trx, input.referralId);
+    const referral = await referralInScope(trx, ctx, input.referralId);
     if (input.date < referral.received_date) throw refuse('date', `is before the referral was received (${formatUkDate(referral.received_date)})`);
     const row: ContactAttemptsTable = {
       ...newColumns(ctx),

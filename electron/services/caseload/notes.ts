@@ -5,7 +5,8 @@ import type { ContextSource, HandlerMap } from '../handlers';
 import type { NotesTable, NoteVersionsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
 import { openRiskAlerts } from './measures';
-import { liveReferral, meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
+import { meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
+import { referralInScope } from './scope';
 
 /**
  * Session notes are versioned documents (DESIGN §5.4): a draft may change, each save is kept in note_versions;
@@ -66,7 +67,7 @@ function signedRefusal(row: NotesTable, path: string, what: string): never {
 
 export async function createNote(ctx: CaseloadContext, input: { referralId: string; contactId?: string | undefined; body: string }): Promise<Note> {
   return ctx.db.transaction().execute(async (trx) => {
-    const referral = await liveReferral(trx, input.referralId);
+    const referral = await referralInScope(trx, ctx, input.referralId);
     if (input.contactId) {
       const contact = await trx.selectFrom('contacts').select('referral_id').where('id', '=', input.contactId).where('deleted_at', 'is', null).executeTakeFirst();
       if (!contact || contact.referral_id !== referral.id) throw refuse('contactId', 'is not a contact of this referral');
