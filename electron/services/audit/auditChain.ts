@@ -23,6 +23,7 @@ export type AuditAction =
   | 'sign'
   | 'addendum'
   | 'discharge'
+  | 'step-change'
   | 'unlock'
   | 'unlock-failed'
   | 'lock'

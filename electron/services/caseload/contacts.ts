@@ -8,6 +8,7 @@ import type { ContextSource, HandlerMap } from '../handlers';
 import type { ContactsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
 import { assertUser, meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
+import { carePlanTherapyType } from './carePlan';
 import { referralInScope } from './scope';
 
 type ParsedContact = z.output<typeof ContactInput>;
@@ -27,6 +28,7 @@ export function toContact(row: ContactsTable): Contact {
     location: row.location,
     attendance: row.attendance,
     clinicianId: row.clinician_id,
+    therapyType: row.therapy_type,
     ...meta(row),
   };
 }
@@ -79,6 +81,7 @@ export async function createContact(ctx: CaseloadContext, input: ParsedContact):
       location: input.location,
       attendance: input.attendance,
       clinician_id: clinician,
+      therapy_type: await carePlanTherapyType(trx, referral.id, input.type),
     };
     await trx.insertInto('contacts').values(row).execute();
     const actions = await followUpIfMissed(ctx, trx, row);

@@ -45,6 +45,7 @@ export function toReferral(row: ReferralsTable): Referral {
     optedIn: row.opted_in === null ? null : row.opted_in === 1,
     ltcImpact: row.ltc_impact,
     signposting: row.signposting,
+    previousReferralId: row.previous_referral_id,
     ...meta(row),
   };
 }
@@ -83,6 +84,7 @@ export async function createReferral(ctx: CaseloadContext, input: ParsedReferral
       opted_in: null,
       ltc_impact: null,
       signposting: null,
+      previous_referral_id: null,
     };
     await trx.insertInto('referrals').values(row).execute();
     await appendAudit(trx, { actorId: ctx.actorId, action: 'create', entity: 'referral', entityIds: [row.id] }, ctx.now());
@@ -182,7 +184,7 @@ export async function updateReferral(ctx: CaseloadContext, id: string, version: 
 }
 
 /** The checks a discharge must pass: end code and date together (ref §4), never before a contact of the course. */
-async function checkDischarge(trx: Trx, row: ReferralsTable, dischargeDate: string): Promise<void> {
+export async function checkDischarge(trx: Trx, row: ReferralsTable, dischargeDate: string): Promise<void> {
   if (row.status === 'discharged') throw refuse('id', `names a referral already discharged on ${formatUkDate(row.discharge_date!)}`);
   if (dischargeDate < row.received_date) throw refuse('dischargeDate', `is before the referral was received (${formatUkDate(row.received_date)})`);
   const last = await trx
