@@ -143,9 +143,10 @@ export async function rateGoals(ctx: CaseloadContext, input: z.output<typeof Goa
 /**
  * Steps the patient up or down (ref §5.7), in one transaction: this referral ends on the date with the step
  * change's end code (shared/domain/stepChange.ts), and a new referral for the same patient opens that day with
- * source N1 or N2 (ref §5.2), at the new step, naming this one as its previous referral. The conditions, pathway,
- * consent, risk and problem descriptor carry over; the reason is the clinician's, and the caseholder theirs or
- * the one they name.
+ * source N1 or N2 (ref §5.2), at the new step, naming this one as its previous referral. The referrer, conditions,
+ * pathway, consent, risk and problem descriptor carry over (the N1/N2 source, not the referrer, says it was
+ * stepped; who stepped it is the row's creator and the audit's actor); the reason is the clinician's, and the
+ * caseholder theirs or the one they name.
  */
 export async function changeStep(ctx: CaseloadContext, input: z.output<typeof StepChangeInput>): Promise<{ ended: Referral; opened: Referral }> {
   return ctx.db.transaction().execute(async (trx) => {
@@ -172,13 +173,12 @@ export async function changeStep(ctx: CaseloadContext, input: z.output<typeof St
       .where('id', '=', referral.id)
       .where('version', '=', referral.version)
       .execute();
-    const me = await trx.selectFrom('users').select('display_name').where('id', '=', ctx.actorId).executeTakeFirst();
     const opened: ReferralsTable = {
       ...newColumns(ctx),
       patient_id: referral.patient_id,
       received_date: input.date,
       referrer_role: referral.referrer_role,
-      referrer_name: me?.display_name ?? null,
+      referrer_name: referral.referrer_name,
       source_code: STEP_CHANGE_SOURCE[direction],
       ltc_codes: referral.ltc_codes,
       reason: input.reason,

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/session';
 import { ROLE_LABELS, type Role } from '../../../shared/domain/people';
 import { BackupsDialog } from '../features/backup/BackupsDialog';
+import { CarePlanPage } from '../features/carePlan/CarePlanPage';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
 import { PatientPage } from '../features/patient/PatientPage';
@@ -40,6 +41,8 @@ function Screen({ place, ownId }: { place: Place; ownId: string }) {
       return <PatientPage key={place.patientId} patientId={place.patientId} />;
     case 'episode':
       return <EpisodePage key={place.referralId} referralId={place.referralId} />;
+    case 'carePlan':
+      return <CarePlanPage key={place.referralId} referralId={place.referralId} ownId={ownId} />;
     case 'session':
       return <SessionPage key={place.contactId} referralId={place.referralId} contactId={place.contactId} />;
   }

@@ -8,6 +8,7 @@ export type Place =
   | { view: 'patients' }
   | { view: 'patient'; patientId: string }
   | { view: 'episode'; referralId: string }
+  | { view: 'carePlan'; referralId: string }
   | { view: 'session'; referralId: string; contactId: string };
 
 export interface Navigation {

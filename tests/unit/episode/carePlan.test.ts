@@ -141,7 +141,9 @@ describe('step change (ref §5.7)', () => {
       reason: 'No change after six sessions of guided self-help; needs CBT',
       ltcCodes: referral.ltcCodes,
       pathway: referral.pathway,
-      referrerName: 'Dr Ada Lovelace',
+      referrerRole: referral.referrerRole,
+      referrerName: referral.referrerName,
+      createdBy: h.engine.status().owner!.id,
     });
     const newView = await h.call('carePlan.get', { referralId: opened.id });
     expect(newView.previous).toMatchObject({ id: referral.id, endCode: '46', step: 2 });
