@@ -95,6 +95,7 @@ export async function recordAttendance(ctx: CaseloadContext, id: string, version
   return ctx.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('contacts').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!row) throw notFound('contact');
+    await referralInScope(trx, ctx, row.referral_id, 'contact');
     if (row.version !== version) throw stale();
     assertAttendanceDate(ctx, row.date, 'attendance');
     if (attendance !== 5 && attendance !== 6) {

@@ -37,6 +37,7 @@ export async function completeAction(ctx: CaseloadContext, id: string, version: 
   return ctx.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('actions').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!row) throw notFound('action');
+    await referralInScope(trx, ctx, row.referral_id, 'action');
     if (row.done_at !== null) throw refuse('id', `names an action already done on ${formatUkDate(row.done_at.slice(0, 10))}`);
     if (row.version !== version) throw stale();
     const updated: ActionsTable = { ...row, done_at: ctx.now().toISOString(), ...nextColumns(row, ctx) };

@@ -55,9 +55,10 @@ export async function notesOf(trx: Trx, referralId: string): Promise<Note[]> {
   return out;
 }
 
-async function liveNote(trx: Trx, id: string): Promise<NotesTable> {
+async function liveNote(trx: Trx, ctx: CaseloadContext, id: string): Promise<NotesTable> {
   const row = await trx.selectFrom('notes').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
   if (!row) throw notFound('note');
+  await referralInScope(trx, ctx, row.referral_id, 'note');
   return row;
 }
 
@@ -91,7 +92,7 @@ export async function createNote(ctx: CaseloadContext, input: { referralId: stri
 
 export async function updateNote(ctx: CaseloadContext, id: string, version: number, body: string): Promise<Note> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await liveNote(trx, id);
+    const row = await liveNote(trx, ctx, id);
     if (row.status === 'signed') signedRefusal(row, 'body', 'cannot be changed');
     if (row.version !== version) throw stale();
     const updated: NotesTable = { ...row, body, ...nextColumns(row, ctx) };
@@ -105,7 +106,7 @@ export async function updateNote(ctx: CaseloadContext, id: string, version: numb
 /** Signing is refused while a risk alert of the referral has no risk review (DESIGN §4). */
 export async function signNote(ctx: CaseloadContext, id: string, version: number): Promise<Note> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await liveNote(trx, id);
+    const row = await liveNote(trx, ctx, id);
     if (row.status === 'signed') signedRefusal(row, 'id', 'is already signed');
     if (row.version !== version) throw stale();
     const measures = await trx.selectFrom('measures').selectAll().where('referral_id', '=', row.referral_id).execute();
@@ -124,8 +125,8 @@ export async function signNote(ctx: CaseloadContext, id: string, version: number
 
 export async function addAddendum(ctx: CaseloadContext, id: string, body: string): Promise<Note> {
   return ctx.db.transaction().execute(async (trx) => {
-    let parent = await liveNote(trx, id);
-    if (parent.parent_note_id) parent = await liveNote(trx, parent.parent_note_id); // an addendum to an addendum joins the note
+    let parent = await liveNote(trx, ctx, id);
+    if (parent.parent_note_id) parent = await liveNote(trx, ctx, parent.parent_note_id); // an addendum to an addendum joins the note
     if (parent.status !== 'signed') throw refuse('id', 'is a draft: change the draft itself; addenda are for signed notes');
     const at = ctx.now().toISOString();
     const row: NotesTable = {

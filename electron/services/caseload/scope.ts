@@ -35,9 +35,13 @@ export async function patientInScopeById(trx: Trx, ctx: CaseloadContext, patient
   return row;
 }
 
-/** A live referral whose patient this person may see, or NOT_FOUND (a referral out of scope is not disclosed). */
-export async function referralInScope(trx: Trx, ctx: CaseloadContext, id: string): Promise<ReferralsTable> {
+/**
+ * A live referral whose patient this person may see, or NOT_FOUND (a referral out of scope is not disclosed).
+ * `what` names the record asked for when it is one of the referral's own (a note, a contact), so the answer is
+ * the same as for an id that does not exist.
+ */
+export async function referralInScope(trx: Trx, ctx: CaseloadContext, id: string, what = 'referral'): Promise<ReferralsTable> {
   const referral = await liveReferral(trx, id);
-  await patientInScopeById(trx, ctx, referral.patient_id, 'referral');
+  await patientInScopeById(trx, ctx, referral.patient_id, what);
   return referral;
 }
