@@ -96,7 +96,12 @@ test('a PWP plans care, rates goals, and steps a patient up: the new HI referral
     await page.keyboard.press('Enter');
     await expect(page.getByRole('status').filter({ hasText: 'Ratings saved.' })).toBeVisible();
   };
-  await date.fill(formatUkDate(sessions[0]!));
+  // The first ratings from the session record: the care plan opens with that session's date.
+  await page.getByRole('button', { name: '← Referral' }).click();
+  await page.getByRole('button', { name: `Open session on ${formatUkDate(sessions[0]!)} at 10:00` }).click();
+  await page.getByRole('button', { name: 'Care plan: rate the goals at this session' }).click();
+  await expect(date).toHaveValue(formatUkDate(sessions[0]!));
+  await expect(page.getByText(`Recorded with the session on ${formatUkDate(sessions[0]!)}.`)).toBeVisible();
   await date.press('Tab');
   await page.keyboard.type('11');
   await page.keyboard.press('Enter');

@@ -42,7 +42,7 @@ function Screen({ place, ownId }: { place: Place; ownId: string }) {
     case 'episode':
       return <EpisodePage key={place.referralId} referralId={place.referralId} />;
     case 'carePlan':
-      return <CarePlanPage key={place.referralId} referralId={place.referralId} ownId={ownId} />;
+      return <CarePlanPage key={place.referralId} referralId={place.referralId} ownId={ownId} sessionDate={place.sessionDate} />;
     case 'session':
       return <SessionPage key={place.contactId} referralId={place.referralId} contactId={place.contactId} />;
   }

@@ -8,7 +8,8 @@ export type Place =
   | { view: 'patients' }
   | { view: 'patient'; patientId: string }
   | { view: 'episode'; referralId: string }
-  | { view: 'carePlan'; referralId: string }
+  /** `sessionDate`: opened from a session, whose date the goal ratings then take. */
+  | { view: 'carePlan'; referralId: string; sessionDate?: string }
   | { view: 'session'; referralId: string; contactId: string };
 
 export interface Navigation {

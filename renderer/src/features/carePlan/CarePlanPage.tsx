@@ -15,7 +15,7 @@ import { StepChangeDialog } from './StepChangeDialog';
 import { therapyLabel } from './therapyOptions';
 
 /** The care plan of one referral (issue #10 item 2): step and intervention, goals and their ratings, step changes. */
-export function CarePlanPage({ referralId, ownId }: { referralId: string; ownId: string }) {
+export function CarePlanPage({ referralId, ownId, sessionDate }: { referralId: string; ownId: string; sessionDate?: string | undefined }) {
   const { go } = useNavigation();
   const [detail, setDetail] = useState<ReferralDetail | null>(null);
   const [view, setView] = useState<CarePlanView | null>(null);
@@ -61,7 +61,7 @@ export function CarePlanPage({ referralId, ownId }: { referralId: string; ownId:
         {!open && <Text size="sm" c="gray.8" mt={4}>This referral has ended; its care plan is kept as it was.</Text>}
       </Paper>
       <PlanForm view={view} onSaved={setView} />
-      <GoalsPanel view={view} contacts={detail.contacts} onSaved={setView} />
+      <GoalsPanel view={view} contacts={detail.contacts} sessionDate={sessionDate} onSaved={setView} />
       {stepping && referral.step !== null && (
         <StepChangeDialog
           referral={referral}

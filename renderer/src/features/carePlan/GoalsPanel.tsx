@@ -10,7 +10,7 @@ import { isoFromTyped, schemaErrors } from '../../lib/forms';
 import { GoalChart } from './GoalChart';
 
 /** Goals in the patient's words, rated 0–10 at sessions and charted (issue #10 item 2). */
-export function GoalsPanel({ view, contacts, onSaved }: { view: CarePlanView; contacts: Contact[]; onSaved: (v: CarePlanView) => void }) {
+export function GoalsPanel({ view, contacts, sessionDate, onSaved }: { view: CarePlanView; contacts: Contact[]; sessionDate?: string | undefined; onSaved: (v: CarePlanView) => void }) {
   const closed = view.referral.status === 'discharged';
   return (
     <Paper withBorder p="md">
@@ -18,7 +18,7 @@ export function GoalsPanel({ view, contacts, onSaved }: { view: CarePlanView; co
       <Stack gap="md">
         <GoalChart goals={view.goals} />
         {!closed && <AddGoal referralId={view.referral.id} onSaved={onSaved} />}
-        {!closed && view.goals.length > 0 && <RateGoals view={view} contacts={contacts} onSaved={onSaved} />}
+        {!closed && view.goals.length > 0 && <RateGoals view={view} contacts={contacts} sessionDate={sessionDate} onSaved={onSaved} />}
       </Stack>
     </Paper>
   );
@@ -64,10 +64,10 @@ function AddGoal({ referralId, onSaved }: { referralId: string; onSaved: (v: Car
   );
 }
 
-function RateGoals({ view, contacts, onSaved }: { view: CarePlanView; contacts: Contact[]; onSaved: (v: CarePlanView) => void }) {
+function RateGoals({ view, contacts, sessionDate, onSaved }: { view: CarePlanView; contacts: Contact[]; sessionDate?: string | undefined; onSaved: (v: CarePlanView) => void }) {
   const attended = contacts.filter((c) => c.attendance === 5 || c.attendance === 6);
   const lastSession = attended.at(-1)?.date;
-  const [date, setDate] = useState(formatUkDate(lastSession ?? todayIso()));
+  const [date, setDate] = useState(formatUkDate(sessionDate ?? lastSession ?? todayIso()));
   const [ratings, setRatings] = useState<Record<string, number | ''>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
