@@ -36,6 +36,20 @@ export async function carePlanTherapyType(trx: Trx, referralId: string, type: Co
   return (await livePlan(trx, referralId))?.therapy_type ?? null;
 }
 
+/**
+ * The step and the plan's intervention change together (ref §5.5, §5.7): a step set elsewhere (the triage panel)
+ * may not leave the plan with a therapy type of the other intensity, nor be cleared under a plan.
+ */
+export async function assertStepFitsPlan(trx: Trx, referralId: string, step: number | null, path: string): Promise<void> {
+  const plan = await livePlan(trx, referralId);
+  if (!plan) return;
+  const therapy = THERAPY_TYPES.find((t) => t.code === plan.therapy_type);
+  if (step === null) throw refuse(path, 'cannot be cleared while the referral has a care plan');
+  if (therapy && therapy.intensity !== intensityOfStep(step as Step)) {
+    throw refuse(path, `does not fit the care plan's intervention (${therapy.label}, ${therapy.intensity} intensity): change the step and the intervention together in the care plan`);
+  }
+}
+
 async function viewOf(trx: Trx, referral: ReferralsTable): Promise<CarePlanView> {
   const [plan, goals, ratings, previous, next] = await Promise.all([
     livePlan(trx, referral.id),

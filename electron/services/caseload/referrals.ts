@@ -13,6 +13,7 @@ import { openRiskAlerts, toMeasure } from './measures';
 import { notesOf } from './notes';
 import { assertUser, meta, newColumns, nextColumns, refuse, stale, type Trx } from './records';
 import { toRiskAssessment } from './risk';
+import { assertStepFitsPlan } from './carePlan';
 import { caseholderScope, patientInScope, patientInScopeById, referralInScope } from './scope';
 import { loadSettings, serviceOutcomes } from './serviceSettings';
 
@@ -161,6 +162,7 @@ export async function updateReferral(ctx: CaseloadContext, id: string, version: 
     const row = await lockedForUpdate(trx, ctx, id, version);
     if (row.status === 'discharged') throw refuse('id', `names a referral discharged on ${formatUkDate(row.discharge_date!)}; it can no longer be changed`);
     if (changes.caseholderId !== undefined) await assertUser(trx, changes.caseholderId, 'changes.caseholderId');
+    if (changes.step !== undefined && changes.step !== row.step) await assertStepFitsPlan(trx, row.id, changes.step, 'changes.step');
     if (changes.ltcCodes !== undefined) await assertLtcCodes(trx, changes.ltcCodes, 'changes.ltcCodes', JSON.parse(row.ltc_codes) as string[]);
     const set: Partial<ReferralsTable> = {
       ...(changes.status !== undefined ? { status: changes.status } : {}),

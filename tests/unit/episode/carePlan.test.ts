@@ -187,3 +187,16 @@ describe('step change (ref §5.7)', () => {
     expect(await refusedUnchanged('carePlan.stepChange', { ...base, version: v + 1 })).toMatchObject({ fields: [{ path: 'referralId' }] });
   });
 });
+
+describe('one step for the referral and its plan', () => {
+  it('refuses a step set on the triage panel that no longer fits the plan’s intervention, and takes one that does', async () => {
+    const { referral } = await openReferral();
+    const planned = await h.call('carePlan.save', { referralId: referral.id, version: null, step: 3, therapyType: CBT });
+    const v = planned.referral.version;
+    const misfit = await refusedUnchanged('referrals.update', { id: referral.id, version: v, changes: { step: 2 } });
+    expect(misfit).toMatchObject({ code: 'VALIDATION', fields: [{ path: 'changes.step' }] });
+    expect(misfit.message).toContain('Cognitive behavioural therapy (CBT), high intensity');
+    expect(await refusedUnchanged('referrals.update', { id: referral.id, version: v, changes: { step: null } })).toMatchObject({ fields: [{ path: 'changes.step' }] });
+    expect(await h.call('referrals.update', { id: referral.id, version: v, changes: { step: 4 } })).toMatchObject({ step: 4 });
+  });
+});
