@@ -63,6 +63,8 @@ test('a PWP plans care, rates goals, and steps a patient up: the new HI referral
   await page.getByRole('button', { name: 'Care plan' }).click();
   await expect(page.getByRole('heading', { name: 'Care plan' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Step up or down…' })).toBeDisabled();
+  await expect(page.getByText('Save the care plan with a step to be able to step the patient up or down.')).toBeVisible();
+  await checkScreen(page, '69-care-plan-new');
 
   // Step and intervention: the intervention list follows the step (ref §5.5, §5.7); a missing one is said inline.
   await choose(page, 'Step', 'Step 2 · low intensity');

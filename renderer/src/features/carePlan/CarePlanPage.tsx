@@ -47,7 +47,7 @@ export function CarePlanPage({ referralId, ownId, sessionDate }: { referralId: s
         <Group gap="sm">
           <Badge size="lg" variant="light" c="nhsBlue.8">{REFERRAL_STATUS_LABELS[referral.status]}</Badge>
           {open && (
-            <Button variant="default" onClick={() => setStepping(true)} disabled={referral.step === null} title={referral.step === null ? 'Save the care plan with a step first' : undefined}>
+            <Button variant="default" onClick={() => setStepping(true)} disabled={referral.step === null}>
               Step up or down…
             </Button>
           )}
@@ -59,6 +59,7 @@ export function CarePlanPage({ referralId, ownId, sessionDate }: { referralId: s
         </Text>
         <LinkedReferrals previous={view.previous} next={view.next} sourceCode={referral.sourceCode} />
         {!open && <Text size="sm" c="gray.8" mt={4}>This referral has ended; its care plan is kept as it was.</Text>}
+        {open && referral.step === null && <Text size="sm" c="gray.8" mt={4}>Save the care plan with a step to be able to step the patient up or down.</Text>}
       </Paper>
       <PlanForm view={view} onSaved={setView} />
       <GoalsPanel view={view} contacts={detail.contacts} sessionDate={sessionDate} onSaved={setView} />

@@ -14,6 +14,7 @@ const seriesName = (i: number) => `Goal ${i + 1}`;
  * a keyboard user reads; the chart is a picture of the same numbers).
  */
 export function GoalChart({ goals }: { goals: Goal[] }) {
+  if (goals.length === 0) return <Text size="sm" c="gray.8">No goals yet. Add the patient's goals in their own words.</Text>;
   const dates = [...new Set(goals.flatMap((g) => g.ratings.map((r) => r.date)))].sort();
   if (dates.length === 0) return <Text size="sm" c="gray.8">No ratings yet. Rate the goals at a session to chart them.</Text>;
   // The last rating of a day stands for that day (a second rating the same day corrects the first).
