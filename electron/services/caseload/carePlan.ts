@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CarePlan, CarePlanInput, CarePlanView, carePlanMethods, Goal, GoalInput, GoalRatingsInput, LinkedReferral, StepChangeInput } from '../../../shared/contract/carePlan';
 import type { Referral } from '../../../shared/contract/referrals';
-import { formatUkDate } from '../../../shared/domain/dates';
+import { daysBetween, formatUkDate, todayIso } from '../../../shared/domain/dates';
 import { STEP_CHANGE_SOURCE, stepChangeEndCode, stepDirection } from '../../../shared/domain/stepChange';
 import { ATTENDED_CODES, intensityOfStep, THERAPY_TYPES, TREATMENT_TYPES, type ContactType, type Step } from '../../../shared/outcomes';
 import { appendAudit } from '../audit/auditChain';
@@ -137,7 +137,7 @@ export async function rateGoals(ctx: CaseloadContext, input: z.output<typeof Goa
     const referral = await referralInScope(trx, ctx, input.referralId);
     assertOpen(referral);
     if (input.date < referral.received_date) throw refuse('date', `is before the referral was received (${formatUkDate(referral.received_date)})`);
-    if (input.date > ctx.now().toISOString().slice(0, 10)) throw refuse('date', 'cannot be in the future: a rating is what the patient said');
+    if (daysBetween(todayIso(ctx.now()), input.date) > 0) throw refuse('date', 'cannot be in the future: a rating is what the patient said');
     if (input.contactId !== undefined) {
       const contact = await trx.selectFrom('contacts').select(['id', 'date']).where('id', '=', input.contactId).where('referral_id', '=', referral.id).where('deleted_at', 'is', null).executeTakeFirst();
       if (!contact) throw refuse('contactId', 'is not a contact of this referral');
