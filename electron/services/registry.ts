@@ -1,4 +1,5 @@
 import { auditHandlers } from './audit/auditChain';
+import { carePlanHandlers } from './caseload/carePlan';
 import { caseloadHandlers } from './caseload/caseloadList';
 import { contactHandlers } from './caseload/contacts';
 import { followUpHandlers } from './caseload/followUp';
@@ -32,6 +33,7 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...patientHandlers(context),
     ...caseloadHandlers(context),
     ...referralHandlers(context),
+    ...carePlanHandlers(context),
     ...contactHandlers(context),
     ...measureHandlers(context),
     ...riskHandlers(context),

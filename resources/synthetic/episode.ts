@@ -132,6 +132,7 @@ export function simulateEpisode(s: EpisodeSetting): EpisodeResult {
     received_date: isoOf(s.received),
     referrer_role: referrerRole,
     referrer_name: null,
+    previous_referral_id: null,
     source_code: DEFAULT_SOURCE_CODES[referrerRole],
     ltc_codes: JSON.stringify(s.ltcCodes),
     reason: pathway === 'integrated-ltc' ? 'Low mood and worry about living with a long-term condition.' : 'Low mood and anxiety.',
@@ -200,6 +201,7 @@ export function simulateEpisode(s: EpisodeSetting): EpisodeResult {
     const contact: ContactsTable = {
       ...columns(ms),
       referral_id: referral.id,
+      therapy_type: null,
       date: isoOf(on),
       start_time: hhmm(start),
       duration_minutes: duration,

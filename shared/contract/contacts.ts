@@ -32,6 +32,8 @@ export const Contact = z.strictObject({
   location: z.string(),
   attendance: z.number().int().nullable(),
   clinicianId: z.string(),
+  /** IDS202 therapy type (ref §5.5): the care plan's intervention when the contact was made. */
+  therapyType: z.string().nullable(),
   ...recordMeta,
 });
 export type Contact = z.infer<typeof Contact>;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { auditMethods } from './audit';
 import { backupMethods } from './backup';
+import { carePlanMethods } from './carePlan';
 import { caseloadMethods } from './caseload';
 import { contactMethods } from './contacts';
 import { fileMethods } from './files';
@@ -30,6 +31,7 @@ export const contract = {
   ...patientMethods,
   ...caseloadMethods,
   ...referralMethods,
+  ...carePlanMethods,
   ...contactMethods,
   ...measureMethods,
   ...riskMethods,

@@ -88,6 +88,8 @@ export const Referral = z.strictObject({
   optedIn: z.boolean().nullable(),
   ltcImpact: z.string().nullable(),
   signposting: z.string().nullable(),
+  /** The referral a step change ended to open this one (ref §5.7). */
+  previousReferralId: z.string().nullable(),
   ...recordMeta,
 });
 export type Referral = z.infer<typeof Referral>;

@@ -89,3 +89,45 @@ export function endCodeGroup(code: string): EndCodeGroup | null {
 /** ref §5.7: step 2 is low intensity, step 3 high intensity; 4 is accepted for services that record it. */
 export const STEPS = [2, 3, 4] as const;
 export type Step = (typeof STEPS)[number];
+
+/** ref §5.5 / §5.7: the intensity a therapy type belongs to; employment support is not a step's intervention. */
+export const THERAPY_INTENSITIES = ['low', 'high', 'employment'] as const;
+export type TherapyIntensity = (typeof THERAPY_INTENSITIES)[number];
+
+/**
+ * ref §5.5: therapy type, IDS202 `CodeProcAndProcStatus` (SNOMED CT), with NHS England's labels. The "BPD" code is
+ * NHS England's brief psychodynamic therapy, used for dynamic interpersonal therapy (the reference marks that
+ * reading unverified).
+ */
+export const THERAPY_TYPES = [
+  { code: '748051000000105', label: 'Guided self-help (book)', intensity: 'low' },
+  { code: '748101000000105', label: 'Non-guided self-help (book)', intensity: 'low' },
+  { code: '748041000000107', label: 'Guided self-help (computer)', intensity: 'low' },
+  { code: '748091000000102', label: 'Non-guided self-help (computer)', intensity: 'low' },
+  { code: '748061000000108', label: 'Structured physical activity', intensity: 'low' },
+  { code: '199314001', label: 'Antenatal/postnatal counselling', intensity: 'low' },
+  { code: '702545008', label: 'Psychoeducational peer support', intensity: 'low' },
+  { code: '1026111000000108', label: 'Other low intensity', intensity: 'low' },
+  { code: '975131000000104', label: 'Signposting', intensity: 'low' },
+  { code: '304891004', label: 'Cognitive behavioural therapy (CBT)', intensity: 'high' },
+  { code: '443730003', label: 'Interpersonal psychotherapy (IPT)', intensity: 'high' },
+  { code: '286711000000107', label: 'Counselling for depression', intensity: 'high' },
+  { code: '1129471000000105', label: 'Couple therapy for depression', intensity: 'high' },
+  { code: '314034001', label: 'Brief psychodynamic therapy (DIT)', intensity: 'high' },
+  { code: '449030000', label: 'EMDR', intensity: 'high' },
+  { code: '933221000000107', label: 'Mindfulness', intensity: 'high' },
+  { code: '1127281000000100', label: 'Applied relaxation', intensity: 'high' },
+  { code: '842901000000108', label: 'Collaborative care', intensity: 'high' },
+  { code: '1026131000000100', label: 'Other high intensity', intensity: 'high' },
+  { code: '1098051000000103', label: 'Employment support', intensity: 'employment' },
+] as const satisfies readonly { code: string; label: string; intensity: TherapyIntensity }[];
+export type TherapyTypeCode = (typeof THERAPY_TYPES)[number]['code'];
+export const THERAPY_TYPE_CODES = THERAPY_TYPES.map((t) => t.code) as unknown as readonly [TherapyTypeCode, ...TherapyTypeCode[]];
+
+/**
+ * ref §5.7: step 2 is low intensity and step 3 high intensity. Step 4 is not in the reference's table; services
+ * that record it deliver high-intensity therapies there (psychology), so it takes the high-intensity codes.
+ */
+export function intensityOfStep(step: Step): Exclude<TherapyIntensity, 'employment'> {
+  return step === 2 ? 'low' : 'high';
+}

@@ -97,7 +97,23 @@ export {
   type Period,
   type ContactPlan,
 } from './episodeSchema';
-export { REFERRAL_SOURCES, END_CODES, END_CODE_GROUPS, END_CODE_GROUP_LABELS, STEPS, endCodeGroup, type ReferralSourceCode, type EndCode, type EndCodeGroup, type Step } from './codes';
+export {
+  REFERRAL_SOURCES,
+  END_CODES,
+  END_CODE_GROUPS,
+  END_CODE_GROUP_LABELS,
+  STEPS,
+  THERAPY_TYPES,
+  THERAPY_TYPE_CODES,
+  endCodeGroup,
+  intensityOfStep,
+  type ReferralSourceCode,
+  type EndCode,
+  type EndCodeGroup,
+  type Step,
+  type TherapyIntensity,
+  type TherapyTypeCode,
+} from './codes';
 export type { InstrumentDefinition } from './instrumentSchema';
 export { hba1cFromPercent, hba1cToPercent } from './hba1c';
 

@@ -91,6 +91,13 @@ export const METHOD_POLICY: Policy = {
   'referrals.discharge': { roles: CLINICAL, tables: EPISODE },
   'referrals.previewDischarge': { roles: CLINICAL, tables: EPISODE },
 
+  // Care plan, goals and step changes (issue #10 item 2): clinical decisions, never the clerk's.
+  'carePlan.get': { roles: CLINICAL, tables: ['patients', 'referrals', 'care_plans', 'care_plan_goals', 'goal_ratings'] },
+  'carePlan.save': { roles: CLINICAL, tables: ['patients', 'referrals', 'care_plans', 'care_plan_goals', 'goal_ratings'] },
+  'carePlan.addGoal': { roles: CLINICAL, tables: ['patients', 'referrals', 'care_plans', 'care_plan_goals', 'goal_ratings'] },
+  'carePlan.rateGoals': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts', 'care_plans', 'care_plan_goals', 'goal_ratings'] },
+  'carePlan.stepChange': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts'] },
+
   // Appointments: the clerk books; what happened at the contact (attendance, a DNA's follow-up action) is the clinician's.
   'contacts.create': {
     roles: CLINICAL_AND_CLERK,

@@ -21,6 +21,9 @@ export const SYNCED_TABLES = [
   'service_settings',
   'sync_conflicts',
   'letters',
+  'care_plans',
+  'care_plan_goals',
+  'goal_ratings',
 ] as const;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
 
@@ -69,7 +72,8 @@ export const TABLE_POLICY: Record<SyncedTable, TablePolicy> = {
   referrals: {
     scope: { kind: 'column', column: 'patient_id' },
     clinical: false,
-    highRisk: ['risk_known', 'risk_details', 'status', 'end_code', 'discharge_date'],
+    // A step change (ref §5.7) is the step, and the end and opening of referrals; concurrent ones must meet a clinician.
+    highRisk: ['risk_known', 'risk_details', 'status', 'end_code', 'discharge_date', 'step', 'previous_referral_id'],
   },
   contacts: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: false, highRisk: ['attendance'] },
   measures: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
@@ -100,6 +104,10 @@ export const TABLE_POLICY: Record<SyncedTable, TablePolicy> = {
     document: { signedWhen: { column: 'status', value: 'final' } },
     highRisk: [],
   },
+  // Care plan (issue #10 item 2): the intervention decides the data set's therapy type; goals are the patient's words.
+  care_plans: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: ['therapy_type'] },
+  care_plan_goals: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
+  goal_ratings: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
 };
 
 /** Roles that never receive or write clinical tables. An admin manages the directory and sees no patient rows. */

@@ -41,6 +41,11 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'referrals.update': 1,
   'referrals.discharge': 1,
   'referrals.previewDischarge': 1, // a view: its audit event is its only write
+  'carePlan.get': 1,
+  'carePlan.save': 1, // names the referral too when the step changed
+  'carePlan.addGoal': 1,
+  'carePlan.rateGoals': 1, // one event naming every rating of the session
+  'carePlan.stepChange': 1, // one event naming the ended and the opened referral
   'contacts.create': 1, // a DNA's follow-up action is named in the same event
   'contacts.recordAttendance': 1,
   'measures.record': 1,
@@ -98,12 +103,17 @@ const VERSIONED_TABLE: Partial<Record<MethodName, 'patients' | 'referrals' | 'co
   'notes.sign': 'notes',
   'actions.complete': 'actions',
 };
+/** Versions named by `referralId` rather than `id`: the plan's (null before it exists) and the referral's. */
+const VERSION_BY_REFERRAL: Partial<Record<MethodName, 'care_plans' | 'referrals'>> = {
+  'carePlan.save': 'care_plans',
+  'carePlan.stepChange': 'referrals',
+};
 
 /**
  * The foundation's methods run first, on a small store: a backup copies the whole database each time, so
  * fuzzing it after the clinical methods have added thousands of rows would only measure copying.
  */
-const CLINICAL_DOMAINS = new Set(['caseload', 'referrals', 'contacts', 'measures', 'risk', 'notes', 'letters', 'actions', 'contactAttempts', 'screenings', 'serviceSettings']);
+const CLINICAL_DOMAINS = new Set(['caseload', 'referrals', 'contacts', 'measures', 'risk', 'notes', 'letters', 'carePlan', 'actions', 'contactAttempts', 'screenings', 'serviceSettings']);
 const FUZZ_ORDER = [...METHOD_NAMES.filter((m) => !CLINICAL_DOMAINS.has(m.split('.')[0]!)), ...METHOD_NAMES.filter((m) => CLINICAL_DOMAINS.has(m.split('.')[0]!))];
 
 /**
@@ -159,9 +169,12 @@ interface Pools {
   letters: string[];
   finalLetters: string[];
   actions: string[];
+  goals: { id: string; referralId: string }[];
+  /** Open referrals (not the seeded ones) whose care plan has set a step: what a step change can end. */
+  stepped: string[];
 }
 
-function payloads(method: MethodName, ids: () => string[], pools: Pools = { users: [], patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], letters: [], finalLetters: [], actions: [] }): fc.Arbitrary<unknown> {
+function payloads(method: MethodName, ids: () => string[], pools: Pools = { users: [], patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], letters: [], finalLetters: [], actions: [], goals: [], stepped: [] }): fc.Arbitrary<unknown> {
   const id = fc.oneof(fc.constantFrom(...ids(), '00000000-0000-7000-8000-000000000000'), fc.uuid(), fc.string());
   const pick = (xs: string[]) => field(xs.length ? fc.constantFrom(...xs) : fc.uuid(), id);
   const referralId = pick(pools.openReferrals);
@@ -246,6 +259,39 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { user
     'referrals.previewDischarge': fc.record(
       { id: field(fc.constantFrom(...pools.openReferrals, ...pools.newReferrals.slice(0, 20)), id), endCode: field(fc.constantFrom('46', '47', '11', '14'), fc.constant('42')), dischargeDate: episodeDate },
       { requiredKeys: ['id', 'endCode', 'dischargeDate'] },
+    ),
+    'carePlan.get': fc.record({ referralId: field(fc.constantFrom(...pools.openReferrals, ...pools.newReferrals.slice(0, 20)), id) }, { requiredKeys: [] }),
+    'carePlan.save': fc.record(
+      {
+        referralId: field(fc.constantFrom(...pools.openReferrals, ...pools.newReferrals), id),
+        version: field(fc.constant(CURRENT), fc.constantFrom(null, 0, 7)),
+        step: field(fc.constantFrom(2, 3, 4), fc.constantFrom(1, 5, '3')),
+        // Low- and high-intensity codes both, so a step's mismatch is common; employment support is never a step's.
+        therapyType: field(fc.constantFrom('748051000000105', '975131000000104', '304891004', '443730003'), fc.constantFrom('1098051000000103', '42', '')),
+      },
+      { requiredKeys: ['referralId', 'version', 'step', 'therapyType'] },
+    ),
+    'carePlan.addGoal': fc.record({ referralId, description: field(fc.string({ minLength: 1, maxLength: 40 }).filter((t) => t.trim().length > 0), fc.oneof(fc.constant(' '), fc.string({ minLength: 301, maxLength: 310 }))) }, { requiredKeys: ['referralId', 'description'] }),
+    'carePlan.rateGoals': (pools.goals.length ? fc.constantFrom(...pools.goals) : fc.constant({ id: '00000000-0000-7000-8000-000000000000', referralId: '' })).chain((g) =>
+      fc.record(
+        {
+          referralId: field(fc.constant(g.referralId), id),
+          date: field(fc.constantFrom('2020-03-01', '2024-06-30'), episodeDate),
+          ratings: field(fc.array(fc.record({ goalId: field(fc.constant(g.id), id), rating: field(fc.integer({ min: 0, max: 10 }), fc.constantFrom(-1, 11, 2.5)) }), { minLength: 1, maxLength: 1 }), fc.constant([])),
+        },
+        { requiredKeys: ['referralId', 'date', 'ratings'] },
+      ),
+    ),
+    'carePlan.stepChange': fc.record(
+      {
+        referralId: pick(pools.stepped),
+        version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })),
+        toStep: field(fc.constantFrom(2, 3, 4), fc.constant(1)),
+        reason: clinicalText,
+        date: field(fc.constant('2025-12-31'), episodeDate),
+        caseholderId: field(pools.users.length ? fc.constantFrom(...pools.users.slice(0, 5)) : fc.constant(undefined), fc.constant('00000000-0000-7000-8000-000000000000')),
+      },
+      { requiredKeys: ['referralId', 'version', 'toStep', 'reason', 'date'] },
     ),
     'contacts.create': fc.record(
       {
@@ -360,7 +406,7 @@ describe('contract fuzzing', () => {
   /** Reads what the store holds now, so each method's payloads can name real rows (bounded, for speed). */
   async function refreshPools(): Promise<Pools> {
     const db = engine.context().db;
-    const newReferrals = await db.selectFrom('referrals').select('id').where('status', '!=', 'discharged').where('id', 'not in', seededReferrals).limit(300).execute();
+    const newReferrals = await db.selectFrom('referrals').select(['id', 'step']).where('status', '!=', 'discharged').where('id', 'not in', seededReferrals).limit(300).execute();
     const contacts = await db.selectFrom('contacts').select(['id', 'referral_id', 'date']).where('referral_id', 'in', seededReferrals).where('attendance', 'in', [5, 6]).orderBy('created_at', 'desc').limit(40).execute();
     // Drafts and signed notes both, so signing, editing and addenda each meet both outcomes.
     const drafts = await db.selectFrom('notes').select('id').where('status', '=', 'draft').limit(150).execute();
@@ -371,6 +417,7 @@ describe('contract fuzzing', () => {
     const gapped = await db.selectFrom('letters').select('id').where('status', '=', 'draft').where('body', 'like', '%[to complete:%').limit(150).execute();
     const finals = await db.selectFrom('letters').select('id').where('status', '=', 'final').limit(150).execute();
     const users = await db.selectFrom('users').select('id').where('deactivated_at', 'is', null).where('id', '!=', engine.context().actorId).limit(300).execute();
+    const goals = await db.selectFrom('care_plan_goals').innerJoin('referrals', 'referrals.id', 'care_plan_goals.referral_id').select(['care_plan_goals.id', 'care_plan_goals.referral_id']).where('referrals.status', '!=', 'discharged').limit(100).execute();
     return {
       users: users.map((u) => u.id),
       patients: knownIds,
@@ -381,6 +428,8 @@ describe('contract fuzzing', () => {
       letters: [...filled, ...gapped, ...finals].map((l) => l.id),
       finalLetters: finals.map((l) => l.id),
       actions: actions.map((a) => a.id),
+      goals: goals.map((g) => ({ id: g.id, referralId: g.referral_id })),
+      stepped: newReferrals.filter((r) => r.step !== null).map((r) => r.id),
     };
   }
 
@@ -450,8 +499,15 @@ describe('contract fuzzing', () => {
     for (const key of ['passphrase', 'current', 'next', 'currentPassphrase']) if (p[key] === CURRENT) p[key] = currentPassphrase;
     if (p.version === CURRENT) {
       const db = engine.context().db;
+      const byReferral = VERSION_BY_REFERRAL[method];
       if (method === 'serviceSettings.update') {
         p.version = (await db.selectFrom('service_settings').select('version').executeTakeFirst())?.version ?? null;
+      } else if (byReferral) {
+        const referralId = typeof p.referralId === 'string' ? p.referralId : '';
+        const row = byReferral === 'care_plans'
+          ? await db.selectFrom('care_plans').select('version').where('referral_id', '=', referralId).where('deleted_at', 'is', null).executeTakeFirst()
+          : await db.selectFrom('referrals').select('version').where('id', '=', referralId).executeTakeFirst();
+        p.version = row?.version ?? (byReferral === 'care_plans' ? null : 1);
       } else {
         const table = VERSIONED_TABLE[method] ?? 'patients';
         const row = typeof p.id === 'string' ? await db.selectFrom(table).select('version').where('id', '=', p.id).executeTakeFirst() : undefined;

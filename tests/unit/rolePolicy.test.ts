@@ -63,6 +63,8 @@ interface Seed {
   draftLetterId: string;
   finalisableLetterId: string;
   finalLetterId: string;
+  goalId: string;
+  steppableId: string;
 }
 
 async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
@@ -96,7 +98,12 @@ async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
   const toFinalise = await letter(true);
   const finalLetter = await h['letters.finalise']({ id: toFinalise.id, version: toFinalise.version });
   engine.setDestination('letters', tempDir('caseload-role-letters-'));
+  const plan = await h['carePlan.addGoal']({ referralId: r.id, description: 'Walk to the shops' });
+  const steppable = await referral('in-treatment');
+  await h['carePlan.save']({ referralId: steppable.id, version: null, step: 2, therapyType: '748051000000105' });
   return {
+    goalId: plan.goals[0]!.id,
+    steppableId: steppable.id,
     patientId: patient.id,
     referralId: r.id,
     dischargeableId: other.id,
@@ -146,6 +153,16 @@ const SAMPLES: Record<MethodName, (s: Seed, e: CaseloadEngine, n: number) => Pro
   'referrals.update': async (s, e) => ({ id: s.referralId, version: await versionOf(e, 'referrals', s.referralId), changes: { discussInSupervision: true } }),
   'referrals.discharge': async (s, e) => ({ id: s.dischargeableId, version: await versionOf(e, 'referrals', s.dischargeableId), endCode: '14', dischargeDate: TODAY }),
   'referrals.previewDischarge': (s) => ({ id: s.referralId, endCode: '46', dischargeDate: TODAY }),
+  'carePlan.get': (s) => ({ referralId: s.referralId }),
+  'carePlan.save': async (s, e) => ({
+    referralId: s.referralId,
+    version: (await e.context().db.selectFrom('care_plans').select('version').where('referral_id', '=', s.referralId).executeTakeFirst())?.version ?? null,
+    step: 3,
+    therapyType: '304891004',
+  }),
+  'carePlan.addGoal': (s) => ({ referralId: s.referralId, description: 'Sleep through the night' }),
+  'carePlan.rateGoals': (s) => ({ referralId: s.referralId, date: '2024-02-08', contactId: s.attendedContactId, ratings: [{ goalId: s.goalId, rating: 4 }] }),
+  'carePlan.stepChange': async (s, e) => ({ referralId: s.steppableId, version: await versionOf(e, 'referrals', s.steppableId), toStep: 3, reason: 'Needs CBT', date: TODAY }),
   'contacts.create': (s) => ({ referralId: s.referralId, date: '2030-01-07', startTime: '09:30', durationMinutes: 30, type: 'treatment', mechanism: '02', location: 'Phone', attendance: null, clinicianId: s.clinicianId }),
   'contacts.recordAttendance': async (s, e) => ({ id: s.bookedContactId, version: await versionOf(e, 'contacts', s.bookedContactId), attendance: 5 }),
   'measures.record': (s) => ({ referralId: s.referralId, contactId: s.attendedContactId, date: '2024-02-08', instrumentId: 'phq9', answers: [1, 1, 1, 1, 1, 1, 1, 1, 0], completedBy: 'patient' }),

@@ -26,6 +26,7 @@ export type AuditAction =
   | 'sign'
   | 'addendum'
   | 'discharge'
+  | 'step-change'
   | 'unlock'
   | 'unlock-failed'
   | 'lock'

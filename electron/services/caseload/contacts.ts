@@ -7,7 +7,9 @@ import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { ContactsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
-import { assertUser, liveReferral, meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
+import { assertUser, meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
+import { carePlanTherapyType } from './carePlan';
+import { referralInScope } from './scope';
 
 type ParsedContact = z.output<typeof ContactInput>;
 
@@ -26,6 +28,7 @@ export function toContact(row: ContactsTable): Contact {
     location: row.location,
     attendance: row.attendance,
     clinicianId: row.clinician_id,
+    therapyType: row.therapy_type,
     ...meta(row),
   };
 }
@@ -59,7 +62,7 @@ async function followUpIfMissed(ctx: CaseloadContext, trx: Trx, contact: Contact
 
 export async function createContact(ctx: CaseloadContext, input: ParsedContact): Promise<Contact> {
   return ctx.db.transaction().execute(async (trx) => {
-    const referral = await liveReferral(trx, input.referralId);
+    const referral = await referralInScope(trx, ctx, input.referralId);
     // The referral window rule (ref §4) is the outcomes engine's: before the referral, or after discharge unless a follow-up.
     const window = { referralReceived: referral.received_date, ...(referral.discharge_date ? { dischargeDate: referral.discharge_date } : {}) };
     const problem = contactEntryProblems({ date: input.date, time: input.startTime, type: input.type, attendance: input.attendance ?? 5 }, window)[0];
@@ -78,6 +81,7 @@ export async function createContact(ctx: CaseloadContext, input: ParsedContact):
       location: input.location,
       attendance: input.attendance,
       clinician_id: clinician,
+      therapy_type: await carePlanTherapyType(trx, referral.id, input.type),
     };
     await trx.insertInto('contacts').values(row).execute();
     const actions = await followUpIfMissed(ctx, trx, row);
@@ -91,6 +95,7 @@ export async function recordAttendance(ctx: CaseloadContext, id: string, version
   return ctx.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('contacts').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!row) throw notFound('contact');
+    await referralInScope(trx, ctx, row.referral_id, 'contact');
     if (row.version !== version) throw stale();
     assertAttendanceDate(ctx, row.date, 'attendance');
     if (attendance !== 5 && attendance !== 6) {

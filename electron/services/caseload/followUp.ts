@@ -5,7 +5,8 @@ import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { ActionsTable, ContactAttemptsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
-import { liveReferral, meta, newColumns, nextColumns, notFound, refuse, stale } from './records';
+import { meta, newColumns, nextColumns, notFound, refuse, stale } from './records';
+import { referralInScope } from './scope';
 
 export function toAction(row: ActionsTable): Action {
   return {
@@ -36,6 +37,7 @@ export async function completeAction(ctx: CaseloadContext, id: string, version: 
   return ctx.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('actions').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!row) throw notFound('action');
+    await referralInScope(trx, ctx, row.referral_id, 'action');
     if (row.done_at !== null) throw refuse('id', `names an action already done on ${formatUkDate(row.done_at.slice(0, 10))}`);
     if (row.version !== version) throw stale();
     const updated: ActionsTable = { ...row, done_at: ctx.now().toISOString(), ...nextColumns(row, ctx) };
@@ -47,7 +49,7 @@ export async function completeAction(ctx: CaseloadContext, id: string, version: 
 
 export async function recordContactAttempt(ctx: CaseloadContext, input: z.output<typeof ContactAttemptInput>): Promise<ContactAttempt> {
   return ctx.db.transaction().execute(async (trx) => {
-    const referral = await liveReferral(trx, input.referralId);
+    const referral = await referralInScope(trx, ctx, input.referralId);
     if (input.date < referral.received_date) throw refuse('date', `is before the referral was received (${formatUkDate(referral.received_date)})`);
     const row: ContactAttemptsTable = {
       ...newColumns(ctx),

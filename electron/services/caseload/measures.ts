@@ -7,7 +7,8 @@ import type { ContextSource, HandlerMap } from '../handlers';
 import type { MeasuresTable } from '../store/schema';
 import type { CaseloadContext } from './context';
 import { toEpisode } from './episodeAdapter';
-import { fromOutcomeError, liveReferral, meta, newColumns, refuse } from './records';
+import { fromOutcomeError, meta, newColumns, refuse } from './records';
+import { referralInScope } from './scope';
 import { serviceOutcomes } from './serviceSettings';
 
 type ParsedMeasure = z.output<typeof MeasureInput>;
@@ -42,7 +43,7 @@ export function openRiskAlerts(rows: readonly MeasuresTable[]) {
 /** Scores with the service's configured engine and stores the total it gives; a skipped item stores no total. */
 export async function recordMeasure(ctx: CaseloadContext, input: ParsedMeasure): Promise<Measure> {
   return ctx.db.transaction().execute(async (trx) => {
-    const referral = await liveReferral(trx, input.referralId);
+    const referral = await referralInScope(trx, ctx, input.referralId);
     const outcomes = await serviceOutcomes(trx);
     let date = input.date;
     let contactType: string | null = null;
@@ -88,7 +89,7 @@ export async function recordMeasure(ctx: CaseloadContext, input: ParsedMeasure):
 /** `measuresDue` on the stored episode, with each measure's title and the engine's reason. */
 export async function measuresDueAt(ctx: CaseloadContext, input: { referralId: string; date: string; type: ContactType; final: boolean }): Promise<DueMeasure[]> {
   return ctx.db.transaction().execute(async (trx) => {
-    const referral = await liveReferral(trx, input.referralId);
+    const referral = await referralInScope(trx, ctx, input.referralId);
     if (input.date < referral.received_date) throw refuse('date', `is before the referral was received (${formatUkDate(referral.received_date)})`);
     const contacts = await trx.selectFrom('contacts').selectAll().where('referral_id', '=', referral.id).execute();
     const measures = await trx.selectFrom('measures').selectAll().where('referral_id', '=', referral.id).execute();

@@ -6,7 +6,8 @@ import type { NotesTable, NoteVersionsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
 import { rowSyncState, type RowSyncState } from '../sync/rowSyncState';
 import { openRiskAlerts } from './measures';
-import { liveReferral, meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
+import { meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
+import { referralInScope } from './scope';
 
 /**
  * Session notes are versioned documents (DESIGN §5.4): a draft may change, each save is kept in note_versions;
@@ -56,9 +57,10 @@ export async function notesOf(trx: Trx, referralId: string): Promise<Note[]> {
   return out;
 }
 
-async function liveNote(trx: Trx, id: string): Promise<NotesTable> {
+async function liveNote(trx: Trx, ctx: CaseloadContext, id: string): Promise<NotesTable> {
   const row = await trx.selectFrom('notes').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
   if (!row) throw notFound('note');
+  await referralInScope(trx, ctx, row.referral_id, 'note');
   return row;
 }
 
@@ -68,7 +70,7 @@ function signedRefusal(row: NotesTable, path: string, what: string): never {
 
 export async function createNote(ctx: CaseloadContext, input: { referralId: string; contactId?: string | undefined; body: string }): Promise<Note> {
   return ctx.db.transaction().execute(async (trx) => {
-    const referral = await liveReferral(trx, input.referralId);
+    const referral = await referralInScope(trx, ctx, input.referralId);
     if (input.contactId) {
       const contact = await trx.selectFrom('contacts').select('referral_id').where('id', '=', input.contactId).where('deleted_at', 'is', null).executeTakeFirst();
       if (!contact || contact.referral_id !== referral.id) throw refuse('contactId', 'is not a contact of this referral');
@@ -92,7 +94,7 @@ export async function createNote(ctx: CaseloadContext, input: { referralId: stri
 
 export async function updateNote(ctx: CaseloadContext, id: string, version: number, body: string): Promise<Note> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await liveNote(trx, id);
+    const row = await liveNote(trx, ctx, id);
     if (row.status === 'signed') signedRefusal(row, 'body', 'cannot be changed');
     if (row.version !== version) throw stale();
     const updated: NotesTable = { ...row, body, ...nextColumns(row, ctx) };
@@ -106,7 +108,7 @@ export async function updateNote(ctx: CaseloadContext, id: string, version: numb
 /** Signing is refused while a risk alert of the referral has no risk review (DESIGN §4). */
 export async function signNote(ctx: CaseloadContext, id: string, version: number): Promise<Note> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await liveNote(trx, id);
+    const row = await liveNote(trx, ctx, id);
     if (row.status === 'signed') signedRefusal(row, 'id', 'is already signed');
     if (row.version !== version) throw stale();
     const measures = await trx.selectFrom('measures').selectAll().where('referral_id', '=', row.referral_id).execute();
@@ -125,8 +127,8 @@ export async function signNote(ctx: CaseloadContext, id: string, version: number
 
 export async function addAddendum(ctx: CaseloadContext, id: string, body: string): Promise<Note> {
   return ctx.db.transaction().execute(async (trx) => {
-    let parent = await liveNote(trx, id);
-    if (parent.parent_note_id) parent = await liveNote(trx, parent.parent_note_id); // an addendum to an addendum joins the note
+    let parent = await liveNote(trx, ctx, id);
+    if (parent.parent_note_id) parent = await liveNote(trx, ctx, parent.parent_note_id); // an addendum to an addendum joins the note
     if (parent.status !== 'signed') throw refuse('id', 'is a draft: change the draft itself; addenda are for signed notes');
     const at = ctx.now().toISOString();
     const row: NotesTable = {
@@ -167,7 +169,7 @@ export function noteHandlers(context: ContextSource, barrier: SignBarrier = { be
       if (!online) return signed;
       await barrier.after();
       const ctx = context();
-      return ctx.db.transaction().execute(async (trx) => noteWithHistory(trx, await liveNote(trx, i.id)));
+      return ctx.db.transaction().execute(async (trx) => noteWithHistory(trx, await liveNote(trx, ctx, i.id)));
     },
     'notes.addendum': (i) => addAddendum(context(), i.id, i.body),
   };

@@ -11,8 +11,10 @@ import { toEpisode } from './episodeAdapter';
 import { toAction, toContactAttempt } from './followUp';
 import { openRiskAlerts, toMeasure } from './measures';
 import { notesOf } from './notes';
-import { assertUser, liveReferral, meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
+import { assertUser, meta, newColumns, nextColumns, refuse, stale, type Trx } from './records';
 import { toRiskAssessment } from './risk';
+import { assertStepFitsPlan } from './carePlan';
+import { caseholderScope, patientInScope, patientInScopeById, referralInScope } from './scope';
 import { loadSettings, serviceOutcomes } from './serviceSettings';
 
 type ParsedReferralInput = z.output<typeof ReferralInput>;
@@ -44,13 +46,14 @@ export function toReferral(row: ReferralsTable): Referral {
     optedIn: row.opted_in === null ? null : row.opted_in === 1,
     ltcImpact: row.ltc_impact,
     signposting: row.signposting,
+    previousReferralId: row.previous_referral_id,
     ...meta(row),
   };
 }
 
 export async function createReferral(ctx: CaseloadContext, input: ParsedReferralInput): Promise<Referral> {
   return ctx.db.transaction().execute(async (trx) => {
-    const patient = await trx.selectFrom('patients').select(['id', 'date_of_birth']).where('id', '=', input.patientId).where('deleted_at', 'is', null).executeTakeFirst();
+    const patient = await trx.selectFrom('patients').select(['id', 'date_of_birth']).where('id', '=', input.patientId).where('deleted_at', 'is', null).where(patientInScope(await caseholderScope(trx, ctx))).executeTakeFirst();
     if (!patient) throw refuse('patientId', 'is not a patient on this caseload');
     if (input.receivedDate < patient.date_of_birth) throw refuse('receivedDate', 'is before the patient was born');
     const caseholder = input.caseholderId ?? ctx.actorId;
@@ -82,6 +85,7 @@ export async function createReferral(ctx: CaseloadContext, input: ParsedReferral
       opted_in: null,
       ltc_impact: null,
       signposting: null,
+      previous_referral_id: null,
     };
     await trx.insertInto('referrals').values(row).execute();
     await appendAudit(trx, { actorId: ctx.actorId, action: 'create', entity: 'referral', entityIds: [row.id] }, ctx.now());
@@ -127,7 +131,7 @@ export async function episodeDetail(trx: Trx, referral: ReferralsTable): Promise
 
 export async function getReferral(ctx: CaseloadContext, id: string): Promise<ReferralDetail> {
   return ctx.db.transaction().execute(async (trx) => {
-    const referral = await liveReferral(trx, id);
+    const referral = await referralInScope(trx, ctx, id);
     const p = await trx.selectFrom('patients').selectAll().where('id', '=', referral.patient_id).executeTakeFirstOrThrow();
     const detail = await episodeDetail(trx, referral);
     await appendAudit(trx, { actorId: ctx.actorId, action: 'view', entity: 'referral', entityIds: [referral.id, referral.patient_id] }, ctx.now());
@@ -140,25 +144,25 @@ export async function getReferral(ctx: CaseloadContext, id: string): Promise<Ref
 
 export async function listReferralsForPatient(ctx: CaseloadContext, patientId: string): Promise<Referral[]> {
   return ctx.db.transaction().execute(async (trx) => {
-    const patient = await trx.selectFrom('patients').select('id').where('id', '=', patientId).where('deleted_at', 'is', null).executeTakeFirst();
-    if (!patient) throw notFound('patient');
+    await patientInScopeById(trx, ctx, patientId);
     const rows = await trx.selectFrom('referrals').selectAll().where('patient_id', '=', patientId).where('deleted_at', 'is', null).orderBy('received_date', 'desc').execute();
     await appendAudit(trx, { actorId: ctx.actorId, action: 'list', entity: 'referral', entityIds: rows.map((r) => r.id) }, ctx.now());
     return rows.map(toReferral);
   });
 }
 
-async function lockedForUpdate(trx: Trx, id: string, version: number): Promise<ReferralsTable> {
-  const row = await liveReferral(trx, id);
+async function lockedForUpdate(trx: Trx, ctx: CaseloadContext, id: string, version: number): Promise<ReferralsTable> {
+  const row = await referralInScope(trx, ctx, id);
   if (row.version !== version) throw stale();
   return row;
 }
 
 export async function updateReferral(ctx: CaseloadContext, id: string, version: number, changes: Changes): Promise<Referral> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await lockedForUpdate(trx, id, version);
+    const row = await lockedForUpdate(trx, ctx, id, version);
     if (row.status === 'discharged') throw refuse('id', `names a referral discharged on ${formatUkDate(row.discharge_date!)}; it can no longer be changed`);
     if (changes.caseholderId !== undefined) await assertUser(trx, changes.caseholderId, 'changes.caseholderId');
+    if (changes.step !== undefined && changes.step !== row.step) await assertStepFitsPlan(trx, row.id, changes.step, 'changes.step');
     if (changes.ltcCodes !== undefined) await assertLtcCodes(trx, changes.ltcCodes, 'changes.ltcCodes', JSON.parse(row.ltc_codes) as string[]);
     const set: Partial<ReferralsTable> = {
       ...(changes.status !== undefined ? { status: changes.status } : {}),
@@ -182,7 +186,7 @@ export async function updateReferral(ctx: CaseloadContext, id: string, version: 
 }
 
 /** The checks a discharge must pass: end code and date together (ref §4), never before a contact of the course. */
-async function checkDischarge(trx: Trx, row: ReferralsTable, dischargeDate: string): Promise<void> {
+export async function checkDischarge(trx: Trx, row: ReferralsTable, dischargeDate: string): Promise<void> {
   if (row.status === 'discharged') throw refuse('id', `names a referral already discharged on ${formatUkDate(row.discharge_date!)}`);
   if (dischargeDate < row.received_date) throw refuse('dischargeDate', `is before the referral was received (${formatUkDate(row.received_date)})`);
   const last = await trx
@@ -198,7 +202,7 @@ async function checkDischarge(trx: Trx, row: ReferralsTable, dischargeDate: stri
 
 export async function dischargeReferral(ctx: CaseloadContext, input: { id: string; version: number; endCode: EndCode; dischargeDate: string; signposting?: string | undefined }): Promise<Referral> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await lockedForUpdate(trx, input.id, input.version);
+    const row = await lockedForUpdate(trx, ctx, input.id, input.version);
     await checkDischarge(trx, row, input.dischargeDate);
     const set = { status: 'discharged', end_code: input.endCode, discharge_date: input.dischargeDate, signposting: input.signposting || null, ...nextColumns(row, ctx) };
     await trx.updateTable('referrals').set(set).where('id', '=', row.id).where('version', '=', input.version).execute();
@@ -210,7 +214,7 @@ export async function dischargeReferral(ctx: CaseloadContext, input: { id: strin
 /** What `classifyEpisode` would say were the episode discharged so: shown before the clinician confirms. Writes nothing but its audit event. */
 export async function previewDischarge(ctx: CaseloadContext, input: { id: string; endCode: EndCode; dischargeDate: string }): Promise<Classification> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await liveReferral(trx, input.id);
+    const row = await referralInScope(trx, ctx, input.id);
     await checkDischarge(trx, row, input.dischargeDate);
     const detail = await episodeDetail(trx, { ...row, discharge_date: input.dischargeDate, end_code: input.endCode });
     await appendAudit(trx, { actorId: ctx.actorId, action: 'view', entity: 'referral', entityIds: [row.id] }, ctx.now());

@@ -5,7 +5,8 @@ import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { RiskAssessmentsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
-import { liveReferral, meta, newColumns, refuse } from './records';
+import { meta, newColumns, refuse } from './records';
+import { referralInScope } from './scope';
 
 type ParsedRisk = z.output<typeof RiskAssessmentInput>;
 
@@ -32,7 +33,7 @@ export function toRiskAssessment(row: RiskAssessmentsTable): RiskAssessment {
  */
 export async function recordRisk(ctx: CaseloadContext, input: ParsedRisk): Promise<{ assessment: RiskAssessment; alertsAnswered: number }> {
   return ctx.db.transaction().execute(async (trx) => {
-    const referral = await liveReferral(trx, input.referralId);
+    const referral = await referralInScope(trx, ctx, input.referralId);
     if (input.date < referral.received_date) throw refuse('date', `is before the referral was received (${formatUkDate(referral.received_date)})`);
     if (input.contactId) {
       const contact = await trx.selectFrom('contacts').select(['referral_id', 'date']).where('id', '=', input.contactId).where('deleted_at', 'is', null).executeTakeFirst();

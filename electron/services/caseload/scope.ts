@@ -1,8 +1,8 @@
 import type { ExpressionBuilder } from 'kysely';
 import { caseholdersInScope } from '../../../shared/roles/scope';
-import type { CaseloadDb } from '../store/schema';
+import type { CaseloadDb, PatientsTable, ReferralsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
-import type { Trx } from './records';
+import { liveReferral, notFound, type Trx } from './records';
 
 /** The caseholders whose patients this person sees (shared/roles/scope.ts), or null for the whole team. */
 export async function caseholderScope(trx: Trx, ctx: CaseloadContext): Promise<string[] | null> {
@@ -23,4 +23,25 @@ export function patientInScope(scope: string[] | null) {
     const referred = eb.selectFrom('referrals').select('referrals.patient_id').where('referrals.deleted_at', 'is', null);
     return eb.or([eb('patients.id', 'in', held), eb.and([eb('patients.created_by', 'in', scope), eb('patients.id', 'not in', referred)])]);
   };
+}
+
+/**
+ * A live patient this person may see, or NOT_FOUND — the same answer as for a patient who does not exist, so a
+ * read by id never discloses someone else's patient (DESIGN §5.6: scope follows the patient of every row).
+ */
+export async function patientInScopeById(trx: Trx, ctx: CaseloadContext, patientId: string, what = 'patient'): Promise<PatientsTable> {
+  const row = await trx.selectFrom('patients').selectAll().where('id', '=', patientId).where('deleted_at', 'is', null).where(patientInScope(await caseholderScope(trx, ctx))).executeTakeFirst();
+  if (!row) throw notFound(what);
+  return row;
+}
+
+/**
+ * A live referral whose patient this person may see, or NOT_FOUND (a referral out of scope is not disclosed).
+ * `what` names the record asked for when it is one of the referral's own (a note, a contact), so the answer is
+ * the same as for an id that does not exist.
+ */
+export async function referralInScope(trx: Trx, ctx: CaseloadContext, id: string, what = 'referral'): Promise<ReferralsTable> {
+  const referral = await liveReferral(trx, id);
+  await patientInScopeById(trx, ctx, referral.patient_id, what);
+  return referral;
 }

@@ -4,7 +4,8 @@ import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { ScreeningsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
-import { fromOutcomeError, meta, newColumns, notFound, refuse } from './records';
+import { fromOutcomeError, meta, newColumns, refuse } from './records';
+import { patientInScopeById } from './scope';
 import { serviceOutcomes } from './serviceSettings';
 
 function toScreening(row: ScreeningsTable): Screening {
@@ -56,8 +57,7 @@ export async function recordScreening(ctx: CaseloadContext, input: z.output<type
 
 export async function listScreenings(ctx: CaseloadContext, patientId: string): Promise<Screening[]> {
   return ctx.db.transaction().execute(async (trx) => {
-    const patient = await trx.selectFrom('patients').select('id').where('id', '=', patientId).where('deleted_at', 'is', null).executeTakeFirst();
-    if (!patient) throw notFound('patient');
+    await patientInScopeById(trx, ctx, patientId);
     const rows = await trx.selectFrom('screenings').selectAll().where('patient_id', '=', patientId).where('deleted_at', 'is', null).orderBy('date', 'desc').orderBy('created_at', 'desc').execute();
     await appendAudit(trx, { actorId: ctx.actorId, action: 'list', entity: 'screening', entityIds: rows.map((r) => r.id) }, ctx.now());
     return rows.map(toScreening);

@@ -351,6 +351,38 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('users').addColumn('updated_by', 'text').execute();
     },
   },
+  '0007_care_plan': {
+    async up(db: Kysely<unknown>) {
+      // A step change ends one referral and opens the next (ref §5.7); the new one names the one it came from.
+      await db.schema.alterTable('referrals').addColumn('previous_referral_id', 'text', (c) => c.references('referrals.id')).execute();
+      await db.schema.createIndex('referrals_previous').on('referrals').columns(['previous_referral_id']).execute();
+      // IDS202 care activity: the therapy type of the care plan when the contact was made (ref §5.5).
+      await db.schema.alterTable('contacts').addColumn('therapy_type', 'text').execute();
+
+      // One live care plan per referral: the intervention (ref §5.5 therapy type). Its step is the referral's own.
+      await clinical(db.schema.createTable('care_plans'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('therapy_type', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('care_plans_referral').on('care_plans').columns(['referral_id']).execute();
+
+      await clinical(db.schema.createTable('care_plan_goals'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('description', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('care_plan_goals_referral').on('care_plan_goals').columns(['referral_id']).execute();
+
+      await clinical(db.schema.createTable('goal_ratings'))
+        .addColumn('goal_id', 'text', (c) => c.notNull().references('care_plan_goals.id'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('contact_id', 'text', (c) => c.references('contacts.id'))
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('rating', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('goal_ratings_goal').on('goal_ratings').columns(['goal_id', 'date']).execute();
+      for (const table of ['care_plans', 'care_plan_goals', 'goal_ratings']) await recordWritesInOutbox(db, table);
+    },
+  },
   '0008_letters': {
     async up(db: Kysely<unknown>) {
       // A letter to the GP or the referrer (issue #10 §4): a draft the clinician edits, then final and never

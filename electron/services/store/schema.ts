@@ -65,6 +65,8 @@ export interface ReferralsTable extends ClinicalColumns {
   opted_in: number | null;
   ltc_impact: string | null;
   signposting: string | null;
+  /** The referral a step change ended to open this one (migration 0007). */
+  previous_referral_id: string | null;
 }
 export interface ContactsTable extends ClinicalColumns {
   referral_id: string;
@@ -76,6 +78,8 @@ export interface ContactsTable extends ClinicalColumns {
   location: string;
   attendance: number | null;
   clinician_id: string;
+  /** SNOMED CT therapy type (ref §5.5) of the care plan when the contact was made; null without a plan. */
+  therapy_type: string | null;
 }
 export interface MeasuresTable extends ClinicalColumns {
   referral_id: string;
@@ -162,6 +166,21 @@ export interface LettersTable extends ClinicalColumns {
   sent_on: string | null;
   sent_to: string | null;
   sent_by: string | null;
+}
+export interface CarePlansTable extends ClinicalColumns {
+  referral_id: string;
+  therapy_type: string;
+}
+export interface CarePlanGoalsTable extends ClinicalColumns {
+  referral_id: string;
+  description: string;
+}
+export interface GoalRatingsTable extends ClinicalColumns {
+  goal_id: string;
+  referral_id: string;
+  contact_id: string | null;
+  date: string;
+  rating: number;
 }
 export interface AuditEventTable {
   seq: number;
@@ -255,6 +274,9 @@ export interface CaseloadDb {
   actions: ActionsTable;
   service_settings: ServiceSettingsTable;
   letters: LettersTable;
+  care_plans: CarePlansTable;
+  care_plan_goals: CarePlanGoalsTable;
+  goal_ratings: GoalRatingsTable;
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
   sync_outbox: SyncOutboxTable;

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/session';
 import { ROLE_LABELS, type Role } from '../../../shared/domain/people';
 import { BackupsDialog } from '../features/backup/BackupsDialog';
+import { CarePlanPage } from '../features/carePlan/CarePlanPage';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
 import { LettersPage } from '../features/letters/LettersPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
@@ -48,6 +49,8 @@ function Screen({ place, ownId, go, onStatus }: { place: Place; ownId: string; g
       return <EpisodePage key={place.referralId} referralId={place.referralId} />;
     case 'letters':
       return <LettersPage key={place.referralId} referralId={place.referralId} />;
+    case 'carePlan':
+      return <CarePlanPage key={place.referralId} referralId={place.referralId} ownId={ownId} sessionDate={place.sessionDate} />;
     case 'session':
       return <SessionPage key={place.contactId} referralId={place.referralId} contactId={place.contactId} />;
   }

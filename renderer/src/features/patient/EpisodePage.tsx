@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { ReferralDetail } from '../../../../shared/contract/referrals';
 import { formatUkDate, todayIso } from '../../../../shared/domain/dates';
@@ -59,6 +59,7 @@ export function EpisodePage({ referralId }: { referralId: string }) {
         <Group gap="sm">
           <Badge size="lg" variant="light" c="nhsBlue.8">{REFERRAL_STATUS_LABELS[referral.status]}</Badge>
           <Button variant="default" onClick={() => go({ view: 'letters', referralId: referral.id })}>Letters</Button>
+          <Button variant="default" onClick={() => go({ view: 'carePlan', referralId: referral.id })}>Care plan</Button>
           {referral.status !== 'discharged' && (
             <>
               <Button variant="default" onClick={() => setReviewingRisk(true)}>Risk review</Button>
@@ -74,6 +75,14 @@ export function EpisodePage({ referralId }: { referralId: string }) {
           {referral.ltcCodes.length > 0 ? ` · ${referral.ltcCodes.map((code) => ltcLabel(code, ltcList)).join(', ')}` : ''}
         </Text>
         <Text size="sm" mt={4}>{referral.reason}</Text>
+        {referral.previousReferralId && (
+          <Text size="sm" mt={4} data-testid="previous-referral">
+            {referral.sourceCode === 'N1' ? 'Stepped up' : referral.sourceCode === 'N2' ? 'Stepped down' : 'Continues'} from{' '}
+            <Anchor component="button" size="sm" onClick={() => go({ view: 'episode', referralId: referral.previousReferralId! })}>
+              the previous referral
+            </Anchor>
+          </Text>
+        )}
         {referral.riskKnown && <Text size="sm" mt={4} c="red.9">Risk known to the referrer{referral.riskDetails ? `: ${referral.riskDetails}` : ''}</Text>}
         {referral.signposting && <Text size="sm" mt={4}>Signposted or referred to: {referral.signposting}</Text>}
       </Paper>

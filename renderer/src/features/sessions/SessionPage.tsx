@@ -1,9 +1,10 @@
-import { Alert, Button, Grid, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Grid, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { DueMeasure } from '../../../../shared/contract/measures';
 import type { ReferralDetail } from '../../../../shared/contract/referrals';
 import { formatUkDate } from '../../../../shared/domain/dates';
 import { ATTENDANCE_LABELS } from '../../../../shared/domain/episodeCodes';
+import { useNavigation } from '../../app/navigation';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 import { useOutcomes } from '../../lib/useOutcomes';
@@ -18,6 +19,7 @@ import { SessionNote } from './SessionNote';
 
 /** The session record (issue #8 item 6): measures due with reasons, keyboard entry, the item-9 gate, the note. */
 export function SessionPage({ referralId, contactId }: { referralId: string; contactId: string }) {
+  const { go } = useNavigation();
   const outcomes = useOutcomes();
   const [detail, setDetail] = useState<ReferralDetail | null>(null);
   const [due, setDue] = useState<DueMeasure[] | null>(null);
@@ -104,6 +106,9 @@ export function SessionPage({ referralId, contactId }: { referralId: string; con
       <Text size="sm">
         {contactTypeLabel(contact.type)} · {contact.durationMinutes} minutes · {contact.location} · {contact.attendance !== null ? ATTENDANCE_LABELS[contact.attendance] : 'Booked'}
       </Text>
+      <Anchor component="button" size="sm" style={{ alignSelf: 'flex-start' }} onClick={() => go({ view: 'carePlan', referralId, sessionDate: contact.date })}>
+        Care plan: rate the goals at this session
+      </Anchor>
       {riskOpen && (
         <Alert color="red" title={<Text fw={700} c="red.9">Risk alert</Text>} role="alert">
           <Stack gap={6}>
