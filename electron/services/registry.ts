@@ -1,5 +1,8 @@
 import { auditHandlers } from './audit/auditChain';
+import { appointmentHandlers } from './caseload/appointments';
 import { caseloadHandlers } from './caseload/caseloadList';
+import { clinicDayHandlers } from './caseload/clinicDay';
+import { clinicHandlers } from './caseload/clinics';
 import { contactHandlers } from './caseload/contacts';
 import { followUpHandlers } from './caseload/followUp';
 import { measureHandlers } from './caseload/measures';
@@ -27,6 +30,9 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...caseloadHandlers(context),
     ...referralHandlers(context),
     ...contactHandlers(context),
+    ...clinicHandlers(context),
+    ...appointmentHandlers(context),
+    ...clinicDayHandlers(context),
     ...measureHandlers(context),
     ...riskHandlers(context),
     ...noteHandlers(context),

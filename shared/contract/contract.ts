@@ -1,7 +1,9 @@
 import type { z } from 'zod';
+import { appointmentMethods } from './appointments';
 import { auditMethods } from './audit';
 import { backupMethods } from './backup';
 import { caseloadMethods } from './caseload';
+import { clinicMethods } from './clinics';
 import { contactMethods } from './contacts';
 import { fileMethods } from './files';
 import { followUpMethods } from './followUp';
@@ -29,6 +31,8 @@ export const contract = {
   ...caseloadMethods,
   ...referralMethods,
   ...contactMethods,
+  ...clinicMethods,
+  ...appointmentMethods,
   ...measureMethods,
   ...riskMethods,
   ...noteMethods,

@@ -19,6 +19,7 @@ export const SYNCED_TABLES = [
   'contact_attempts',
   'actions',
   'service_settings',
+  'clinics',
   'sync_conflicts',
 ] as const;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
@@ -70,7 +71,8 @@ export const TABLE_POLICY: Record<SyncedTable, TablePolicy> = {
     clinical: false,
     highRisk: ['risk_known', 'risk_details', 'status', 'end_code', 'discharge_date'],
   },
-  contacts: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: false, highRisk: ['attendance'] },
+  // A cancellation is an attendance code (2 or 4, ref §5.4) with its reason: both are conflicts, never merged.
+  contacts: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: false, highRisk: ['attendance', 'cancellation_reason'] },
   measures: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
   screenings: { scope: { kind: 'column', column: 'patient_id' }, clinical: true, highRisk: [] },
   risk_assessments: {
@@ -88,6 +90,8 @@ export const TABLE_POLICY: Record<SyncedTable, TablePolicy> = {
   contact_attempts: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
   actions: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
   service_settings: { scope: { kind: 'team' }, clinical: false, highRisk: [] },
+  // The team's clinic sessions (name, site, weekday): every clinician and clerk books into them.
+  clinics: { scope: { kind: 'team' }, clinical: false, highRisk: [] },
   // A conflict row names the patient of the row it is about, so it reaches exactly who may see that row; it is
   // clinical because it may quote clinical fields (a clerk's attendance conflicts go to the clinician).
   sync_conflicts: { scope: { kind: 'column', column: 'patient_id' }, clinical: true, highRisk: [] },
