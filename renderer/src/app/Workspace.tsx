@@ -4,6 +4,7 @@ import type { SessionStatus } from '../../../shared/contract/session';
 import { ROLE_LABELS } from '../../../shared/domain/people';
 import { BackupsDialog } from '../features/backup/BackupsDialog';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
+import { ClinicDayPage } from '../features/clinicDay/ClinicDayPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
 import { PatientPage } from '../features/patient/PatientPage';
 import { SessionPage } from '../features/sessions/SessionPage';
@@ -20,6 +21,8 @@ function Screen({ place }: { place: Place }) {
       return <CaseloadPage />;
     case 'settings':
       return <ServiceSettingsPage />;
+    case 'clinicDay':
+      return <ClinicDayPage />;
     case 'patient':
       return <PatientPage key={place.patientId} patientId={place.patientId} />;
     case 'episode':
@@ -71,6 +74,7 @@ export function Workspace({
                 {status.owner.displayName} · {ROLE_LABELS[status.owner.role]}
               </Text>
             )}
+            <Button variant="default" size="xs" onClick={() => go({ view: 'clinicDay' })}>Clinic day</Button>
             <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Settings</Button>
             <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
             <Button variant="default" size="xs" onClick={() => setBackups(true)}>Backups</Button>

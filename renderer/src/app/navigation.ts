@@ -4,6 +4,7 @@ import { createContext, useContext } from 'react';
 export type Place =
   | { view: 'caseload' }
   | { view: 'settings' }
+  | { view: 'clinicDay' }
   | { view: 'patient'; patientId: string }
   | { view: 'episode'; referralId: string }
   | { view: 'session'; referralId: string; contactId: string };

@@ -6,7 +6,7 @@ import { MIGRATIONS, MIGRATION_NAMES } from '../../../electron/services/store/mi
 /** Migration 0002 on a database that already has patients from 0001 (in memory; the store test covers encryption). */
 describe('0002_clinical_episode', () => {
   it('follows 0001 in order, gives existing patients updated_by (their creator) and a null tombstone, and keeps note versions append-only', async () => {
-    expect(MIGRATION_NAMES).toEqual(['0001_foundation', '0002_clinical_episode', '0003_service_ltc_codes']);
+    expect(MIGRATION_NAMES).toEqual(['0001_foundation', '0002_clinical_episode', '0003_service_ltc_codes', '0006_appointments']);
     const raw = new Database(':memory:');
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
     await MIGRATIONS['0001_foundation']!.up(db);

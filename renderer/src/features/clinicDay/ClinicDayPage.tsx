@@ -1,0 +1,172 @@
+import { Alert, Button, Group, Paper, SegmentedControl, Select, Text, TextInput, Title } from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
+import type { ClinicDay, ClinicWeek, DayAppointment } from '../../../../shared/contract/appointments';
+import { weekdayName, type Clinic } from '../../../../shared/contract/clinics';
+import { formatUkDate, parseUkDate, todayIso } from '../../../../shared/domain/dates';
+import { api } from '../../lib/api';
+import { errorMessage } from '../../lib/errors';
+import { BookDialog } from './BookDialog';
+import { ChangeBookingDialog } from './ChangeBookingDialog';
+import { DayTable, patientName } from './DayTable';
+import { NewClinicDialog } from './NewClinicDialog';
+import { WeekGrid } from './WeekGrid';
+
+/** "me" is the clinician using this device; any other value is a clinic id. */
+const ME = 'me';
+
+function addDays(iso: string, days: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+const weekdayOf = (iso: string) => weekdayName(((new Date(`${iso}T00:00:00Z`).getUTCDay() + 6) % 7) + 1);
+
+/** The clinic day and week: per clinician or per clinic, with booking, cancelling, rescheduling and attendance. */
+export function ClinicDayPage() {
+  const [clinics, setClinics] = useState<Clinic[]>([]);
+  const [who, setWho] = useState<string>(ME);
+  const [view, setView] = useState<'day' | 'week'>('day');
+  const [date, setDate] = useState(todayIso());
+  const [typedDate, setTypedDate] = useState(formatUkDate(todayIso()));
+  const [day, setDay] = useState<ClinicDay | null>(null);
+  const [week, setWeek] = useState<ClinicWeek | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [booking, setBooking] = useState(false);
+  const [addingClinic, setAddingClinic] = useState(false);
+  const [changing, setChanging] = useState<{ row: DayAppointment; mode: 'cancel' | 'reschedule' } | null>(null);
+
+  const loadClinics = useCallback(async () => setClinics((await api['clinics.list']({})).clinics), []);
+  const load = useCallback(async () => {
+    try {
+      const scope = { date, ...(who === ME ? {} : { clinicId: who }) };
+      if (view === 'day') setDay(await api['clinicDay.day'](scope));
+      else setWeek(await api['clinicDay.week'](scope));
+      setFailure(null);
+    } catch (err) {
+      setFailure(errorMessage(err));
+    }
+  }, [date, who, view]);
+  useEffect(() => {
+    loadClinics().catch((err: unknown) => setFailure(errorMessage(err)));
+  }, [loadClinics]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const moveTo = (iso: string) => {
+    setDate(iso);
+    setTypedDate(formatUkDate(iso));
+  };
+  const step = view === 'day' ? 1 : 7;
+  const typedIso = parseUkDate(typedDate);
+  const clinic = who === ME ? null : clinics.find((c) => c.id === who) ?? null;
+  const scopeLabel = clinic ? `${clinic.name}, ${clinic.site}` : 'My appointments';
+
+  const record = async (row: DayAppointment, code: number) => {
+    try {
+      await api['contacts.recordAttendance']({ id: row.appointment.id, version: row.appointment.version, attendance: code });
+      setNotice(`Attendance recorded for ${patientName(row.patient)}.`);
+      await load();
+    } catch (err) {
+      setFailure(errorMessage(err));
+    }
+  };
+
+  return (
+    <div>
+      <Group justify="space-between" align="flex-end" mb="sm">
+        <div>
+          <Title order={1} size="h2">Clinic day</Title>
+          <Text size="sm" c="gray.8">{view === 'day' ? `${weekdayOf(date)} ${formatUkDate(date)}` : `Week of ${formatUkDate(week?.weekStart ?? date)}`} · {scopeLabel}</Text>
+        </div>
+        <Group gap="xs">
+          <Button variant="default" onClick={() => setAddingClinic(true)}>New clinic</Button>
+          <Button onClick={() => setBooking(true)}>Book appointment</Button>
+        </Group>
+      </Group>
+      <Paper withBorder p="sm" mb="md">
+        <Group align="flex-end" gap="sm">
+          <Select
+            label="Show"
+            w={320}
+            data={[{ value: ME, label: 'My appointments' }, ...clinics.map((c) => ({ value: c.id, label: `${c.name} · ${c.site}` }))]}
+            value={who}
+            onChange={(v) => setWho(v ?? ME)}
+            allowDeselect={false}
+          />
+          <SegmentedControl aria-label="View" data={[{ value: 'day', label: 'Day' }, { value: 'week', label: 'Week' }]} value={view} onChange={(v) => setView(v as 'day' | 'week')} />
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (typedIso) moveTo(typedIso);
+            }}
+          >
+            <Group gap="xs" align="flex-end">
+              <TextInput label="Date" description="DD/MM/YYYY, then Enter" w={150} autoComplete="off" value={typedDate} onChange={(e) => setTypedDate(e.currentTarget.value)} error={typedDate.trim() && !typedIso ? 'Enter a real date' : undefined} />
+              <Button type="submit" variant="default">Go</Button>
+            </Group>
+          </form>
+          <Button variant="default" onClick={() => moveTo(addDays(date, -step))}>{view === 'day' ? 'Previous day' : 'Previous week'}</Button>
+          <Button variant="default" onClick={() => moveTo(todayIso())}>Today</Button>
+          <Button variant="default" onClick={() => moveTo(addDays(date, step))}>{view === 'day' ? 'Next day' : 'Next week'}</Button>
+        </Group>
+      </Paper>
+      {failure && <Alert color="red" role="alert" mb="md">{failure}</Alert>}
+      {notice && (
+        <Alert color="teal" role="status" mb="md" withCloseButton closeButtonLabel="Close message" onClose={() => setNotice(null)}>
+          {notice}
+        </Alert>
+      )}
+      {view === 'day' && day && (
+        day.appointments.length === 0 ? (
+          <Text c="gray.8">Nothing booked {clinic ? `in ${clinic.name} ` : ''}on {formatUkDate(day.date)}.</Text>
+        ) : (
+          <DayTable rows={day.appointments} showClinician={clinic !== null} onRecord={record} onChange={(row, mode) => setChanging({ row, mode })} />
+        )
+      )}
+      {view === 'week' && week && (
+        <WeekGrid
+          week={week}
+          onOpenDay={(d) => {
+            moveTo(d);
+            setView('day');
+          }}
+        />
+      )}
+      <BookDialog
+        opened={booking}
+        clinics={clinics}
+        defaults={{ date, clinicId: clinic?.id ?? null }}
+        onClose={() => setBooking(false)}
+        onSaved={(a) => {
+          setBooking(false);
+          setNotice(`Booked for ${formatUkDate(a.date)} at ${a.startTime}.`);
+          void load();
+        }}
+      />
+      <NewClinicDialog
+        opened={addingClinic}
+        onClose={() => setAddingClinic(false)}
+        onSaved={(c) => {
+          setAddingClinic(false);
+          setNotice(`${c.name} added: ${weekdayName(c.weekday)}s ${c.startTime}–${c.endTime} at ${c.site}.`);
+          void loadClinics();
+        }}
+      />
+      {changing && (
+        <ChangeBookingDialog
+          mode={changing.mode}
+          appointment={changing.row.appointment}
+          patientName={patientName(changing.row.patient)}
+          onClose={() => setChanging(null)}
+          onSaved={() => {
+            setNotice(changing.mode === 'cancel' ? `Appointment cancelled for ${patientName(changing.row.patient)}.` : `Appointment moved for ${patientName(changing.row.patient)}.`);
+            setChanging(null);
+            void load();
+          }}
+        />
+      )}
+    </div>
+  );
+}
