@@ -15,10 +15,11 @@ export const patientName = (p: DayAppointment['patient']) => `${p.familyName.toU
 function Status({ row }: { row: DayAppointment }) {
   const code = row.appointment.attendance;
   if (code === null) return <Badge variant="light" color="nhsBlue" c="nhsBlue.9">Booked</Badge>;
-  const color = code === 5 || code === 6 ? 'teal' : code === 2 || code === 4 ? 'gray' : 'red';
+  // Plain words, not a badge: the data set's labels are too long for a badge's single line.
+  const color = code === 5 || code === 6 ? 'teal.9' : code === 2 || code === 4 ? 'gray.9' : 'red.9';
   return (
     <Stack gap={2}>
-      <Badge variant="light" color={color} c={`${color}.9`}>{ATTENDANCE_LABELS[code]} ({code})</Badge>
+      <Text size="sm" fw={700} c={color}>{ATTENDANCE_LABELS[code]} ({code})</Text>
       {row.appointment.cancellationReason && <Text size="xs" c="gray.8">{row.appointment.cancellationReason}</Text>}
       {row.rescheduledTo && <Text size="xs" c="gray.8">Moved to {formatUkDate(row.rescheduledTo.date)} {row.rescheduledTo.startTime}</Text>}
     </Stack>
@@ -75,7 +76,7 @@ export function DayTable({ rows, showClinician, onRecord, onChange }: { rows: Da
                 <Text size="xs" c="gray.8">{a.durationMinutes} min</Text>
               </Table.Td>
               <Table.Td>
-                <Anchor component="button" size="sm" fw={600} onClick={() => go({ view: 'episode', referralId: a.referralId })}>{name}</Anchor>
+                <Anchor component="button" size="sm" fw={600} style={{ whiteSpace: 'nowrap' }} onClick={() => go({ view: 'episode', referralId: a.referralId })}>{name}</Anchor>
                 <Text size="xs" c="gray.8">NHS {formatNhsNumber(row.patient.nhsNumber)} · born {formatUkDate(row.patient.dateOfBirth)}</Text>
               </Table.Td>
               <Table.Td>

@@ -4,15 +4,15 @@ import { WEEKDAYS } from '../../../../shared/contract/clinics';
 import { formatUkDate } from '../../../../shared/domain/dates';
 import { ATTENDANCE_LABELS } from '../../../../shared/domain/episodeCodes';
 
-/** Monday to Sunday at a glance; a day's heading opens that day. */
+/** Monday to Sunday at a glance; a day's heading (its visible words are its name) opens that day. */
 export function WeekGrid({ week, onOpenDay }: { week: ClinicWeek; onOpenDay: (date: string) => void }) {
   return (
     <SimpleGrid cols={7} spacing="xs" aria-label="Week">
       {week.days.map((day, i) => (
         <Paper key={day.date} withBorder p="xs" mih={160} component="section" aria-labelledby={`week-${day.date}`}>
-          <Title order={3} size="h6" id={`week-${day.date}`}>
-            <Anchor component="button" onClick={() => onOpenDay(day.date)} size="sm" fw={700} aria-label={`Open ${WEEKDAYS[i]} ${formatUkDate(day.date)}`}>
-              {WEEKDAYS[i]!.slice(0, 3)} {formatUkDate(day.date).slice(0, 5)}
+          <Title order={2} size="h6" id={`week-${day.date}`}>
+            <Anchor component="button" onClick={() => onOpenDay(day.date)} size="sm" fw={700}>
+              {WEEKDAYS[i]} {formatUkDate(day.date).slice(0, 5)}
             </Anchor>
           </Title>
           <Stack gap={6} mt={6}>
