@@ -1,9 +1,2 @@
-/** A small seeded PRNG (mulberry32) so a failing randomised run can be replayed with its seed. */
-export function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG lives with the synthetic data generator, so tests and generated data share one implementation. */
+export { mulberry32 } from '../../resources/synthetic/prng';
