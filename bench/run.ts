@@ -6,6 +6,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { chooseCipher, type Cipher } from '../electron/services/store/cipher';
 import { kyselyFor, migrate, openEncrypted, type Sqlite } from '../electron/services/store/database';
 import { assertSchema } from '../electron/services/store/schemaFingerprint';
+import { clinicDayBench } from './clinicDay';
 import { uiBench } from './ui';
 import { validNhsNumber } from '../resources/demo/syntheticPatients';
 
@@ -152,6 +153,7 @@ async function main(): Promise<void> {
     },
     { name: 'store.open_ms', value: Number((await openMs(calibrated)).toFixed(1)), unit: 'ms', note: `open with raw key (${calibrated}) + quick_check + migrate + schema check + first caseload query (1,000 patients); median of ${RUNS}` },
     ...(await uiBench()),
+    ...(await clinicDayBench()),
   ];
   writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   console.table(results);

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import type { RawApi } from '../../shared/contract/client';
 import { WEEKDAYS } from '../../shared/contract/clinics';
 import { formatUkDate, todayIso } from '../../shared/domain/dates';
 import { validNhsNumber } from '../../resources/demo/syntheticPatients';
@@ -22,7 +23,8 @@ async function seedPatients(page: Page): Promise<void> {
   const lastWeek = daysFromToday(-7);
   await page.evaluate(
     async ({ people, lastWeek }) => {
-      const api = window.api;
+      // In the page, globalThis is the window whose `api` the host's bridge script built.
+      const api = (globalThis as unknown as { api: RawApi }).api;
       for (const [n, given, family, nhs] of people) {
         const p = await api['patients.create']({ nhsNumber: nhs, givenName: given, familyName: family, dateOfBirth: '1961-04-12', gpPractice: 'Riverside Medical Centre' });
         if (!p.ok) throw new Error(p.error.message);
@@ -140,7 +142,7 @@ test('clinic day: book three in a clinic, reschedule one, the patient cancels on
   await checkScreen(page, 'clinic-day-day');
 
   // Attendance from the day view: Eleanor attended; her session opens from the row.
-  await choose(page, patel, 'Attendance for PATEL, Eleanor', 'Attended on time (5)');
+  await patel.getByRole('combobox', { name: 'Attendance for PATEL, Eleanor' }).selectOption({ label: 'Attended on time (5)' });
   await patel.getByRole('button', { name: 'Record attendance for PATEL, Eleanor' }).click();
   await expect(patel.getByText('Attended on time (5)')).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Attendance recorded for PATEL, Eleanor.' })).toBeVisible();

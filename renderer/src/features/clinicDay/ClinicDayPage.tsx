@@ -134,26 +134,30 @@ export function ClinicDayPage() {
           }}
         />
       )}
-      <BookDialog
-        opened={booking}
-        clinics={clinics}
-        defaults={{ date, clinicId: clinic?.id ?? null }}
-        onClose={() => setBooking(false)}
-        onSaved={(a) => {
-          setBooking(false);
-          setNotice(`Booked for ${formatUkDate(a.date)} at ${a.startTime}.`);
-          void load();
-        }}
-      />
-      <NewClinicDialog
-        opened={addingClinic}
-        onClose={() => setAddingClinic(false)}
-        onSaved={(c) => {
-          setAddingClinic(false);
-          setNotice(`${c.name} added: ${weekdayName(c.weekday)}s ${c.startTime}–${c.endTime} at ${c.site}.`);
-          void loadClinics();
-        }}
-      />
+      {booking && (
+        <BookDialog
+          opened
+          clinics={clinics}
+          defaults={{ date, clinicId: clinic?.id ?? null }}
+          onClose={() => setBooking(false)}
+          onSaved={(a) => {
+            setBooking(false);
+            setNotice(`Booked for ${formatUkDate(a.date)} at ${a.startTime}.`);
+            void load();
+          }}
+        />
+      )}
+      {addingClinic && (
+        <NewClinicDialog
+          opened
+          onClose={() => setAddingClinic(false)}
+          onSaved={(c) => {
+            setAddingClinic(false);
+            setNotice(`${c.name} added: ${weekdayName(c.weekday)}s ${c.startTime}–${c.endTime} at ${c.site}.`);
+            void loadClinics();
+          }}
+        />
+      )}
       {changing && (
         <ChangeBookingDialog
           mode={changing.mode}
