@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, List, NativeSelect, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, NativeSelect, Stack, Table } from '@mantine/core';
 import { useState } from 'react';
 import type { DayAppointment } from '../../../../shared/contract/appointments';
 import { formatUkDate, todayIso } from '../../../../shared/domain/dates';
@@ -6,23 +6,26 @@ import { ATTENDANCE_LABELS, CONSULTATION_MECHANISMS, type ConsultationMechanism 
 import { formatNhsNumber } from '../../../../shared/domain/nhsNumber';
 import { useNavigation } from '../../app/navigation';
 import { contactTypeLabel } from '../sessions/NewContactDialog';
+import classes from './clinicDay.module.css';
 
 /** Codes for what happened at a booked appointment (ref §5.4); cancellations go through Cancel, with who asked. */
 const HAPPENED = [5, 6, 7, 3] as const;
+const HAPPENED_OPTIONS = HAPPENED.map((c) => ({ value: String(c), label: `${ATTENDANCE_LABELS[c]} (${c})` }));
 
 export const patientName = (p: DayAppointment['patient']) => `${p.familyName.toUpperCase()}, ${p.givenName}`;
+
+const statusClass = (code: number) => (code === 5 || code === 6 ? classes.attended : code === 2 || code === 4 ? classes.closed : classes.missed);
 
 function Status({ row }: { row: DayAppointment }) {
   const code = row.appointment.attendance;
   if (code === null) return <Badge variant="light" color="nhsBlue" c="nhsBlue.9">Booked</Badge>;
   // Plain words, not a badge: the data set's labels are too long for a badge's single line.
-  const color = code === 5 || code === 6 ? 'teal.9' : code === 2 || code === 4 ? 'gray.9' : 'red.9';
   return (
-    <Stack gap={2}>
-      <Text size="sm" fw={700} c={color}>{ATTENDANCE_LABELS[code]} ({code})</Text>
-      {row.appointment.cancellationReason && <Text size="xs" c="gray.8">{row.appointment.cancellationReason}</Text>}
-      {row.rescheduledTo && <Text size="xs" c="gray.8">Moved to {formatUkDate(row.rescheduledTo.date)} {row.rescheduledTo.startTime}</Text>}
-    </Stack>
+    <div>
+      <div className={`${classes.status} ${statusClass(code)}`}>{ATTENDANCE_LABELS[code]} ({code})</div>
+      {row.appointment.cancellationReason && <div className={classes.small}>{row.appointment.cancellationReason}</div>}
+      {row.rescheduledTo && <div className={classes.small}>Moved to {formatUkDate(row.rescheduledTo.date)} {row.rescheduledTo.startTime}</div>}
+    </div>
   );
 }
 
@@ -32,7 +35,7 @@ function RecordAttendance({ row, onRecord }: { row: DayAppointment; onRecord: (c
   const name = patientName(row.patient);
   return (
     <Group gap={4} wrap="nowrap">
-      <NativeSelect aria-label={`Attendance for ${name}`} size="xs" w={170} data={HAPPENED.map((c) => ({ value: String(c), label: `${ATTENDANCE_LABELS[c]} (${c})` }))} value={code} onChange={(e) => setCode(e.currentTarget.value)} />
+      <NativeSelect aria-label={`Attendance for ${name}`} size="xs" w={170} data={HAPPENED_OPTIONS} value={code} onChange={(e) => setCode(e.currentTarget.value)} />
       <Button size="xs" onClick={() => void onRecord(Number(code))} aria-label={`Record attendance for ${name}`}>Record</Button>
     </Group>
   );
@@ -64,37 +67,37 @@ export function DayTable({ rows, showClinician, onRecord, onChange }: { rows: Da
           return (
             <Table.Tr key={a.id} data-testid="clinic-day-row">
               <Table.Td>
-                <Text size="sm" fw={700} td={cancelled ? 'line-through' : undefined}>{a.startTime}</Text>
-                <Text size="xs" c="gray.8">{a.durationMinutes} min</Text>
+                <div className={cancelled ? `${classes.time} ${classes.cancelled}` : classes.time}>{a.startTime}</div>
+                <div className={classes.small}>{a.durationMinutes} min</div>
               </Table.Td>
               <Table.Td>
-                <Anchor component="button" size="sm" fw={600} style={{ whiteSpace: 'nowrap' }} onClick={() => go({ view: 'episode', referralId: a.referralId })}>{name}</Anchor>
-                <Text size="xs" c="gray.8">NHS {formatNhsNumber(row.patient.nhsNumber)} · born {formatUkDate(row.patient.dateOfBirth)}</Text>
+                <button type="button" className={classes.patient} onClick={() => go({ view: 'episode', referralId: a.referralId })}>{name}</button>
+                <div className={classes.small}>NHS {formatNhsNumber(row.patient.nhsNumber)} · born {formatUkDate(row.patient.dateOfBirth)}</div>
               </Table.Td>
               <Table.Td>
-                <Text size="sm">{contactTypeLabel(a.type)} · {CONSULTATION_MECHANISMS[a.mechanism as ConsultationMechanism] ?? a.mechanism}</Text>
-                <Text size="xs" c="gray.8">{row.clinicName ? `${row.clinicName} · ` : ''}{a.location}{showClinician ? ` · ${row.clinicianName}` : ''}</Text>
+                <div className={classes.plain}>{contactTypeLabel(a.type)} · {CONSULTATION_MECHANISMS[a.mechanism as ConsultationMechanism] ?? a.mechanism}</div>
+                <div className={classes.small}>{row.clinicName ? `${row.clinicName} · ` : ''}{a.location}{showClinician ? ` · ${row.clinicianName}` : ''}</div>
               </Table.Td>
               <Table.Td>
                 {row.measuresDue.length === 0 ? (
-                  <Text size="sm" c="gray.8">—</Text>
+                  <span className={classes.small}>—</span>
                 ) : (
-                  <Group gap={4}>
+                  <div className={classes.measures}>
                     {row.measuresDue.map((m) => (
-                      <Badge key={m.instrumentId} variant="outline" color="dark" title={m.reason}>{m.title.split(' (')[0]}</Badge>
+                      <span key={m.instrumentId} className={classes.measure} title={m.reason}>{m.title.split(' (')[0]}</span>
                     ))}
-                  </Group>
+                  </div>
                 )}
               </Table.Td>
               <Table.Td>
                 {row.outstandingActions.length === 0 ? (
-                  <Text size="sm" c="gray.8">None</Text>
+                  <span className={classes.small}>None</span>
                 ) : (
-                  <List size="xs" spacing={2}>
+                  <ul className={classes.actions}>
                     {row.outstandingActions.map((x) => (
-                      <List.Item key={x.id}>{x.description} <Text span size="xs" c={x.dueDate <= today ? 'red.9' : 'gray.8'}>(due {formatUkDate(x.dueDate)})</Text></List.Item>
+                      <li key={x.id}>{x.description} <span className={x.dueDate <= today ? classes.overdue : classes.small}>(due {formatUkDate(x.dueDate)})</span></li>
                     ))}
-                  </List>
+                  </ul>
                 )}
               </Table.Td>
               <Table.Td>
