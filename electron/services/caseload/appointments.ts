@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { CANCELLED_BY, type Appointment, type BookingInput, type CancelInput, type RescheduleInput, type appointmentMethods } from '../../../shared/contract/appointments';
+import { CANCELLATION_CODES, CANCELLED_BY, type Appointment, type BookingInput, type CancelInput, type RescheduleInput, type appointmentMethods } from '../../../shared/contract/appointments';
 import { weekdayName } from '../../../shared/contract/clinics';
 import { daysBetween, formatUkDate, todayIso } from '../../../shared/domain/dates';
 import { ATTENDANCE_LABELS } from '../../../shared/domain/episodeCodes';
@@ -69,7 +69,7 @@ async function assertClinicianFree(trx: Trx, clinicianId: string, slot: Slot, ex
     .where('deleted_at', 'is', null)
     .execute();
   const clash = sameDay
-    .filter((c) => c.id !== exceptId && c.attendance !== CANCELLED_BY.patient && c.attendance !== CANCELLED_BY.service)
+    .filter((c) => c.id !== exceptId && (c.attendance === null || !CANCELLATION_CODES.has(c.attendance)))
     .find((c) => minutes(c.start_time) < end && start < minutes(c.start_time) + c.duration_minutes);
   if (clash) {
     const clashEnd = clock(minutes(clash.start_time) + clash.duration_minutes);
@@ -158,7 +158,7 @@ export async function rescheduleAppointment(ctx: CaseloadContext, input: z.outpu
     const original = await liveBooking(trx, input.id, input.version);
     const moved = await successorOf(trx, original.id);
     if (moved) throw refuse('id', `names an appointment already rescheduled to ${formatUkDate(moved.date)} at ${moved.start_time}; reschedule that one instead`);
-    if (original.attendance !== null && original.attendance !== CANCELLED_BY.patient && original.attendance !== CANCELLED_BY.service) {
+    if (original.attendance !== null && !CANCELLATION_CODES.has(original.attendance)) {
       throw refuse('id', `names an appointment that already happened: ${describeAttendance(original.attendance)}; book a new one instead`);
     }
     const referral = await liveReferral(trx, original.referral_id);

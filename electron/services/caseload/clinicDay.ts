@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ClinicDay, ClinicWeek, DayAppointment, appointmentMethods } from '../../../shared/contract/appointments';
-import { CANCELLATION_CODES, DayQuery as DayQueryInput } from '../../../shared/contract/appointments';
-import type { ContactType } from '../../../shared/outcomes';
+import type { DayQuery as DayQueryInput } from '../../../shared/contract/appointments';
+import { ATTENDED_CODES, type ContactType } from '../../../shared/outcomes';
 import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { ClinicsTable, ContactsTable } from '../store/schema';
@@ -102,7 +102,8 @@ export async function clinicDay(ctx: CaseloadContext, q: DayQuery): Promise<Clin
       const referral = referralById.get(row.referral_id)!;
       const patient = patientById.get(referral.patient_id)!;
       let due: DayAppointment['measuresDue'] = [];
-      if (row.attendance === null || !CANCELLATION_CODES.has(row.attendance)) {
+      // Measures are taken at a contact still to come or one attended (5 or 6, ref §5.4), never at one cancelled or missed.
+      if (row.attendance === null || ATTENDED_CODES.has(row.attendance)) {
         try {
           const episode = toEpisode(referral, contactsOf.get(referral.id) ?? [], measuresOf.get(referral.id) ?? []);
           due = outcomes.measuresDue(episode, { date: row.date, type: row.type as ContactType, final: false }).map((d) => ({ ...d, title: outcomes.instrument(d.instrumentId).title }));

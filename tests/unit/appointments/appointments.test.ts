@@ -149,6 +149,9 @@ describe('clinic day and week', () => {
     expect(patel!.measuresDue.map((m) => m.instrumentId)).toEqual(expect.arrayContaining(['phq9', 'gad7']));
     expect(patel!.measuresDue.every((m) => m.reason.length > 0 && m.title.length > 0)).toBe(true);
     expect(okafor!.measuresDue).toEqual([]);
+    // A missed contact is due nothing either.
+    const missed = await h.call('clinicDay.day', { date: '2026-06-16' });
+    expect(missed.appointments.map((a) => [a.appointment.attendance, a.measuresDue])).toEqual([[3, []]]);
     expect(reid!.outstandingActions.map((a) => a.kind)).toEqual(['dna-follow-up']);
     expect(patel!.outstandingActions).toEqual([]);
   });
