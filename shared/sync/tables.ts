@@ -10,6 +10,8 @@ import type { Role } from '../domain/people';
 export const SYNCED_TABLES = [
   'patients',
   'referrals',
+  // Before contacts: a booking names its clinic (contacts.clinic_id references clinics.id).
+  'clinics',
   'contacts',
   'measures',
   'screenings',
@@ -19,7 +21,6 @@ export const SYNCED_TABLES = [
   'contact_attempts',
   'actions',
   'service_settings',
-  'clinics',
   'sync_conflicts',
 ] as const;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
