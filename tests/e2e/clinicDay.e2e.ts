@@ -111,6 +111,20 @@ test('clinic day: book three in a clinic, reschedule one, the patient cancels on
   await clash.getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(page.getByTestId('clinic-day-row')).toHaveCount(3);
 
+  // The clinic cannot move to another weekday while patients are booked in it; its site can change.
+  await page.getByRole('button', { name: 'Change clinic' }).click();
+  const edit = page.getByRole('dialog', { name: `Change ${weekday} diabetes clinic` });
+  const otherDay = WEEKDAYS[(WEEKDAYS.indexOf(weekday as (typeof WEEKDAYS)[number]) + 1) % 7]!;
+  await choose(page, edit, 'Weekday', otherDay);
+  await edit.getByRole('button', { name: 'Save clinic' }).click();
+  await expect(edit.getByText('Cannot change while appointments are booked in this clinic; move or cancel them first')).toBeVisible();
+  await checkScreen(page, 'clinic-day-change-clinic-refused');
+  await choose(page, edit, 'Weekday', weekday);
+  await edit.getByLabel('Site').fill('Lister Hospital, outpatients 2');
+  await edit.getByRole('button', { name: 'Save clinic' }).click();
+  await expect(edit).toBeHidden();
+  await expect(page.getByText(`${weekday} diabetes clinic, Lister Hospital, outpatients 2`)).toBeVisible();
+
   // Okafor moves to next week at the patient's request.
   await page.getByRole('button', { name: 'Reschedule OKAFOR, Grace' }).click();
   const move = page.getByRole('dialog', { name: 'Reschedule appointment' });

@@ -8,7 +8,7 @@ import { errorMessage } from '../../lib/errors';
 import { BookDialog } from './BookDialog';
 import { ChangeBookingDialog } from './ChangeBookingDialog';
 import { DayTable, patientName } from './DayTable';
-import { NewClinicDialog } from './NewClinicDialog';
+import { ClinicDialog } from './ClinicDialog';
 import { WeekGrid } from './WeekGrid';
 
 /** "me" is the clinician using this device; any other value is a clinic id. */
@@ -33,7 +33,7 @@ export function ClinicDayPage() {
   const [failure, setFailure] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [booking, setBooking] = useState(false);
-  const [addingClinic, setAddingClinic] = useState(false);
+  const [editingClinic, setEditingClinic] = useState<'new' | Clinic | null>(null);
   const [changing, setChanging] = useState<{ row: DayAppointment; mode: 'cancel' | 'reschedule' } | null>(null);
 
   const loadClinics = useCallback(async () => setClinics((await api['clinics.list']({})).clinics), []);
@@ -81,7 +81,8 @@ export function ClinicDayPage() {
           <Text size="sm" c="gray.8">{view === 'day' ? `${weekdayOf(date)} ${formatUkDate(date)}` : `Week of ${formatUkDate(week?.weekStart ?? date)}`} · {scopeLabel}</Text>
         </div>
         <Group gap="xs">
-          <Button variant="default" onClick={() => setAddingClinic(true)}>New clinic</Button>
+          {clinic && <Button variant="default" onClick={() => setEditingClinic(clinic)}>Change clinic</Button>}
+          <Button variant="default" onClick={() => setEditingClinic('new')}>New clinic</Button>
           <Button onClick={() => setBooking(true)}>Book appointment</Button>
         </Group>
       </Group>
@@ -147,13 +148,13 @@ export function ClinicDayPage() {
           }}
         />
       )}
-      {addingClinic && (
-        <NewClinicDialog
-          opened
-          onClose={() => setAddingClinic(false)}
+      {editingClinic && (
+        <ClinicDialog
+          {...(editingClinic === 'new' ? {} : { clinic: editingClinic })}
+          onClose={() => setEditingClinic(null)}
           onSaved={(c) => {
-            setAddingClinic(false);
-            setNotice(`${c.name} added: ${weekdayName(c.weekday)}s ${c.startTime}–${c.endTime} at ${c.site}.`);
+            setNotice(`${c.name} ${editingClinic === 'new' ? 'added' : 'saved'}: ${weekdayName(c.weekday)}s ${c.startTime}–${c.endTime} at ${c.site}.`);
+            setEditingClinic(null);
             void loadClinics();
           }}
         />

@@ -21,12 +21,14 @@ interface Values {
 
 const toInput = (v: Values) => ({ ...v, weekday: Number(v.weekday), ltcCode: v.ltcCode || null });
 
-/** A clinic the team runs every week: "Tuesday diabetes clinic" at "Lister Hospital". */
-export function NewClinicDialog({ opened, onClose, onSaved }: { opened: boolean; onClose: () => void; onSaved: (c: Clinic) => void }) {
+/** A clinic the team runs every week ("Tuesday diabetes clinic" at "Lister Hospital"): a new one, or `clinic` changed. */
+export function ClinicDialog({ clinic, onClose, onSaved }: { clinic?: Clinic; onClose: () => void; onSaved: (c: Clinic) => void }) {
   const [failure, setFailure] = useState<string | null>(null);
   const ltcOptions = useLtcOptions();
   const form = useForm<Values>({
-    initialValues: { name: '', site: '', weekday: '2', startTime: '09:00', endTime: '13:00', pathway: 'integrated-ltc', ltcCode: null },
+    initialValues: clinic
+      ? { name: clinic.name, site: clinic.site, weekday: String(clinic.weekday), startTime: clinic.startTime, endTime: clinic.endTime, pathway: clinic.pathway, ltcCode: clinic.ltcCode }
+      : { name: '', site: '', weekday: '2', startTime: '09:00', endTime: '13:00', pathway: 'integrated-ltc', ltcCode: null },
     validate: (v) => schemaErrors(ClinicInput, toInput(v)),
     validateInputOnBlur: true,
   });
@@ -38,7 +40,8 @@ export function NewClinicDialog({ opened, onClose, onSaved }: { opened: boolean;
   const submit = form.onSubmit(async (v) => {
     setFailure(null);
     try {
-      const saved = await api['clinics.create'](toInput(v) as Parameters<(typeof api)['clinics.create']>[0]);
+      const input = toInput(v) as Parameters<(typeof api)['clinics.create']>[0];
+      const saved = clinic ? await api['clinics.update']({ id: clinic.id, version: clinic.version, changes: input }) : await api['clinics.create'](input);
       form.reset();
       onSaved(saved);
     } catch (err) {
@@ -46,7 +49,7 @@ export function NewClinicDialog({ opened, onClose, onSaved }: { opened: boolean;
     }
   });
   return (
-    <Dialog opened={opened} onClose={close} title="New clinic" size="lg">
+    <Dialog opened onClose={close} title={clinic ? `Change ${clinic.name}` : 'New clinic'} size="lg">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <SimpleGrid cols={2}>
