@@ -6,6 +6,7 @@ import type { Clinic } from '../../../../shared/contract/clinics';
 import { formatUkDate } from '../../../../shared/domain/dates';
 import { CONSULTATION_MECHANISM_LIST, CONSULTATION_MECHANISMS } from '../../../../shared/domain/episodeCodes';
 import { formatNhsNumber } from '../../../../shared/domain/nhsNumber';
+import type { User } from '../../../../shared/domain/people';
 import { api } from '../../lib/api';
 import { errorMessage, showSaveError } from '../../lib/errors';
 import { isoFromTyped, schemaErrors } from '../../lib/forms';
@@ -22,10 +23,13 @@ interface Values {
   mechanism: string;
   clinicId: string;
   location: string;
+  clinicianId: string;
 }
 
 /** The form's word for an appointment outside any clinic (a call, a home visit). */
 const NO_CLINIC = 'none';
+/** The form's word for the clinician using this device (the service's default). */
+const ME = 'me';
 const BOOKABLE_TYPES = CONTACT_TYPES.filter((t) => t !== 'employment-support');
 
 function toInput(v: Values) {
@@ -38,21 +42,22 @@ function toInput(v: Values) {
     mechanism: v.mechanism,
     clinicId: v.clinicId === NO_CLINIC ? null : v.clinicId,
     ...(v.location.trim() ? { location: v.location } : {}),
+    ...(v.clinicianId !== ME ? { clinicianId: v.clinicianId } : {}),
   };
 }
 
 /** Books a patient's open episode into a clinic (or outside one) on a day still to come. */
-export function BookDialog({ opened, onClose, onSaved, clinics, defaults }: { opened: boolean; onClose: () => void; onSaved: (a: Appointment) => void; clinics: Clinic[]; defaults: { date: string; clinicId: string | null } }) {
+export function BookDialog({ opened, onClose, onSaved, clinics, colleagues, defaults }: { opened: boolean; onClose: () => void; onSaved: (a: Appointment) => void; clinics: Clinic[]; colleagues: User[]; defaults: { date: string; clinicId: string | null; clinicianId: string | null } }) {
   const [failure, setFailure] = useState<string | null>(null);
   const [episodes, setEpisodes] = useState<{ value: string; label: string }[]>([]);
   const form = useForm<Values>({
-    initialValues: { referralId: null, date: formatUkDate(defaults.date), startTime: '09:00', durationMinutes: 50, type: 'treatment', mechanism: '01', clinicId: defaults.clinicId ?? NO_CLINIC, location: '' },
+    initialValues: { referralId: null, date: formatUkDate(defaults.date), startTime: '09:00', durationMinutes: 50, type: 'treatment', mechanism: '01', clinicId: defaults.clinicId ?? NO_CLINIC, location: '', clinicianId: defaults.clinicianId ?? ME },
     validate: (v) => schemaErrors(BookingInput, toInput(v), { date: v.date }),
     validateInputOnBlur: true,
   });
   useEffect(() => {
     if (!opened) return;
-    form.setValues({ date: formatUkDate(defaults.date), clinicId: defaults.clinicId ?? NO_CLINIC });
+    form.setValues({ date: formatUkDate(defaults.date), clinicId: defaults.clinicId ?? NO_CLINIC, clinicianId: defaults.clinicianId ?? ME });
     api['caseload.list']({})
       .then(({ rows }) =>
         setEpisodes(
@@ -83,7 +88,10 @@ export function BookDialog({ opened, onClose, onSaved, clinics, defaults }: { op
     <Dialog opened={opened} onClose={close} title="Book an appointment" size="lg">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <Select label="Patient" description="Patients with an open referral" placeholder="Type a name or NHS number" searchable data={episodes} nothingFoundMessage="No open referral matches" data-autofocus {...form.getInputProps('referralId')} />
+          <SimpleGrid cols={2}>
+            <Select label="Patient" description="Patients with an open referral" placeholder="Type a name or NHS number" searchable data={episodes} nothingFoundMessage="No open referral matches" data-autofocus {...form.getInputProps('referralId')} />
+            <Select label="Clinician" description="Whose diary it goes in" data={[{ value: ME, label: 'Me' }, ...colleagues.map((u) => ({ value: u.id, label: u.displayName }))]} allowDeselect={false} {...form.getInputProps('clinicianId')} />
+          </SimpleGrid>
           <SimpleGrid cols={3}>
             <TextInput label="Date" description="DD/MM/YYYY" autoComplete="off" {...form.getInputProps('date')} />
             <TextInput label="Start time" description="HH:MM" autoComplete="off" {...form.getInputProps('startTime')} />

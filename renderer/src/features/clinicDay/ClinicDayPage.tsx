@@ -2,6 +2,7 @@ import { Alert, Button, Group, Paper, SegmentedControl, Select, Text, TextInput,
 import { useCallback, useEffect, useState } from 'react';
 import type { ClinicDay, ClinicWeek, DayAppointment } from '../../../../shared/contract/appointments';
 import { weekdayName, type Clinic } from '../../../../shared/contract/clinics';
+import type { User } from '../../../../shared/domain/people';
 import { formatUkDate, parseUkDate, todayIso } from '../../../../shared/domain/dates';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
@@ -11,8 +12,15 @@ import { DayTable, patientName } from './DayTable';
 import { ClinicDialog } from './ClinicDialog';
 import { WeekGrid } from './WeekGrid';
 
-/** "me" is the clinician using this device; any other value is a clinic id. */
+/** Whose day: "me" is the clinician using this device; otherwise "clinic:<id>" or "clinician:<id>". */
 const ME = 'me';
+const CLINICAL_ROLES: readonly string[] = ['pwp', 'hit', 'supervisor'];
+
+function scopeOf(who: string): { clinicId?: string; clinicianId?: string } {
+  if (who.startsWith('clinic:')) return { clinicId: who.slice('clinic:'.length) };
+  if (who.startsWith('clinician:')) return { clinicianId: who.slice('clinician:'.length) };
+  return {};
+}
 
 function addDays(iso: string, days: number): string {
   const d = new Date(`${iso}T00:00:00Z`);
@@ -24,6 +32,7 @@ const weekdayOf = (iso: string) => weekdayName(((new Date(`${iso}T00:00:00Z`).ge
 /** The clinic day and week: per clinician or per clinic, with booking, cancelling, rescheduling and attendance. */
 export function ClinicDayPage() {
   const [clinics, setClinics] = useState<Clinic[]>([]);
+  const [colleagues, setColleagues] = useState<User[]>([]);
   const [who, setWho] = useState<string>(ME);
   const [view, setView] = useState<'day' | 'week'>('day');
   const [date, setDate] = useState(todayIso());
@@ -39,7 +48,7 @@ export function ClinicDayPage() {
   const loadClinics = useCallback(async () => setClinics((await api['clinics.list']({})).clinics), []);
   const load = useCallback(async () => {
     try {
-      const scope = { date, ...(who === ME ? {} : { clinicId: who }) };
+      const scope = { date, ...scopeOf(who) };
       if (view === 'day') setDay(await api['clinicDay.day'](scope));
       else setWeek(await api['clinicDay.week'](scope));
       setFailure(null);
@@ -50,6 +59,12 @@ export function ClinicDayPage() {
   useEffect(() => {
     loadClinics().catch((err: unknown) => setFailure(errorMessage(err)));
   }, [loadClinics]);
+  // Other clinicians' days, for a supervisor or a booking clerk filling a colleague's diary.
+  useEffect(() => {
+    Promise.all([api['session.status']({}), api['users.list']({})])
+      .then(([status, { users }]) => setColleagues(users.filter((u) => u.id !== status.owner?.id && CLINICAL_ROLES.includes(u.role))))
+      .catch((err: unknown) => setFailure(errorMessage(err)));
+  }, []);
   useEffect(() => {
     void load();
   }, [load]);
@@ -60,8 +75,10 @@ export function ClinicDayPage() {
   };
   const step = view === 'day' ? 1 : 7;
   const typedIso = parseUkDate(typedDate);
-  const clinic = who === ME ? null : clinics.find((c) => c.id === who) ?? null;
-  const scopeLabel = clinic ? `${clinic.name}, ${clinic.site}` : 'My appointments';
+  const scope = scopeOf(who);
+  const clinic = scope.clinicId ? (clinics.find((c) => c.id === scope.clinicId) ?? null) : null;
+  const colleague = scope.clinicianId ? (colleagues.find((u) => u.id === scope.clinicianId) ?? null) : null;
+  const scopeLabel = clinic ? `${clinic.name}, ${clinic.site}` : colleague ? `${colleague.displayName}'s appointments` : 'My appointments';
 
   const record = async (row: DayAppointment, code: number) => {
     try {
@@ -91,7 +108,11 @@ export function ClinicDayPage() {
           <Select
             label="Show"
             w={320}
-            data={[{ value: ME, label: 'My appointments' }, ...clinics.map((c) => ({ value: c.id, label: `${c.name} · ${c.site}` }))]}
+            data={[
+              { value: ME, label: 'My appointments' },
+              ...(clinics.length ? [{ group: 'Clinics', items: clinics.map((c) => ({ value: `clinic:${c.id}`, label: `${c.name} · ${c.site}` })) }] : []),
+              ...(colleagues.length ? [{ group: 'Colleagues', items: colleagues.map((u) => ({ value: `clinician:${u.id}`, label: u.displayName })) }] : []),
+            ]}
             value={who}
             onChange={(v) => setWho(v ?? ME)}
             allowDeselect={false}
@@ -139,7 +160,8 @@ export function ClinicDayPage() {
         <BookDialog
           opened
           clinics={clinics}
-          defaults={{ date, clinicId: clinic?.id ?? null }}
+          colleagues={colleagues}
+          defaults={{ date, clinicId: clinic?.id ?? null, clinicianId: colleague?.id ?? null }}
           onClose={() => setBooking(false)}
           onSaved={(a) => {
             setBooking(false);
