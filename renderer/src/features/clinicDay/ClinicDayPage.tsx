@@ -56,6 +56,10 @@ export function ClinicDayPage() {
       setFailure(errorMessage(err));
     }
   }, [date, who, view]);
+  // The day first: the worker answers one request at a time, and the day is what the clinician is waiting for.
+  useEffect(() => {
+    void load();
+  }, [load]);
   useEffect(() => {
     loadClinics().catch((err: unknown) => setFailure(errorMessage(err)));
   }, [loadClinics]);
@@ -65,9 +69,6 @@ export function ClinicDayPage() {
       .then(([status, { users }]) => setColleagues(users.filter((u) => u.id !== status.owner?.id && CLINICAL_ROLES.includes(u.role))))
       .catch((err: unknown) => setFailure(errorMessage(err)));
   }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const moveTo = (iso: string) => {
     setDate(iso);
