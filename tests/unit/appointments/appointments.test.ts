@@ -181,6 +181,19 @@ describe('clinic day and week', () => {
     ]);
   });
 
+  it('books into a colleague’s diary and shows their day by clinician; a clinic and a clinician together are refused', async () => {
+    const tom = await h.call('users.create', { displayName: 'Tom Ahmed', role: 'pwp' });
+    // Tom is free at 09:00 on Tuesday although this device's clinician is not: the clash is per clinician.
+    const a = await h.call('appointments.book', booking(referrals[1]!, { date: NEXT_TUESDAY, startTime: '09:00', clinicianId: tom.id }));
+    expect(a.clinicianId).toBe(tom.id);
+    const day = await h.call('clinicDay.day', { date: NEXT_TUESDAY, clinicianId: tom.id });
+    expect(day.clinician).toEqual({ id: tom.id, displayName: 'Tom Ahmed' });
+    expect(day.appointments.map((x) => [x.appointment.startTime, x.patient.familyName, x.clinicianName])).toEqual([['09:00', 'Nowak', 'Tom Ahmed']]);
+    const both = await h.refusal('clinicDay.day', { date: NEXT_TUESDAY, clinicianId: tom.id, clinicId });
+    expect(both.fields?.map((f) => f.path)).toEqual(['clinicId']);
+    await refusedWithNothingWritten('appointments.book', booking(referrals[2]!, { date: NEXT_TUESDAY, startTime: '09:20', clinicianId: tom.id }), 'startTime', /overlaps the clinician's appointment on 07\/07\/2026 from 09:00 to 09:50/);
+  });
+
   it('recording attendance on a booked appointment makes it the session’s contact, and the day shows it attended', async () => {
     const day = await h.call('clinicDay.day', { date: TUESDAY, clinicId });
     const patel = day.appointments[0]!.appointment;
