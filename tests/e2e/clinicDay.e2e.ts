@@ -119,7 +119,7 @@ test('clinic day: book three in a clinic, reschedule one, the patient cancels on
   const otherDay = WEEKDAYS[(WEEKDAYS.indexOf(weekday as (typeof WEEKDAYS)[number]) + 1) % 7]!;
   await choose(page, edit, 'Weekday', otherDay);
   await edit.getByRole('button', { name: 'Save clinic' }).click();
-  await expect(edit.getByText('Cannot change while appointments are booked in this clinic; move or cancel them first')).toBeVisible();
+  await expect(edit.getByText('Would leave 3 booked appointments outside the clinic (the first on ' + formatUkDate(today) + ' at 09:00); move or cancel them first')).toBeVisible();
   await checkScreen(page, 'clinic-day-change-clinic-refused');
   await choose(page, edit, 'Weekday', weekday);
   await edit.getByLabel('Site').fill('Lister Hospital, outpatients 2');

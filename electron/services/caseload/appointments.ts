@@ -1,13 +1,12 @@
 import type { z } from 'zod';
 import { CANCELLATION_CODES, CANCELLED_BY, type Appointment, type BookingInput, type CancelInput, type RescheduleInput, type appointmentMethods } from '../../../shared/contract/appointments';
-import { weekdayName } from '../../../shared/contract/clinics';
 import { daysBetween, formatUkDate, todayIso } from '../../../shared/domain/dates';
 import { ATTENDANCE_LABELS } from '../../../shared/domain/episodeCodes';
 import { contactEntryProblems, type ContactType } from '../../../shared/outcomes';
 import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { ClinicsTable, ContactsTable } from '../store/schema';
-import { liveClinic } from './clinics';
+import { clinicSlotProblem, liveClinic } from './clinics';
 import { toContact } from './contacts';
 import type { CaseloadContext } from './context';
 import { assertUser, liveReferral, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
@@ -22,12 +21,6 @@ export function toAppointment(row: ContactsTable): Appointment {
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 const clock = (total: number) => `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
 
-/** ISO weekday (1 = Monday) of a calendar date, independent of the machine's zone. */
-export function isoWeekday(iso: string): number {
-  const day = new Date(`${iso}T00:00:00Z`).getUTCDay();
-  return day === 0 ? 7 : day;
-}
-
 interface Slot {
   date: string;
   startTime: string;
@@ -41,16 +34,9 @@ function assertBookableDate(ctx: CaseloadContext, date: string): void {
   if (ahead > MAX_DAYS_AHEAD) throw refuse('date', `is more than ${MAX_DAYS_AHEAD} days ahead; book nearer the time`);
 }
 
-/** Within the clinic's weekday and hours, so "Tuesday diabetes clinic" holds only Tuesday mornings' patients. */
 function assertInClinic(clinic: ClinicsTable, slot: Slot): void {
-  const weekday = isoWeekday(slot.date);
-  if (weekday !== clinic.weekday) {
-    throw refuse('date', `is a ${weekdayName(weekday)}; ${clinic.name} runs on ${weekdayName(clinic.weekday)}s`);
-  }
-  const start = minutes(slot.startTime);
-  if (start < minutes(clinic.start_time) || start + slot.durationMinutes > minutes(clinic.end_time)) {
-    throw refuse('startTime', `must fit within ${clinic.name}'s hours (${clinic.start_time}–${clinic.end_time})`);
-  }
+  const problem = clinicSlotProblem(clinic, slot);
+  if (problem) throw refuse(problem.path, problem.message);
 }
 
 /**

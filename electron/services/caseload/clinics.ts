@@ -1,10 +1,33 @@
 import type { z } from 'zod';
-import type { Clinic, ClinicChanges, ClinicInput, clinicMethods } from '../../../shared/contract/clinics';
+import { weekdayName, type Clinic, type ClinicChanges, type ClinicInput, type clinicMethods } from '../../../shared/contract/clinics';
+import { formatUkDate } from '../../../shared/domain/dates';
 import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { ClinicsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
 import { meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
+
+/** ISO weekday (1 = Monday) of a calendar date, independent of the machine's zone. */
+function isoWeekday(iso: string): number {
+  const day = new Date(`${iso}T00:00:00Z`).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * Why a slot does not fit a clinic ("Tuesday diabetes clinic" holds only Tuesday mornings' patients), naming the
+ * field at fault, or null when it fits.
+ */
+export function clinicSlotProblem(clinic: ClinicsTable, slot: { date: string; startTime: string; durationMinutes: number }): { path: string; message: string } | null {
+  const weekday = isoWeekday(slot.date);
+  if (weekday !== clinic.weekday) return { path: 'date', message: `is a ${weekdayName(weekday)}; ${clinic.name} runs on ${weekdayName(clinic.weekday)}s` };
+  const start = minutes(slot.startTime);
+  if (start < minutes(clinic.start_time) || start + slot.durationMinutes > minutes(clinic.end_time)) {
+    return { path: 'startTime', message: `must fit within ${clinic.name}'s hours (${clinic.start_time}–${clinic.end_time})` };
+  }
+  return null;
+}
 
 export function toClinic(row: ClinicsTable): Clinic {
   return {
@@ -63,7 +86,7 @@ export async function createClinic(ctx: CaseloadContext, input: z.output<typeof 
 
 /**
  * Changes a clinic's details. Appointments already booked keep their date and time: a clinic moving to another
- * weekday does not silently move patients, so the change is refused while future bookings sit on the old day.
+ * weekday or shorter hours does not silently move patients, so the change is refused while bookings would fall outside.
  */
 export async function updateClinic(ctx: CaseloadContext, id: string, version: number, changes: z.output<typeof ClinicChanges>): Promise<Clinic> {
   return ctx.db.transaction().execute(async (trx) => {
@@ -83,16 +106,14 @@ export async function updateClinic(ctx: CaseloadContext, id: string, version: nu
       ...nextColumns(row, ctx),
     };
     if (updated.end_time <= updated.start_time) throw refuse('endTime', `must be after the start time (${updated.start_time})`);
+    // Bookings keep their date and time: a change that would leave one outside the clinic's day or hours is refused.
     if (updated.weekday !== row.weekday || updated.start_time !== row.start_time || updated.end_time !== row.end_time) {
-      const booked = await trx
-        .selectFrom('contacts')
-        .select(['date'])
-        .where('clinic_id', '=', id)
-        .where('attendance', 'is', null)
-        .where('deleted_at', 'is', null)
-        .orderBy('date')
-        .executeTakeFirst();
-      if (booked) throw refuse(changes.weekday !== undefined ? 'weekday' : 'startTime', 'cannot change while appointments are booked in this clinic; move or cancel them first');
+      const booked = await trx.selectFrom('contacts').select(['date', 'start_time', 'duration_minutes']).where('clinic_id', '=', id).where('attendance', 'is', null).where('deleted_at', 'is', null).orderBy('date').execute();
+      const outside = booked.filter((b) => clinicSlotProblem(updated, { date: b.date, startTime: b.start_time, durationMinutes: b.duration_minutes }) !== null);
+      if (outside.length > 0) {
+        const path = updated.weekday !== row.weekday ? 'weekday' : updated.start_time !== row.start_time ? 'startTime' : 'endTime';
+        throw refuse(path, `would leave ${outside.length} booked appointment${outside.length === 1 ? '' : 's'} outside the clinic (the first on ${formatUkDate(outside[0]!.date)} at ${outside[0]!.start_time}); move or cancel them first`);
+      }
     }
     await trx.updateTable('clinics').set(updated).where('id', '=', id).where('version', '=', version).execute();
     await appendAudit(trx, { actorId: ctx.actorId, action: 'update', entity: 'clinic', entityIds: [id] }, ctx.now());

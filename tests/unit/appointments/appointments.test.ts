@@ -207,11 +207,14 @@ describe('clinic day and week', () => {
     expect(detail.measures.map((m) => m.contactId)).toContain(patel.id);
   });
 
-  it('refuses to move a clinic to another weekday while appointments are booked in it; the audit chain verifies', async () => {
+  it('refuses a clinic change that would leave bookings outside its weekday or hours; the audit chain verifies', async () => {
     const { clinics } = await h.call('clinics.list', {});
-    await refusedWithNothingWritten('clinics.update', { id: clinicId, version: clinics[0]!.version, changes: { weekday: 3 } }, 'weekday', /while appointments are booked/);
-    const renamed = await h.call('clinics.update', { id: clinicId, version: clinics[0]!.version, changes: { site: 'Lister Hospital, outpatients 2' } });
-    expect(renamed.site).toBe('Lister Hospital, outpatients 2');
+    const version = clinics[0]!.version;
+    await refusedWithNothingWritten('clinics.update', { id: clinicId, version, changes: { weekday: 3 } }, 'weekday', /would leave 6 booked appointments outside the clinic \(the first on 30\/06\/2026 at 09:50\)/);
+    await refusedWithNothingWritten('clinics.update', { id: clinicId, version, changes: { endTime: '12:00' } }, 'endTime', /would leave 1 booked appointment outside the clinic \(the first on 07\/07\/2026 at 12:00\)/);
+    // Hours that still hold every booking may change, and so may the site.
+    const changed = await h.call('clinics.update', { id: clinicId, version, changes: { site: 'Lister Hospital, outpatients 2', endTime: '12:30' } });
+    expect(changed).toMatchObject({ site: 'Lister Hospital, outpatients 2', endTime: '12:30', version: version + 1 });
     const v = await h.call('audit.verify', {});
     expect(v.problems).toEqual([]);
   });
