@@ -6,6 +6,7 @@ import { BackupsDialog } from '../features/backup/BackupsDialog';
 import { CarePlanPage } from '../features/carePlan/CarePlanPage';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
 import { LettersPage } from '../features/letters/LettersPage';
+import { ClinicDayPage } from '../features/clinicDay/ClinicDayPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
 import { PatientPage } from '../features/patient/PatientPage';
 import { SessionPage } from '../features/sessions/SessionPage';
@@ -43,6 +44,8 @@ function Screen({ place, ownId, go, onStatus }: { place: Place; ownId: string; g
       return <SyncPage tab={place.tab} onTab={(tab) => go({ view: 'sync', tab })} onSignedOut={onStatus} />;
     case 'settings':
       return <ServiceSettingsPage />;
+    case 'clinicDay':
+      return <ClinicDayPage />;
     case 'patient':
       return <PatientPage key={place.patientId} patientId={place.patientId} />;
     case 'episode':
@@ -102,6 +105,7 @@ export function Workspace({
               </Text>
             )}
             {role === 'admin' && <Button variant="default" size="xs" onClick={() => go({ view: 'users' })}>Team</Button>}
+            {role !== 'admin' && <Button variant="default" size="xs" onClick={() => go({ view: 'clinicDay' })}>Clinic day</Button>}
             {role !== 'booking-clerk' && <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Settings</Button>}
             <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
             <Button variant="default" size="xs" onClick={() => setBackups(true)}>Backups</Button>
