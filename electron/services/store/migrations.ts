@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { CreateTableBuilder } from 'kysely';
 import type { Migration } from 'kysely/migration';
-import { SYNCED_TABLES } from '../../../shared/sync/tables';
 
 /**
  * The columns every clinical table carries so the sync issue can replicate any table without reshaping it
@@ -22,6 +21,32 @@ function clinical<T extends string>(table: CreateTableBuilder<T, never>) {
  * Ordered migrations, in code. Names sort in order; a database that has applied a name this list does not
  * know was written by a newer app and is refused (see database.ts).
  */
+/**
+ * Every write to a synced table records what the device owes, whatever code path made it. Skipped while the inbox
+ * applies a pulled page; coalesced per row while pending, keeping the first base_version (what the user saw).
+ * Plain SQL only: trusted_schema is off on our connections.
+ */
+async function recordWritesInOutbox(db: Kysely<unknown>, table: string): Promise<void> {
+  const pendingFor = `not exists (select 1 from sync_outbox where table_name = '${table}' and row_id = new.id and state = 'pending')`;
+  const notApplying = `(select applying from sync_state where id = 1) = 0`;
+  await sql
+    .raw(
+      `create trigger ${table}_sync_insert after insert on ${table} when ${notApplying} begin
+         insert into sync_outbox (table_name, row_id, base_version, state, created_at)
+         select '${table}', new.id, 0, 'pending', new.updated_at where ${pendingFor};
+       end`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `create trigger ${table}_sync_update after update on ${table} when ${notApplying} begin
+         insert into sync_outbox (table_name, row_id, base_version, state, created_at)
+         select '${table}', new.id, old.version, 'pending', new.updated_at where ${pendingFor};
+       end`,
+    )
+    .execute(db);
+}
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': {
     async up(db: Kysely<unknown>) {
@@ -306,26 +331,16 @@ export const MIGRATIONS: Record<string, Migration> = {
       // Every write to a synced table records what the device owes, whatever code path made it. Skipped while
       // the inbox applies a pulled page; coalesced per row while pending, keeping the first base_version (what
       // the user saw). Plain SQL only: trusted_schema is off on our connections.
-      for (const table of SYNCED_TABLES) {
-        const pendingFor = `not exists (select 1 from sync_outbox where table_name = '${table}' and row_id = new.id and state = 'pending')`;
-        const notApplying = `(select applying from sync_state where id = 1) = 0`;
-        await sql
-          .raw(
-            `create trigger ${table}_sync_insert after insert on ${table} when ${notApplying} begin
-               insert into sync_outbox (table_name, row_id, base_version, state, created_at)
-               select '${table}', new.id, 0, 'pending', new.updated_at where ${pendingFor};
-             end`,
-          )
-          .execute(db);
-        await sql
-          .raw(
-            `create trigger ${table}_sync_update after update on ${table} when ${notApplying} begin
-               insert into sync_outbox (table_name, row_id, base_version, state, created_at)
-               select '${table}', new.id, old.version, 'pending', new.updated_at where ${pendingFor};
-             end`,
-          )
-          .execute(db);
+      // The synced tables as they stood at this migration: a table added later makes its own triggers in its own
+      // migration (tests/unit/syncTables.test.ts checks every synced table has them).
+      for (const table of ['patients', 'referrals', 'contacts', 'measures', 'screenings', 'risk_assessments', 'notes', 'note_versions', 'contact_attempts', 'actions', 'service_settings', 'sync_conflicts']) {
+        await recordWritesInOutbox(db, table);
       }
+
+      // Two laptops editing one draft offline each keep "version 2" of it: both are history and both arrive
+      // by sync, so a note's version numbers are no longer unique (the note itself resolves as a conflict).
+      await sql`drop index note_versions_note`.execute(db);
+      await db.schema.createIndex('note_versions_note').on('note_versions').columns(['note_id', 'note_version']).execute();
     },
   },
 };
