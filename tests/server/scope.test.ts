@@ -162,6 +162,25 @@ describe.each(BACKENDS)('scope and role on %s', (backend) => {
     expect(late).toMatchObject({ status: 'forbidden', reason: 'out_of_scope' });
   });
 
+  it('back-fills the tables a wider role opens for patients the device already held', async () => {
+    const { alex, bea, cleo, dan } = await team();
+    const a = await caseFor(alex, alex.userId);
+    const b = await caseFor(bea, bea.userId);
+    await cleo.sync();
+    expect(cleo.holds(a.patient) && !cleo.holds(a.note)).toBe(true);
+
+    // The clerk retrains as a HIT: clinical tables open, and scope narrows to what is granted to her.
+    await grantPatient(database().db, cleo.userId, a.patient, dan.userId);
+    const directory = await call<{ users: DirectoryUser[] }>(url, '/v1/directory', { token: dan.device.token });
+    const entry = directory.body.users.find((u) => u.id === cleo.userId)!;
+    const changed = await call(url, '/v1/directory', { token: dan.device.token, json: { protocol_version: 2, user: { ...entry, role: 'hit' }, base_version: entry.version } });
+    expect(changed.status).toBe(200);
+    const pages = await cleo.sync(2);
+    expect(pages.flatMap((p) => p.purge)).toContain(b.patient);
+    for (const id of Object.values(a)) expect(cleo.holds(id)).toBe(true);
+    for (const id of Object.values(b)) expect(cleo.holds(id)).toBe(false);
+  });
+
   it('purges a supervisor who loses a supervisee, and refuses a deactivated user', async () => {
     const { sam, alex, dan } = await team();
     const c = await caseFor(alex, alex.userId);
