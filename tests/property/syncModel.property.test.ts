@@ -111,7 +111,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('partition' as const), client, on: fc.boolean() }) },
 );
 const scenario = fc.record({
-  actions: fc.array(action, { minLength: 4, maxLength: 24 }),
+  actions: fc.array(action, { minLength: 4, maxLength: 18 }),
   skewHours: fc.array(fc.integer({ min: -23, max: 23 }), { minLength: CLIENTS, maxLength: CLIENTS }),
 });
 
@@ -517,5 +517,5 @@ describe('sync model: three clients on real stores, a faulty network and the ser
         expect(seen.get(what) ?? 0, `no run exercised ${what}: ${JSON.stringify([...seen])}`).toBeGreaterThan(0);
       }
     }
-  }, 600_000);
+  }, 1_800_000); // measured 0.4–0.7 s a run on the shared 2-core build machine (load 12–17); idle not measured
 });
