@@ -116,7 +116,8 @@ export const METHOD_POLICY: Policy = {
   // keeps the team's clinic list; the day view shows measures due and follow-up actions, so it is clinical.
   'clinics.list': { roles: EVERYONE, tables: ['clinics'] },
   'clinics.create': { roles: [...CLINICAL_AND_CLERK, 'admin'], tables: ['clinics'] },
-  'clinics.update': { roles: [...CLINICAL_AND_CLERK, 'admin'], tables: ['clinics', 'contacts'] },
+  // Changing a clinic's hours checks its bookings (contacts): not the admin's, who sees no patient rows.
+  'clinics.update': { roles: CLINICAL_AND_CLERK, tables: ['clinics', 'contacts'] },
   'appointments.book': {
     roles: CLINICAL_AND_CLERK,
     tables: ['referrals', 'contacts', 'clinics'],

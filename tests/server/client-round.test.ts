@@ -10,6 +10,9 @@ import type { LoggedChange, PullResponse, PushAck, SyncCommand } from '../../sha
 import { BACKENDS, useDatabase } from './support/backends';
 import { listening, newRowId, teamWithDevices, tombstone, write } from './support/fixtures';
 
+/** The server takes a write only under the name of the device's own user (PROTOCOL.md, re-authorised writes). */
+const by = (userId: string, commands: SyncCommand[]): SyncCommand[] => commands.map((c) => (c.payload ? { ...c, payload: { ...c.payload, updated_by: userId } } : c));
+
 class MemoryOutbox implements Outbox {
   commands: SyncCommand[] = [];
   async pending(limit: number) {
@@ -53,8 +56,8 @@ describe.each(BACKENDS)('the client sync round against the real server on %s', (
 
     const devices = [first!.token, second.token].map((token) => ({ transport: httpTransport({ baseUrl: url, token }), outbox: new MemoryOutbox(), inbox: new MemoryInbox() }));
     const shared = newRowId();
-    devices[0]!.outbox.commands = Array.from({ length: 7 }, (_, i) => write(i + 1, i === 0 ? shared : newRowId(), { i }));
-    devices[1]!.outbox.commands = [write(1, newRowId()), write(2, newRowId())];
+    devices[0]!.outbox.commands = by(first!.userId, Array.from({ length: 7 }, (_, i) => write(i + 1, i === 0 ? shared : newRowId(), { i })));
+    devices[1]!.outbox.commands = by(userId, [write(1, newRowId()), write(2, newRowId())]);
 
     const limits = { batch: 3, page: 4, maxRequests: 100 };
     expect(await syncRound(devices[0]!.transport, devices[0]!.outbox, devices[0]!.inbox, limits)).toMatchObject({ pushed: 7, pulled: 7, conflicts: 0, refused: 0 });
@@ -71,7 +74,7 @@ describe.each(BACKENDS)('the client sync round against the real server on %s', (
   it('stops with outbox_gap, settling nothing, when the outbox no longer holds what the server expects next', async () => {
     const [device] = await teamWithDevices(database().db, 1);
     const outbox = new MemoryOutbox();
-    outbox.commands = [write(2, newRowId()), write(3, newRowId())];
+    outbox.commands = by(device!.userId, [write(2, newRowId()), write(3, newRowId())]);
     await expect(syncRound(httpTransport({ baseUrl: url, token: device!.token }), outbox, new MemoryInbox())).rejects.toMatchObject({ code: 'outbox_gap' });
     expect(outbox.commands).toHaveLength(2);
   });

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteInbox } from '../../electron/services/sync/inbox';
 import { SqliteOutbox } from '../../electron/services/sync/outbox';
+import { MIGRATION_NAMES } from '../../electron/services/store/migrations';
 import { openSyncStore, type SyncStore } from '../helpers/syncStore';
 import { contactRow, logged, noteRow, noteVersionRow, page, patientRow, referralRow } from '../helpers/syncRows';
 
@@ -60,7 +61,7 @@ describe('SqliteOutbox', () => {
     ]);
     expect(first[0]!.op_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
     expect(first[0]!.payload).toMatchObject({ id: a, nhs_number: '9990000018', given_name: 'Rosa', version: 1 });
-    expect(first[0]!.schema_version).toBe(4);
+    expect(first[0]!.schema_version).toBe(MIGRATION_NAMES.length);
     expect(await outbox.pending(10)).toEqual(first);
     expect(await outbox.pending(1)).toEqual(first.slice(0, 1));
 

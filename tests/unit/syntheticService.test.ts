@@ -9,7 +9,7 @@ import { LOAD_ORDER, addRows, emptyRows, episodeRows, rowCount } from '../../res
 import { loadSynthetic } from '../../resources/synthetic/load';
 import { syntheticService, syntheticTeam, w1Spec, w2Spec, type SyntheticPatientRecord } from '../../resources/synthetic/service';
 import { dayOf } from '../../resources/synthetic/calendar';
-import { removeDir, setUpEngine, tempDir } from '../helpers/tempStore';
+import { PASSPHRASE, removeDir, setUpEngine, tempDir } from '../helpers/tempStore';
 
 const AS_OF = '2026-06-30';
 const team = syntheticTeam(7, { pwps: 4, hits: 3, supervisors: 1 });
@@ -162,6 +162,13 @@ describe('a W1 team slice loaded into a real encrypted store', () => {
   });
 
   it('reads back through the services, their output schemas included', async () => {
+    // Caseload reads are scoped to the person (issue #10 §9): the store's owner supervises the whole slice.
+    const db = engine.context().db;
+    const owner = sql`(select value from settings where key = 'owner_user_id')`;
+    await sql`update users set role = 'supervisor' where id = ${owner}`.execute(db);
+    await sql`update users set supervisor_id = ${owner} where role in ('pwp', 'hit')`.execute(db);
+    await engine.lock();
+    await engine.unlock(PASSPHRASE);
     const list = await call(engine, 'caseload.list', {});
     // The list shows the first 500 today (issue #11 lifts the cap); each row went through the output schema.
     expect(list.rows.length).toBe(Math.min(500, generated.length));
