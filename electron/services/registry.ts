@@ -3,6 +3,7 @@ import { carePlanHandlers } from './caseload/carePlan';
 import { caseloadHandlers } from './caseload/caseloadList';
 import { contactHandlers } from './caseload/contacts';
 import { followUpHandlers } from './caseload/followUp';
+import { formulationHandlers } from './caseload/formulation';
 import { letterHandlers } from './caseload/letters';
 import { measureHandlers } from './caseload/measures';
 import { noteHandlers } from './caseload/notes';
@@ -39,6 +40,7 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...riskHandlers(context),
     ...noteHandlers(context, { before: () => sync.barrier(), after: () => sync.sendNow() }),
     ...letterHandlers(context, (purpose) => engine.chosenFolder(purpose)),
+    ...formulationHandlers(context, (purpose) => engine.chosenFolder(purpose)),
     ...followUpHandlers(context),
     ...screeningHandlers(context),
     ...serviceSettingsHandlers(context),

@@ -6,6 +6,7 @@ import { caseloadMethods } from './caseload';
 import { contactMethods } from './contacts';
 import { fileMethods } from './files';
 import { followUpMethods } from './followUp';
+import { formulationMethods } from './formulation';
 import { letterMethods } from './letters';
 import { measureMethods } from './measures';
 import { noteMethods } from './notes';
@@ -37,6 +38,7 @@ export const contract = {
   ...riskMethods,
   ...noteMethods,
   ...letterMethods,
+  ...formulationMethods,
   ...followUpMethods,
   ...screeningMethods,
   ...serviceSettingsMethods,
