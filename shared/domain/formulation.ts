@@ -18,6 +18,16 @@ export const BOX_LABELS: Record<BoxKind, string> = {
   behaviours: 'Behaviours',
 };
 
+/** Grid position (column, row) of each box, on screen and in the PDF alike: the trigger on the left, the body's boxes beside the mind's. */
+export const BOX_GRID: Record<BoxKind, [number, number]> = {
+  situation: [0, 0],
+  thoughts: [1, 0],
+  emotions: [2, 0],
+  ltc: [0, 1],
+  physical: [1, 1],
+  behaviours: [2, 1],
+};
+
 export interface Arrow {
   from: BoxKind;
   to: BoxKind;

@@ -162,14 +162,16 @@ const clinicalText = field(fc.string({ minLength: 1, maxLength: 40 }).filter((t)
 const answersOf = (n: number, min: number, max: number) =>
   field(fc.array(fc.oneof({ weight: 20, arbitrary: fc.integer({ min, max }) }, { weight: 1, arbitrary: fc.constant(null) }), { minLength: n, maxLength: n }), fc.array(fc.integer({ min: -2, max: 9 }), { maxLength: n + 1 }));
 
-/** Diagrams: mostly valid, sometimes an arrow to itself, a repeated arrow, an unknown box or an empty item. */
+/** Diagrams: mostly valid; otherwise a box with bad items, an unknown box, an arrow to itself or repeated. */
 const boxKind = field(fc.constantFrom(...BOX_KINDS), fc.constant('feelings'));
+const boxItems = field(fc.array(fc.string({ minLength: 1, maxLength: 40 }).filter((t) => t.trim().length > 0), { maxLength: 2 }), fc.array(clinicalText, { minLength: 1, maxLength: 2 }));
+const arrowPairs = BOX_KINDS.flatMap((from) => BOX_KINDS.filter((to) => to !== from).map((to) => ({ from, to })));
 const formulationDiagram = fc.record({
-  boxes: field(
-    fc.record(Object.fromEntries(BOX_KINDS.map((k) => [k, fc.array(clinicalText, { maxLength: 3 })])) as Record<BoxKind, fc.Arbitrary<unknown[]>>),
-    fc.record({ thoughts: fc.array(fc.string(), { maxLength: 2 }) }),
+  boxes: fc.oneof(
+    { weight: 12, arbitrary: fc.record(Object.fromEntries(BOX_KINDS.map((k) => [k, fc.oneof({ weight: 30, arbitrary: boxItems }, { weight: 1, arbitrary: junk })])) as Record<BoxKind, fc.Arbitrary<unknown>>) },
+    { weight: 1, arbitrary: fc.record({ thoughts: fc.array(fc.string(), { maxLength: 2 }) }) },
   ),
-  arrows: fc.array(fc.record({ from: boxKind, to: boxKind }), { maxLength: 4 }),
+  arrows: field(fc.uniqueArray(fc.constantFrom(...arrowPairs), { maxLength: 4, selector: (a) => `${a.from}>${a.to}` }), fc.array(fc.record({ from: boxKind, to: boxKind }), { minLength: 1, maxLength: 3 })),
 });
 
 /** Rows the store holds when a method's turn comes: what its payloads may name. */

@@ -1,6 +1,6 @@
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { BOX_KINDS, BOX_LABELS, describeFormulation, type BoxKind, type FormulationDiagram } from '../../../shared/domain/formulation';
+import { BOX_GRID, BOX_KINDS, BOX_LABELS, describeFormulation, type BoxKind, type FormulationDiagram } from '../../../shared/domain/formulation';
 import { fontBytes, printable, wrapLine } from './letterPdf';
 
 /**
@@ -24,16 +24,6 @@ const BOX_W = 220;
 const BOX_H = 150;
 const TEXT = rgb(0.1, 0.1, 0.1);
 const LINE = rgb(0.2, 0.3, 0.5);
-
-/** Grid position (column, row) of each box: the trigger on the left, the body's boxes beside the mind's. */
-export const BOX_GRID: Record<BoxKind, [number, number]> = {
-  situation: [0, 0],
-  thoughts: [1, 0],
-  emotions: [2, 0],
-  ltc: [0, 1],
-  physical: [1, 1],
-  behaviours: [2, 1],
-};
 
 interface Rect {
   x: number;
