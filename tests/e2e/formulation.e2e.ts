@@ -47,12 +47,13 @@ async function seedEpisode(page: Page, received: string): Promise<void> {
   expect(id).toMatch(/^[0-9a-f-]{36}$/);
 }
 
-/** Focus a box, Enter to edit it in place, type one item per line, Ctrl+Enter to finish. */
+/** Focus a box, Enter to edit it in place, write its items one per line, Ctrl+Enter to finish. */
 async function writeBox(page: Page, kind: string, label: string, lines: string[]) {
   await page.locator(`[data-box="${kind}"]`).focus();
   await page.keyboard.press('Enter');
   const editor = page.getByRole('textbox', { name: `${label}, one item per line` });
   await expect(editor).toBeFocused();
+  await page.keyboard.press('Control+A'); // the editor opens holding the box's words: these replace them
   await page.keyboard.type(lines.join('\n'));
   await page.keyboard.press('Control+Enter');
   await expect(page.locator(`[data-box="${kind}"]`)).toBeFocused();
