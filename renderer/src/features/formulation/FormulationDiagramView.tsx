@@ -118,7 +118,15 @@ export function FormulationDiagramView({
                 {items.length === 0 ? (
                   <div style={{ color: '#4c6272' }}>{readOnly ? 'nothing written.' : 'empty, press Enter to write.'}</div>
                 ) : (
-                  <div>{items.map((item, i) => <div key={i}>{i > 0 ? '; ' : ''}{item}</div>)}</div>
+                  <div>
+                    {items.map((item, i) => (
+                      <div key={i} style={{ borderLeft: '3px solid #41b6e6', paddingLeft: 6, marginBottom: 3 }}>
+                        {/* The semicolon is seen and heard alike: the accessible name is the visible text. */}
+                        {item}
+                        {i < items.length - 1 ? ';' : ''}
+                      </div>
+                    ))}
+                  </div>
                 )}
               </div>
             </foreignObject>

@@ -75,6 +75,7 @@ export function FormulationPage({ referralId }: { referralId: string }) {
     }
   };
   const view = async (v: FormulationSummary) => {
+    setBanner(null);
     try {
       setViewing(v.id === latest?.id ? null : await api['formulation.get']({ id: v.id }));
     } catch (err) {

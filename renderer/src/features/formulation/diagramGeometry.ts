@@ -36,7 +36,7 @@ export function arrowLine(arrow: Arrow, paired: boolean): { x1: number; y1: numb
   const fc = { x: from.x + from.w / 2, y: from.y + from.h / 2 };
   const tc = { x: to.x + to.w / 2, y: to.y + to.h / 2 };
   const len = Math.hypot(tc.x - fc.x, tc.y - fc.y) || 1;
-  const offset = paired ? 8 : 0;
+  const offset = paired ? 12 : 0;
   const nx = (-(tc.y - fc.y) / len) * offset;
   const ny = ((tc.x - fc.x) / len) * offset;
   const s = edgePoint(from, tc.x + nx, tc.y + ny);
