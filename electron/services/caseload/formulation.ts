@@ -11,7 +11,8 @@ import { renderFormulationPdf } from '../pdf/formulationPdf';
 import { writeFileAtomic } from '../store/atomicWrite';
 import type { FormulationsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
-import { liveReferral, meta, newColumns, notFound, stale, type Trx } from './records';
+import { meta, newColumns, notFound, stale, type Trx } from './records';
+import { referralInScope } from './scope';
 
 /**
  * Formulation (issue #10 stage 6) is versioned like notes (DESIGN §5.4), more strictly: every save is a new row,
@@ -35,11 +36,11 @@ function toFormulation(row: FormulationsTable, savedByName: string): Formulation
   };
 }
 
-async function liveFormulation(trx: Trx, id: string): Promise<FormulationsTable> {
+/** A version whose patient this person may see; one out of scope is answered as not found (DESIGN §5.6). */
+async function liveFormulation(trx: Trx, ctx: CaseloadContext, id: string): Promise<FormulationsTable> {
   const row = await trx.selectFrom('formulations').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
   if (!row) throw notFound('formulation');
-  // Reading through the referral keeps the row scope the referral's own (a purged referral takes it with it).
-  await liveReferral(trx, row.referral_id);
+  await referralInScope(trx, ctx, row.referral_id, 'formulation');
   return row;
 }
 
@@ -58,7 +59,7 @@ async function versionsOf(trx: Trx, referralId: string): Promise<FormulationsTab
 
 export async function listFormulations(ctx: CaseloadContext, referralId: string): Promise<{ versions: FormulationSummary[]; latest: Formulation | null }> {
   return ctx.db.transaction().execute(async (trx) => {
-    const referral = await liveReferral(trx, referralId);
+    const referral = await referralInScope(trx, ctx, referralId);
     const rows = await versionsOf(trx, referral.id);
     const names = new Map<string, string>();
     for (const r of rows) if (!names.has(r.created_by)) names.set(r.created_by, await nameOf(trx, r.created_by));
@@ -72,7 +73,7 @@ export async function listFormulations(ctx: CaseloadContext, referralId: string)
 
 export async function getFormulation(ctx: CaseloadContext, id: string): Promise<Formulation> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await liveFormulation(trx, id);
+    const row = await liveFormulation(trx, ctx, id);
     await appendAudit(trx, { actorId: ctx.actorId, action: 'view', entity: 'formulation', entityIds: [row.id] }, ctx.now());
     return toFormulation(row, await nameOf(trx, row.created_by));
   });
@@ -80,7 +81,7 @@ export async function getFormulation(ctx: CaseloadContext, id: string): Promise<
 
 export async function saveFormulation(ctx: CaseloadContext, input: { referralId: string; baseVersion: number; diagram: FormulationDiagram }): Promise<Formulation> {
   return ctx.db.transaction().execute(async (trx) => {
-    const referral = await liveReferral(trx, input.referralId);
+    const referral = await referralInScope(trx, ctx, input.referralId);
     const latest = (await versionsOf(trx, referral.id))[0];
     if ((latest?.formulation_version ?? 0) !== input.baseVersion) throw stale();
     const row: FormulationsTable = {
@@ -107,10 +108,10 @@ function pdfFileName(row: FormulationsTable): string {
  */
 export async function exportFormulation(ctx: CaseloadContext, folder: string | null, id: string): Promise<{ file: string; path: string; bytes: number }> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await liveFormulation(trx, id);
+    const row = await liveFormulation(trx, ctx, id);
     if (folder === null) throw new AppError('VALIDATION', 'Choose a folder for formulations first: the PDF is written only where you choose.', { fields: [{ path: 'folder', message: 'is not chosen yet' }] });
     if (!existsSync(folder)) throw new AppError('VALIDATION', `The folder ${folder} chosen for formulations is not there any more. Choose it again.`, { fields: [{ path: 'folder', message: 'is missing' }] });
-    const referral = await liveReferral(trx, row.referral_id);
+    const referral = await referralInScope(trx, ctx, row.referral_id, 'formulation');
     const patient = await trx.selectFrom('patients').select(['given_name', 'family_name']).where('id', '=', referral.patient_id).executeTakeFirstOrThrow();
     const savedOn = formatUkDate(row.created_at.slice(0, 10));
     const bytes = await renderFormulationPdf(
