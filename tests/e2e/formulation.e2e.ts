@@ -102,7 +102,7 @@ test('a HIT builds a formulation diagram by keyboard, keeps every version and ex
   await page.keyboard.press('Control+Enter');
   await writeBox(page, 'behaviours', 'Behaviours', ['Keeps sugars high', 'Checks the meter every 20 minutes']);
   await expect(page.locator('[data-box="thoughts"]')).toHaveAccessibleName(/^Thoughts: I will pass out at the wheel; ?Nobody would help me$/);
-  await expect(page.locator('[data-box="thoughts"]')).toHaveAccessibleDescription(/Enter edits its words in place, A adds an item/);
+  await expect(page.locator('[data-box="thoughts"]')).toHaveAccessibleDescription(/Enter edits its words in place, A adds an item, L starts an arrow from it/);
 
   // The cycle: arrows between boxes, one added by mistake and removed with Delete.
   await addArrow(page, 'Situation or trigger', 'Thoughts');
@@ -114,7 +114,14 @@ test('a HIT builds a formulation diagram by keyboard, keeps every version and ex
   await addArrow(page, 'Long-term condition factors', 'Emotions');
   await addArrow(page, 'Thoughts', 'Emotions'); // again: refused, saying why
   await expect(page.getByText('There is already an arrow: Thoughts leads to Emotions.')).toBeVisible();
-  await addArrow(page, 'Long-term condition factors', 'Thoughts');
+  // L on a box starts an arrow from it: the "leads to" menu takes the focus.
+  await page.locator('[data-box="ltc"]').focus();
+  await page.keyboard.press('l');
+  await expect(page.getByLabel('leads to', { exact: true })).toBeFocused();
+  await expect(page.getByLabel('Arrow from', { exact: true })).toHaveValue('ltc');
+  await page.getByLabel('leads to', { exact: true }).selectOption({ label: 'Thoughts' });
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
   const mistake = page.locator('[data-arrow="ltc>emotions"]');
   await mistake.focus();
   await expect(mistake).toHaveAttribute('aria-label', 'Long-term condition factors leads to Emotions. Press Delete to remove this arrow.');

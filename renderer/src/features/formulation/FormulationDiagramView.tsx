@@ -17,11 +17,14 @@ export function FormulationDiagramView({
   readOnly,
   describedBy,
   onChange,
+  onStartArrow,
 }: {
   diagram: FormulationDiagram;
   readOnly: boolean;
   describedBy: string;
   onChange: (next: FormulationDiagram) => void;
+  /** L on a box: start an arrow from it (the page then asks where it leads). */
+  onStartArrow: (from: BoxKind) => void;
 }) {
   const [editing, setEditing] = useState<{ kind: BoxKind; text: string } | null>(null);
   const boxRefs = useRef<Partial<Record<BoxKind, SVGGElement | null>>>({});
@@ -61,6 +64,9 @@ export function FormulationDiagramView({
     } else if (e.key === 'a' || e.key === 'A' || e.key === '+') {
       e.preventDefault();
       startEditing(kind, true);
+    } else if (e.key === 'l' || e.key === 'L') {
+      e.preventDefault();
+      onStartArrow(kind);
     }
   };
   const onArrowKey = (arrow: Arrow) => (e: KeyboardEvent) => {

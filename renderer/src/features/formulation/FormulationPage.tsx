@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Grid, Group, NativeSelect, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Formulation, FormulationSummary } from '../../../../shared/contract/formulation';
 import type { ReferralDetail } from '../../../../shared/contract/referrals';
 import { formatUkDate } from '../../../../shared/domain/dates';
@@ -32,6 +32,7 @@ export function FormulationPage({ referralId }: { referralId: string }) {
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [exporting, setExporting] = useState(false);
+  const targetSelect = useRef<HTMLSelectElement>(null);
 
   const load = useCallback(async () => {
     const list = await api['formulation.list']({ referralId });
@@ -110,16 +111,22 @@ export function FormulationPage({ referralId }: { referralId: string }) {
           <Paper withBorder p="xs">
             {!viewing && (
               <Text size="xs" c="gray.8" mb={4} id="formulation-keys">
-                Tab to a box: Enter edits its words in place, A adds an item. Tab to an arrow: Delete removes it.
+                Tab to a box: Enter edits its words in place, A adds an item, L starts an arrow from it. Tab to an arrow: Delete removes it.
               </Text>
             )}
-            <FormulationDiagramView diagram={viewing?.diagram ?? draft} readOnly={viewing !== null} describedBy="formulation-words" onChange={change} />
+            <FormulationDiagramView diagram={viewing?.diagram ?? draft} readOnly={viewing !== null} describedBy="formulation-words"
+              onChange={change}
+              onStartArrow={(kind) => {
+                setFrom(kind);
+                targetSelect.current?.focus();
+              }}
+            />
           </Paper>
           {!viewing && (
             <Paper withBorder p="xs" mt="xs">
               <Group align="flex-end" gap="sm">
                 <NativeSelect label="Arrow from" data={options} value={from} onChange={(e) => setFrom(e.currentTarget.value as BoxKind)} />
-                <NativeSelect label="leads to" data={options} value={to} onChange={(e) => setTo(e.currentTarget.value as BoxKind)} />
+                <NativeSelect ref={targetSelect} label="leads to" data={options} value={to} onChange={(e) => setTo(e.currentTarget.value as BoxKind)} />
                 <Button variant="default" onClick={addArrow}>Add arrow</Button>
               </Group>
               {arrowProblem && <Text size="sm" c="red.8" role="alert" mt={4}>{arrowProblem}</Text>}
