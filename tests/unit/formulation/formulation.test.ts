@@ -6,6 +6,7 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormulationDiagram } from '../../../shared/domain/formulation';
 import { describeFormulation, emptyDiagram, maintainingCycles } from '../../../shared/domain/formulation';
+import { renderFormulationPdf } from '../../../electron/services/pdf/formulationPdf';
 import { removeDir, tempDir } from '../../helpers/tempStore';
 import { harness, patientInput, referralInput, TODAY, type Harness } from '../episode/episodeHarness';
 
@@ -137,5 +138,24 @@ describe('formulation versions', () => {
     const last = await h.engine.context().db.selectFrom('audit_event').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow();
     expect(last).toMatchObject({ action: 'export', entity: 'formulation' });
     expect(JSON.parse(last.entity_ids)).toEqual([saved.id, out.file]);
+  });
+});
+
+describe('the formulation PDF on its own', () => {
+  it('keeps every word when a box overflows its drawing, and prints an empty formulation plainly', async () => {
+    const full = emptyDiagram();
+    full.boxes.thoughts = Array.from({ length: 20 }, (_, i) => `Thought number ${i + 1}: ${'what if my sugar drops while I am out '.repeat(3)}\tend`);
+    const bytes = await renderFormulationPdf({ title: 'Formulation', heading: ['Formulation for Łukasz Wójcik'], diagram: full, footer: 'Confidential' }, new Date());
+    const pdf = await getDocumentProxy(new Uint8Array(bytes));
+    const { totalPages, text } = await extractText(pdf, { mergePages: true });
+    const words = text.replace(/\s+/g, ' ');
+    expect(totalPages).toBeGreaterThanOrEqual(2);
+    expect(words).toContain('… (continued below)');
+    expect(words).toContain('Thought number 20: what if my sugar drops');
+    expect(words).toContain(`page ${totalPages} of ${totalPages}`);
+
+    const empty = await extractText(await getDocumentProxy(new Uint8Array(await renderFormulationPdf({ title: 'Formulation', heading: ['Formulation'], diagram: emptyDiagram(), footer: 'Confidential' }, new Date()))), { mergePages: true });
+    expect(empty.text.replace(/\s+/g, ' ')).toContain('Thoughts: nothing written yet');
+    expect(empty.text).toContain('No cycle drawn yet.');
   });
 });
