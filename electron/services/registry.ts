@@ -6,6 +6,7 @@ import { clinicDayHandlers } from './caseload/clinicDay';
 import { clinicHandlers } from './caseload/clinics';
 import { contactHandlers } from './caseload/contacts';
 import { followUpHandlers } from './caseload/followUp';
+import { formulationHandlers } from './caseload/formulation';
 import { letterHandlers } from './caseload/letters';
 import { measureHandlers } from './caseload/measures';
 import { noteHandlers } from './caseload/notes';
@@ -45,6 +46,7 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...riskHandlers(context),
     ...noteHandlers(context, { before: () => sync.barrier(), after: () => sync.sendNow() }),
     ...letterHandlers(context, (purpose) => engine.chosenFolder(purpose)),
+    ...formulationHandlers(context, (purpose) => engine.chosenFolder(purpose)),
     ...followUpHandlers(context),
     ...screeningHandlers(context),
     ...serviceSettingsHandlers(context),

@@ -8,6 +8,7 @@ import { clinicMethods } from './clinics';
 import { contactMethods } from './contacts';
 import { fileMethods } from './files';
 import { followUpMethods } from './followUp';
+import { formulationMethods } from './formulation';
 import { letterMethods } from './letters';
 import { measureMethods } from './measures';
 import { noteMethods } from './notes';
@@ -41,6 +42,7 @@ export const contract = {
   ...riskMethods,
   ...noteMethods,
   ...letterMethods,
+  ...formulationMethods,
   ...followUpMethods,
   ...screeningMethods,
   ...serviceSettingsMethods,

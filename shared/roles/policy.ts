@@ -151,6 +151,11 @@ export const METHOD_POLICY: Policy = {
   'letters.correct': { roles: CLINICAL, tables: ['referrals', 'letters'] },
   'letters.export': { roles: CLINICAL, tables: ['patients', 'referrals', 'letters'] },
   'letters.recordSent': { roles: CLINICAL, tables: ['referrals', 'letters'] },
+  // Formulation (issue #10 stage 6): clinical content, so never a clerk's or an admin's.
+  'formulation.list': { roles: CLINICAL, tables: ['referrals', 'formulations'] },
+  'formulation.get': { roles: CLINICAL, tables: ['referrals', 'formulations'] },
+  'formulation.save': { roles: CLINICAL, tables: ['referrals', 'formulations'] },
+  'formulation.export': { roles: CLINICAL, tables: ['patients', 'referrals', 'formulations'] },
   'contactAttempts.record': { roles: CLINICAL, tables: ['referrals', 'contact_attempts'] },
   'screenings.record': { roles: CLINICAL, tables: ['patients', 'screenings'] },
   'screenings.list': { roles: CLINICAL, tables: ['screenings'] },

@@ -26,6 +26,7 @@ export const SYNCED_TABLES = [
   'care_plans',
   'care_plan_goals',
   'goal_ratings',
+  'formulations',
 ] as const;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
 
@@ -113,6 +114,14 @@ export const TABLE_POLICY: Record<SyncedTable, TablePolicy> = {
   care_plans: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: ['therapy_type'] },
   care_plan_goals: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
   goal_ratings: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
+  // Formulation (issue #10 stage 6): each row is one saved version, kept as written (status is always 'saved'),
+  // so a concurrent save never overwrites one; both are history, shown by date.
+  formulations: {
+    scope: { kind: 'via', column: 'referral_id', table: 'referrals' },
+    clinical: true,
+    document: { signedWhen: { column: 'status', value: 'saved' } },
+    highRisk: [],
+  },
 };
 
 /** Roles that never receive or write clinical tables. An admin manages the directory and sees no patient rows. */

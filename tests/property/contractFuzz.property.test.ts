@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, METHOD_NAMES, type MethodName } from '../../shared/contract/contract';
 import { AppErrorShape } from '../../shared/contract/errors';
+import { BOX_KINDS, type BoxKind } from '../../shared/domain/formulation';
 import { createEngineDispatcher } from '../../electron/services/dispatch';
 import type { CaseloadEngine } from '../../electron/services/engine';
 import { todayIso } from '../../shared/domain/dates';
@@ -72,6 +73,10 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'letters.correct': 1,
   'letters.export': 1, // names the letter and the file, never its content
   'letters.recordSent': 1,
+  'formulation.save': 1,
+  'formulation.list': 1, // one event naming the referral and every version
+  'formulation.get': 1,
+  'formulation.export': 1, // names the version and the file, never its content
   'contactAttempts.record': 1,
   'screenings.record': 1,
   'screenings.list': 1,
@@ -125,7 +130,7 @@ const VERSION_BY_REFERRAL: Partial<Record<MethodName, 'care_plans' | 'referrals'
  * The foundation's methods run first, on a small store: a backup copies the whole database each time, so
  * fuzzing it after the clinical methods have added thousands of rows would only measure copying.
  */
-const CLINICAL_DOMAINS = new Set(['caseload', 'referrals', 'contacts', 'clinics', 'appointments', 'clinicDay', 'measures', 'risk', 'notes', 'letters', 'carePlan', 'actions', 'contactAttempts', 'screenings', 'serviceSettings']);
+const CLINICAL_DOMAINS = new Set(['caseload', 'referrals', 'contacts', 'clinics', 'appointments', 'clinicDay', 'measures', 'risk', 'notes', 'letters', 'formulation', 'carePlan', 'actions', 'contactAttempts', 'screenings', 'serviceSettings']);
 const FUZZ_ORDER = [...METHOD_NAMES.filter((m) => !CLINICAL_DOMAINS.has(m.split('.')[0]!)), ...METHOD_NAMES.filter((m) => CLINICAL_DOMAINS.has(m.split('.')[0]!))];
 
 /**
@@ -169,6 +174,18 @@ const clinicalText = field(fc.string({ minLength: 1, maxLength: 40 }).filter((t)
 const answersOf = (n: number, min: number, max: number) =>
   field(fc.array(fc.oneof({ weight: 20, arbitrary: fc.integer({ min, max }) }, { weight: 1, arbitrary: fc.constant(null) }), { minLength: n, maxLength: n }), fc.array(fc.integer({ min: -2, max: 9 }), { maxLength: n + 1 }));
 
+/** Diagrams: mostly valid; otherwise a box with bad items, an unknown box, an arrow to itself or repeated. */
+const boxKind = field(fc.constantFrom(...BOX_KINDS), fc.constant('feelings'));
+const boxItems = field(fc.array(fc.string({ minLength: 1, maxLength: 40 }).filter((t) => t.trim().length > 0), { maxLength: 2 }), fc.array(clinicalText, { minLength: 1, maxLength: 2 }));
+const arrowPairs = BOX_KINDS.flatMap((from) => BOX_KINDS.filter((to) => to !== from).map((to) => ({ from, to })));
+const formulationDiagram = fc.record({
+  boxes: fc.oneof(
+    { weight: 12, arbitrary: fc.record(Object.fromEntries(BOX_KINDS.map((k) => [k, fc.oneof({ weight: 30, arbitrary: boxItems }, { weight: 1, arbitrary: junk })])) as Record<BoxKind, fc.Arbitrary<unknown>>) },
+    { weight: 1, arbitrary: fc.record({ thoughts: fc.array(fc.string(), { maxLength: 2 }) }) },
+  ),
+  arrows: field(fc.uniqueArray(fc.constantFrom(...arrowPairs), { maxLength: 4, selector: (a) => `${a.from}>${a.to}` }), fc.array(fc.record({ from: boxKind, to: boxKind }), { minLength: 1, maxLength: 3 })),
+});
+
 /** Rows the store holds when a method's turn comes: what its payloads may name. */
 interface Pools {
   users: string[];
@@ -180,6 +197,8 @@ interface Pools {
   /** Filled drafts, drafts with gaps and final letters, so each letter method meets both outcomes. */
   letters: string[];
   finalLetters: string[];
+  /** Saved formulation versions. */
+  formulations: string[];
   actions: string[];
   goals: { id: string; referralId: string }[];
   /** Open referrals (not the seeded ones) whose care plan has set a step: what a step change can end. */
@@ -199,7 +218,7 @@ const bookingDate = field(fc.integer({ min: 0, max: 380 }).map(daysAhead), fc.on
 const clockTimes = Array.from({ length: 12 * 12 }, (_, i) => `${String(7 + Math.floor(i / 12)).padStart(2, '0')}:${String((i % 12) * 5).padStart(2, '0')}`);
 const bookingTime = field(fc.constantFrom(...clockTimes), fc.constantFrom('25:00', '9am', '12:60'));
 
-function payloads(method: MethodName, ids: () => string[], pools: Pools = { users: [], patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], letters: [], finalLetters: [], actions: [], goals: [], stepped: [], clinics: [], bookings: [] }): fc.Arbitrary<unknown> {
+function payloads(method: MethodName, ids: () => string[], pools: Pools = { users: [], patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], letters: [], finalLetters: [], formulations: [], actions: [], goals: [], stepped: [], clinics: [], bookings: [] }): fc.Arbitrary<unknown> {
   const id = fc.oneof(fc.constantFrom(...ids(), '00000000-0000-7000-8000-000000000000'), fc.uuid(), fc.string());
   const pick = (xs: string[]) => field(xs.length ? fc.constantFrom(...xs) : fc.uuid(), id);
   const referralId = pick(pools.openReferrals);
@@ -407,6 +426,14 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { user
     'letters.correct': fc.record({ id: pick(pools.letters) }, { requiredKeys: [] }),
     // Mostly drafts and wrong ids: each accepted export renders a PDF, the slow part, and ~150 of them say enough.
     'letters.export': fc.record({ id: fc.oneof({ weight: 2, arbitrary: pick(pools.finalLetters) }, { weight: 8, arbitrary: pick(pools.letters.filter((l) => !pools.finalLetters.includes(l))) }) }, { requiredKeys: [] }),
+    'formulation.save': fc.record(
+      { referralId, baseVersion: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), diagram: field(formulationDiagram, junk) },
+      { requiredKeys: ['referralId', 'baseVersion', 'diagram'] },
+    ),
+    'formulation.list': fc.record({ referralId }, { requiredKeys: [] }),
+    'formulation.get': fc.record({ id: pick(pools.formulations) }, { requiredKeys: [] }),
+    // Each accepted export renders a PDF, the slow part: half real versions say enough.
+    'formulation.export': fc.record({ id: fc.oneof(pick(pools.formulations), id) }, { requiredKeys: [] }),
     'letters.recordSent': fc.record(
       { id: pick(pools.letters), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), sentOn: field(fc.constant(new Date().toISOString().slice(0, 10)), episodeDate), sentTo: name },
       { requiredKeys: ['id', 'version', 'sentOn', 'sentTo'] },
@@ -493,6 +520,7 @@ describe('contract fuzzing', () => {
     const filled = await db.selectFrom('letters').select('id').where('status', '=', 'draft').where('body', 'not like', '%[to complete:%').limit(150).execute();
     const gapped = await db.selectFrom('letters').select('id').where('status', '=', 'draft').where('body', 'like', '%[to complete:%').limit(150).execute();
     const finals = await db.selectFrom('letters').select('id').where('status', '=', 'final').limit(150).execute();
+    const formulations = await db.selectFrom('formulations').select('id').limit(150).execute();
     const users = await db.selectFrom('users').select('id').where('deactivated_at', 'is', null).where('id', '!=', engine.context().actorId).limit(300).execute();
     const goals = await db.selectFrom('care_plan_goals').innerJoin('referrals', 'referrals.id', 'care_plan_goals.referral_id').select(['care_plan_goals.id', 'care_plan_goals.referral_id']).where('referrals.status', '!=', 'discharged').limit(100).execute();
     const clinics = await db.selectFrom('clinics').select('id').limit(100).execute();
@@ -506,6 +534,7 @@ describe('contract fuzzing', () => {
       notes: notes.map((n) => n.id),
       letters: [...filled, ...gapped, ...finals].map((l) => l.id),
       finalLetters: finals.map((l) => l.id),
+      formulations: formulations.map((x) => x.id),
       actions: actions.map((a) => a.id),
       goals: goals.map((g) => ({ id: g.id, referralId: g.referral_id })),
       stepped: newReferrals.filter((r) => r.step !== null).map((r) => r.id),
@@ -521,6 +550,9 @@ describe('contract fuzzing', () => {
     const letterFolder = join(dir, 'letters-out');
     mkdirSync(letterFolder);
     engine.setDestination('letters', letterFolder);
+    const formulationFolder = join(dir, 'formulations-out');
+    mkdirSync(formulationFolder);
+    engine.setDestination('formulations', formulationFolder);
     const p = await engine.handlers()['patients.create']({ nhsNumber: validNhsNumber(1), givenName: 'Seed', familyName: 'Patient', dateOfBirth: '1970-01-01', gpPractice: 'Seed Surgery' });
     knownIds.push(p.id);
     // Seeded open episodes, each with an attended session and a DNA, so every method has rows to name.
@@ -578,6 +610,11 @@ describe('contract fuzzing', () => {
       }
     }
     for (const key of ['passphrase', 'current', 'next', 'currentPassphrase']) if (p[key] === CURRENT) p[key] = currentPassphrase;
+    if (p.baseVersion === CURRENT) {
+      const referralId = typeof p.referralId === 'string' ? p.referralId : '';
+      const latest = await engine.context().db.selectFrom('formulations').select('formulation_version').where('referral_id', '=', referralId).orderBy('formulation_version', 'desc').executeTakeFirst();
+      p.baseVersion = latest?.formulation_version ?? 0;
+    }
     if (p.version === CURRENT) {
       const db = engine.context().db;
       const byReferral = VERSION_BY_REFERRAL[method];

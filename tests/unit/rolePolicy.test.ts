@@ -64,6 +64,7 @@ interface Seed {
   draftLetterId: string;
   finalisableLetterId: string;
   finalLetterId: string;
+  formulationId: string;
   goalId: string;
   steppableId: string;
   clinicId: string;
@@ -105,6 +106,8 @@ async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
   const toFinalise = await letter(true);
   const finalLetter = await h['letters.finalise']({ id: toFinalise.id, version: toFinalise.version });
   engine.setDestination('letters', tempDir('caseload-role-letters-'));
+  const formulation = await h['formulation.save']({ referralId: r.id, baseVersion: 0, diagram: { boxes: { situation: ['Clinic visit'], physical: [], ltc: [], thoughts: ['I will have a hypo'], emotions: [], behaviours: [] }, arrows: [{ from: 'situation', to: 'thoughts' }] } });
+  engine.setDestination('formulations', tempDir('caseload-role-formulations-'));
   const plan = await h['carePlan.addGoal']({ referralId: r.id, description: 'Walk to the shops' });
   const steppable = await referral('in-treatment');
   await h['carePlan.save']({ referralId: steppable.id, version: null, step: 2, therapyType: '748051000000105' });
@@ -136,6 +139,7 @@ async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
     draftLetterId: draftLetter.id,
     finalisableLetterId: finalisable.id,
     finalLetterId: finalLetter.id,
+    formulationId: formulation.id,
   };
 }
 
@@ -196,6 +200,13 @@ const SAMPLES: Record<MethodName, (s: Seed, e: CaseloadEngine, n: number) => Pro
   'letters.correct': (s) => ({ id: s.finalLetterId }),
   'letters.export': (s) => ({ id: s.finalLetterId }),
   'letters.recordSent': async (s, e) => ({ id: s.finalLetterId, version: await versionOf(e, 'letters', s.finalLetterId), sentOn: TODAY, sentTo: 'The GP by post' }),
+  'formulation.save': async (s, e) => {
+    const latest = await e.context().db.selectFrom('formulations').select('formulation_version').where('referral_id', '=', s.referralId).orderBy('formulation_version', 'desc').executeTakeFirst();
+    return { referralId: s.referralId, baseVersion: latest?.formulation_version ?? 0, diagram: { boxes: { situation: [], physical: ['Shaky'], ltc: [], thoughts: [], emotions: ['Scared'], behaviours: [] }, arrows: [{ from: 'physical', to: 'emotions' }] } };
+  },
+  'formulation.list': (s) => ({ referralId: s.referralId }),
+  'formulation.get': (s) => ({ id: s.formulationId }),
+  'formulation.export': (s) => ({ id: s.formulationId }),
   'actions.complete': async (s, e) => ({ id: s.actionId, version: await versionOf(e, 'actions', s.actionId) }),
   'contactAttempts.record': (s) => ({ referralId: s.referralId, date: '2024-01-05', method: 'telephone', outcome: 'reached' }),
   'screenings.record': (s) => ({ patientId: s.patientId, instrumentId: 'phq4', answers: [0, 1, 0, 1], date: '2024-01-03' }),

@@ -87,6 +87,8 @@ describe('whose patients each role sees', () => {
       ['contactAttempts.record', { referralId, date: '2024-02-01', method: 'telephone', outcome: 'no-answer' }],
       ['carePlan.get', { referralId }],
       ['carePlan.addGoal', { referralId, description: 'A goal' }],
+      ['formulation.list', { referralId }],
+      ['formulation.save', { referralId, baseVersion: 0, diagram: { boxes: { situation: ['A'], physical: [], ltc: [], thoughts: [], emotions: [], behaviours: [] }, arrows: [] } }],
     ] as const;
   // Writes by a record's own id reach the patient through its referral: the same answer.
   const writesByRecordId = () =>
@@ -113,6 +115,7 @@ describe('whose patients each role sees', () => {
     const action = await sql<{ done_at: string | null }>`select done_at from actions where id = ${strangers.actionId}`.execute(engine.context().db);
     expect(action.rows[0]!.done_at).toBeNull();
     expect((await sql<{ n: number }>`select count(*) as n from care_plan_goals`.execute(engine.context().db)).rows[0]!.n).toBe(0);
+    expect((await sql<{ n: number }>`select count(*) as n from formulations`.execute(engine.context().db)).rows[0]!.n).toBe(0);
     const auditAfter = await sql<{ n: number }>`select count(*) as n from audit_event`.execute(engine.context().db);
     // Unlock writes its own events; the refused calls add none.
     expect(auditAfter.rows[0]!.n).toBe(auditBefore.rows[0]!.n);

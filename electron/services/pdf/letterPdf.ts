@@ -31,7 +31,7 @@ const LEADING = 15;
 
 let font: Uint8Array | null = null;
 /** One face only: parsing and subsetting a font is most of a letter's cost. */
-function fontBytes(): Uint8Array {
+export function fontBytes(): Uint8Array {
   font ??= readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
   return font;
 }
@@ -61,7 +61,7 @@ export function wrapLine(text: string, font: PDFFont, size: number, width: numbe
 }
 
 /** Tabs and control characters have no glyph; they would make pdf-lib throw mid-letter. */
-function printable(text: string): string {
+export function printable(text: string): string {
   return text.replace(/\t/g, '    ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
 }
 

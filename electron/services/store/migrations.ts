@@ -437,6 +437,24 @@ export const MIGRATIONS: Record<string, Migration> = {
       await recordWritesInOutbox(db, 'letters');
     },
   },
+  '0010_formulation': {
+    async up(db: Kysely<unknown>) {
+      // An LTC-adapted CBT formulation (issue #10 stage 6). Each row is one saved version of a referral's diagram
+      // (boxes and arrows as JSON), kept as written: a save is a new row, never an update of an old one.
+      await clinical(db.schema.createTable('formulations'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('formulation_version', 'integer', (c) => c.notNull())
+        .addColumn('diagram', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status = 'saved'`))
+        .execute();
+      await db.schema.createIndex('formulations_referral').on('formulations').columns(['referral_id', 'formulation_version']).execute();
+      await sql`create trigger formulations_saved_is_kept before update on formulations
+                when new.diagram is not old.diagram or new.referral_id is not old.referral_id
+                  or new.formulation_version is not old.formulation_version
+                begin select raise(abort, 'a saved formulation version cannot be changed'); end`.execute(db);
+      await recordWritesInOutbox(db, 'formulations');
+    },
+  },
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -180,6 +180,13 @@ export interface LettersTable extends ClinicalColumns {
   sent_to: string | null;
   sent_by: string | null;
 }
+export interface FormulationsTable extends ClinicalColumns {
+  referral_id: string;
+  formulation_version: number;
+  /** JSON of the diagram (shared/domain/formulation.ts), validated by the contract before it is stored. */
+  diagram: string;
+  status: 'saved';
+}
 export interface CarePlansTable extends ClinicalColumns {
   referral_id: string;
   therapy_type: string;
@@ -291,6 +298,7 @@ export interface CaseloadDb {
   care_plans: CarePlansTable;
   care_plan_goals: CarePlanGoalsTable;
   goal_ratings: GoalRatingsTable;
+  formulations: FormulationsTable;
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
   sync_outbox: SyncOutboxTable;

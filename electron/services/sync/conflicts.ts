@@ -32,6 +32,7 @@ const LABELS: Record<SyncedTable, string> = {
   care_plans: 'Care plan',
   care_plan_goals: 'Care plan goal',
   goal_ratings: 'Goal rating',
+  formulations: 'Formulation',
   note_versions: 'Session note version',
   contact_attempts: 'Contact attempt',
   actions: 'Follow-up action',

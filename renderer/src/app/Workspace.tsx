@@ -5,6 +5,7 @@ import { ROLE_LABELS, type Role } from '../../../shared/domain/people';
 import { BackupsDialog } from '../features/backup/BackupsDialog';
 import { CarePlanPage } from '../features/carePlan/CarePlanPage';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
+import { FormulationPage } from '../features/formulation/FormulationPage';
 import { LettersPage } from '../features/letters/LettersPage';
 import { ClinicDayPage } from '../features/clinicDay/ClinicDayPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
@@ -52,6 +53,8 @@ function Screen({ place, ownId, go, onStatus }: { place: Place; ownId: string; g
       return <EpisodePage key={place.referralId} referralId={place.referralId} />;
     case 'letters':
       return <LettersPage key={place.referralId} referralId={place.referralId} />;
+    case 'formulation':
+      return <FormulationPage key={place.referralId} referralId={place.referralId} />;
     case 'carePlan':
       return <CarePlanPage key={place.referralId} referralId={place.referralId} ownId={ownId} sessionDate={place.sessionDate} />;
     case 'session':

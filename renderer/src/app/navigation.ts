@@ -11,6 +11,7 @@ export type Place =
   | { view: 'patient'; patientId: string }
   | { view: 'episode'; referralId: string }
   | { view: 'letters'; referralId: string }
+  | { view: 'formulation'; referralId: string }
   /** `sessionDate`: opened from a session, whose date the goal ratings then take. */
   | { view: 'carePlan'; referralId: string; sessionDate?: string }
   | { view: 'session'; referralId: string; contactId: string };

@@ -60,6 +60,7 @@ export function EpisodePage({ referralId }: { referralId: string }) {
           <Badge size="lg" variant="light" c="nhsBlue.8">{REFERRAL_STATUS_LABELS[referral.status]}</Badge>
           <Button variant="default" onClick={() => go({ view: 'letters', referralId: referral.id })}>Letters</Button>
           <Button variant="default" onClick={() => go({ view: 'carePlan', referralId: referral.id })}>Care plan</Button>
+          <Button variant="default" onClick={() => go({ view: 'formulation', referralId: referral.id })}>Formulation</Button>
           {referral.status !== 'discharged' && (
             <>
               <Button variant="default" onClick={() => setReviewingRisk(true)}>Risk review</Button>
