@@ -13,6 +13,7 @@ import { patientModeMethods } from './patientMode';
 import { patientMethods } from './patients';
 import { referralMethods } from './referrals';
 import { riskMethods } from './risk';
+import { reportMethods } from './reports';
 import { screeningMethods } from './screenings';
 import { serviceSettingsMethods } from './serviceSettings';
 import { sessionMethods } from './session';
@@ -39,6 +40,7 @@ export const contract = {
   ...letterMethods,
   ...followUpMethods,
   ...screeningMethods,
+  ...reportMethods,
   ...serviceSettingsMethods,
   ...auditMethods,
   ...backupMethods,

@@ -98,6 +98,7 @@ async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
   const toFinalise = await letter(true);
   const finalLetter = await h['letters.finalise']({ id: toFinalise.id, version: toFinalise.version });
   engine.setDestination('letters', tempDir('caseload-role-letters-'));
+  engine.setDestination('reports', tempDir('caseload-role-reports-'));
   const plan = await h['carePlan.addGoal']({ referralId: r.id, description: 'Walk to the shops' });
   const steppable = await referral('in-treatment');
   await h['carePlan.save']({ referralId: steppable.id, version: null, step: 2, therapyType: '748051000000105' });
@@ -184,6 +185,8 @@ const SAMPLES: Record<MethodName, (s: Seed, e: CaseloadEngine, n: number) => Pro
   'screenings.record': (s) => ({ patientId: s.patientId, instrumentId: 'phq4', answers: [0, 1, 0, 1], date: '2024-01-03' }),
   'screenings.list': (s) => ({ patientId: s.patientId }),
   'serviceSettings.get': () => ({}),
+  'reports.service': () => ({ period: { start: '2019-01-01', end: '2030-12-31' }, filters: { pathway: 'integrated-ltc' }, splitBy: 'ltc' }),
+  'reports.exportCsv': () => ({ period: { start: '2019-01-01', end: '2030-12-31' }, table: 'figures' }),
   'serviceSettings.update': async (_s, e) => ({ version: (await e.context().db.selectFrom('service_settings').select('version').executeTakeFirst())?.version ?? null, outcomes: {} }),
   'audit.verify': () => ({}),
   'backup.create': () => ({}),
