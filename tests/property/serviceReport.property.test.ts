@@ -9,6 +9,8 @@ import { classifyEpisode, effectSizes, programmeFigures, programmeRates, program
 import { loadSynthetic } from '../../resources/synthetic/load';
 import { syntheticService, syntheticTeam, w1Spec, type SyntheticPatientRecord } from '../../resources/synthetic/service';
 import type { ReferralsTable } from '../../electron/services/store/schema';
+import { handwrittenFigures } from '../../bench/reportsSql';
+import type { Sqlite } from '../../electron/services/store/database';
 import { newEngine, PASSPHRASE, removeDir, tempDir } from '../helpers/tempStore';
 
 /**
@@ -83,6 +85,7 @@ describe('service reports from the store agree with the outcome engine on the ge
       splitBy: fc.option(fc.constantFrom<Dimension>('pathway', 'ltc', 'referralSource', 'clinician', 'step'), { nil: undefined }),
     });
     let nonEmpty = 0;
+    let handChecked = 0;
     await fc.assert(
       fc.asyncProperty(request, async ({ start, length, filters, splitBy }) => {
         const period = { start: day(start), end: day(start + length) };
@@ -107,6 +110,23 @@ describe('service reports from the store agree with the outcome engine on the ge
         } else {
           expect(report.split).toBeNull();
         }
+        // The bench's hand-written SQL (better-sqlite3, no adapter, no engine) agrees with both, on what it states.
+        if (Object.keys(filters).every((k) => k === 'pathway')) {
+          const sqlite = (engine as unknown as { store: { sqlite: Sqlite } }).store.sqlite;
+          const hand = handwrittenFigures(sqlite, period, filters.pathway ?? null);
+          const fig = (id: string) => report.figures.find((f) => f.id === id)!;
+          expect({
+            referralsReceived: fig('referralsReceived').value,
+            ended: fig('ended').value,
+            endedBeforeTreatment: fig('endedBeforeTreatment').count,
+            endedTreatedOnce: fig('endedTreatedOnce').count,
+            finished: fig('finished').value,
+            enteredTreatment: fig('enteredTreatment').value,
+            dnaCount: fig('dnaRate').count,
+            contactsInPeriod: fig('dnaRate').denominator,
+          }).toEqual(hand);
+          handChecked += 1;
+        }
         const courses: FinishedCourse[] = episodes
           .filter((e) => e.dischargeDate !== undefined && e.dischargeDate >= period.start && e.dischargeDate <= period.end)
           .map((episode) => ({ episode, result: classifyEpisode(episode) }))
@@ -118,6 +138,7 @@ describe('service reports from the store agree with the outcome engine on the ge
     );
     // The property must have looked at real figures, not only empty periods.
     expect(nonEmpty).toBeGreaterThan(RUNS / 4);
+    expect(handChecked).toBeGreaterThan(RUNS / 5);
   }, 300_000);
 
   it('refuses a bad request, naming the field, and writes nothing', async () => {
