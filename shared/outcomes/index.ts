@@ -139,3 +139,4 @@ export {
   type HealthcareUseItem,
   type ServiceUseRecord,
 } from './ltcOutcomes';
+export { figureDefinition, LTC_DEFINITIONS } from './figureDefinitions';
