@@ -101,7 +101,7 @@ export async function serviceReport(ctx: CaseloadContext, request: Request): Pro
 
 /** No patient data in the name: the period, the table and the moment, nothing else. */
 function csvFileName(table: ReportTable, period: { start: string; end: string }, now: Date): string {
-  return `service-report-${table}-${period.start}-to-${period.end}-${now.toISOString().replace(/[:.]/g, '').slice(0, 15)}.csv`;
+  return `service-report-${table}-${period.start}-to-${period.end}-${now.toISOString().replace(/[:.]/g, '').slice(0, 17)}.csv`;
 }
 
 export function suppressedFigures(rates: ProgrammeRates): ProgrammeFigure[] {

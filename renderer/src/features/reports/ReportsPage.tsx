@@ -49,7 +49,7 @@ function Definition({ label, text, source }: { label: string; text: string; sour
 function SectionHeader({ title, onExport }: { title: string; onExport: () => void }) {
   return (
     <Group justify="space-between">
-      <Title order={3} size="h4">{title}</Title>
+      <Title order={2} size="h4">{title}</Title>
       <Button variant="default" size="xs" onClick={onExport}>Export CSV…</Button>
     </Group>
   );
@@ -105,7 +105,7 @@ export function ReportsPage() {
 
   return (
     <Stack gap="md" maw={1300}>
-      <Title order={2}>Service reports</Title>
+      <Title order={1} size="h2">Service reports</Title>
       <Paper withBorder p="md" component="form" onSubmit={(e) => { e.preventDefault(); void run(); }} aria-label="Report period and filters">
         <SimpleGrid cols={4} spacing="sm">
           <TextInput type="date" label="From" value={period.start} onChange={(e) => setPeriod((p) => ({ ...p, start: e.currentTarget.value }))} error={errors['period.start']} />
