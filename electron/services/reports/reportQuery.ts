@@ -32,17 +32,22 @@ function relevantReferrals(q: ReportQuery) {
   const lookback = isoMinusDays(q.period.start, REPEAT_LOOKBACK_DAYS);
   const f = q.filters;
   return (eb: ExpressionBuilder<CaseloadDb, 'referrals'>) => {
-    const followUpInPeriod = eb
-      .selectFrom('contacts')
-      .select('contacts.referral_id')
-      .where('contacts.type', '=', 'follow-up')
-      .where('contacts.date', '>=', q.period.start)
-      .where('contacts.date', '<=', q.period.end)
-      .where('contacts.deleted_at', 'is', null);
+    // Correlated, through contacts_referral: only the referrals discharged long before the period reach it (OR
+    // stops at the first true term), where an uncorrelated list would scan every contact of the service.
+    const followUpInPeriod = eb.exists(
+      eb
+        .selectFrom('contacts')
+        .select('contacts.id')
+        .whereRef('contacts.referral_id', '=', 'referrals.id')
+        .where('contacts.type', '=', 'follow-up')
+        .where('contacts.date', '>=', q.period.start)
+        .where('contacts.date', '<=', q.period.end)
+        .where('contacts.deleted_at', 'is', null),
+    );
     const conditions = [
       eb('referrals.deleted_at', 'is', null),
       eb('referrals.received_date', '<=', q.period.end),
-      eb.or([eb('referrals.discharge_date', 'is', null), eb('referrals.discharge_date', '>=', lookback), eb('referrals.id', 'in', followUpInPeriod)]),
+      eb.or([eb('referrals.discharge_date', 'is', null), eb('referrals.discharge_date', '>=', lookback), followUpInPeriod]),
     ];
     if (q.scope !== null) conditions.push(q.scope.length === 0 ? eb.lit(false) : eb('referrals.caseholder_id', 'in', q.scope));
     if (f.pathway !== undefined) conditions.push(eb('referrals.pathway', '=', f.pathway));
