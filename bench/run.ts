@@ -8,6 +8,7 @@ import { kyselyFor, migrate, openEncrypted, type Sqlite } from '../electron/serv
 import { assertSchema } from '../electron/services/store/schemaFingerprint';
 import { lettersBench } from './letters';
 import { clinicDayBench } from './clinicDay';
+import { reportsBench } from './reports';
 import { uiBench } from './ui';
 import { syncBench } from './sync';
 import { validNhsNumber } from '../resources/demo/syntheticPatients';
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
     ...(await syncBench()),
     ...(await lettersBench()),
     ...(await clinicDayBench()),
+    ...(await reportsBench()),
   ];
   writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   console.table(results);

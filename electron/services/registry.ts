@@ -19,6 +19,7 @@ import { userHandlers } from './caseload/users';
 import type { CaseloadEngine } from './engine';
 import type { Handlers } from './handlers';
 import { patientModeHandlers } from './patientMode/patientModeHandlers';
+import { reportHandlers } from './reports/serviceReport';
 import { sqliteSyncStore } from './sync/clientStore';
 import { syncHandlers } from './sync/handlers';
 import { SyncRuntime } from './sync/runtime';
@@ -50,6 +51,7 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...followUpHandlers(context),
     ...screeningHandlers(context),
     ...serviceSettingsHandlers(context),
+    ...reportHandlers(context, (purpose) => engine.chosenFolder(purpose)),
   });
   return {
     ...engine.lifecycleHandlers(),

@@ -16,6 +16,7 @@ import { patientModeMethods } from './patientMode';
 import { patientMethods } from './patients';
 import { referralMethods } from './referrals';
 import { riskMethods } from './risk';
+import { reportMethods } from './reports';
 import { screeningMethods } from './screenings';
 import { serviceSettingsMethods } from './serviceSettings';
 import { sessionMethods } from './session';
@@ -45,6 +46,7 @@ export const contract = {
   ...formulationMethods,
   ...followUpMethods,
   ...screeningMethods,
+  ...reportMethods,
   ...serviceSettingsMethods,
   ...auditMethods,
   ...backupMethods,

@@ -127,3 +127,16 @@ export const classifyEpisode = defaultOutcomes.classifyEpisode;
 export const programmeRates = defaultOutcomes.programmeRates;
 export const programmeRatesBy = defaultOutcomes.programmeRatesBy;
 export const measuresDue = defaultOutcomes.measuresDue;
+export {
+  effectSize,
+  effectSizes,
+  hba1cChange,
+  healthcareUseChange,
+  type EffectSize,
+  type FinishedCourse,
+  type HbA1cChange,
+  type HealthcareUseChange,
+  type HealthcareUseItem,
+  type ServiceUseRecord,
+} from './ltcOutcomes';
+export { figureDefinition, LTC_DEFINITIONS } from './figureDefinitions';

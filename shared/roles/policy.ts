@@ -160,6 +160,11 @@ export const METHOD_POLICY: Policy = {
   'screenings.record': { roles: CLINICAL, tables: ['patients', 'screenings'] },
   'screenings.list': { roles: CLINICAL, tables: ['screenings'] },
 
+  // Service reports (issue #11): outcome figures over the caller's scope (a supervisor's supervisees' too). Clinical
+  // only: the admin holds no patient data and the clerk no outcomes; there is no service-lead role yet.
+  'reports.service': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures'] },
+  'reports.exportCsv': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures'] },
+
   // Service settings: everyone's screens read them (cut-offs, code tables); the admin and clinicians set them.
   'serviceSettings.get': { roles: EVERYONE, tables: ['service_settings'] },
   'serviceSettings.update': { roles: [...CLINICAL_ROLES, 'admin'], tables: ['service_settings'] },

@@ -82,6 +82,8 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'screenings.list': 1,
   'serviceSettings.get': 1,
   'serviceSettings.update': 1,
+  'reports.service': 1, // a view of aggregate figures: one event, naming no referral
+  'reports.exportCsv': 1, // names the file
   'audit.verify': 0,
   'backup.create': 1,
   'backup.list': 0,
@@ -241,6 +243,18 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { user
       discussInSupervision: bool,
       optedIn: field(fc.constantFrom(true, false, null), fc.constant('yes')),
       team: clinicalText,
+    },
+    { requiredKeys: [] },
+  );
+  const reportRequest = fc.record(
+    {
+      period: field(fc.constantFrom({ start: '2019-01-01', end: '2030-12-31' }, { start: '2020-01-01', end: '2020-03-31' }), fc.constantFrom({ start: '2025-12-31', end: '2025-01-01' }, { start: '2025-02-30', end: '2025-03-01' }, { start: '2025-01-01' })),
+      filters: field(
+        fc.constantFrom({}, { pathway: 'integrated-ltc' }, { ltcCode: '44054006' }, { step: 3 }, { team: 'Seed team' }, { referralSource: 'A1' }),
+        fc.constantFrom({ pathway: 'ltc' }, { step: 5 }, { ltcCode: '4405%' }, { team: '' }, { postcode: 'N1' }),
+      ),
+      splitBy: field(fc.constantFrom('pathway', 'ltc', 'clinician', 'step', 'referralSource'), fc.constant('postcode')),
+      unitCosts: field(fc.constantFrom({}, { 'gp-appointments': 39 }), fc.constantFrom({ 'gp-appointments': -1 }, { taxi: 3 }, { 'ae-attendances': Number.NaN })),
     },
     { requiredKeys: [] },
   );
@@ -462,6 +476,8 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { user
       { file: fc.oneof(fc.constant('caseload-x.ccbak'), fc.constant('../caseload.key'), fc.string()), passphrase, currentPassphrase: passphrase, replaceOtherCaseload: field(fc.boolean(), fc.string()) },
       { requiredKeys: [] },
     ),
+    'reports.service': reportRequest,
+    'reports.exportCsv': fc.tuple(reportRequest, field(fc.constantFrom('figures', 'split', 'effect-sizes', 'hba1c', 'healthcare-use'), fc.constant('patients'))).map(([r, table]) => ({ ...(r as object), table })),
     'files.chooseFolder': fc.record({ purpose: field(fc.constant('backups'), fc.string()) }, { requiredKeys: [] }),
     'patientMode.start': fc.record(
       {
@@ -553,6 +569,9 @@ describe('contract fuzzing', () => {
     const formulationFolder = join(dir, 'formulations-out');
     mkdirSync(formulationFolder);
     engine.setDestination('formulations', formulationFolder);
+    const reportFolder = join(dir, 'reports-out');
+    mkdirSync(reportFolder);
+    engine.setDestination('reports', reportFolder);
     const p = await engine.handlers()['patients.create']({ nhsNumber: validNhsNumber(1), givenName: 'Seed', familyName: 'Patient', dateOfBirth: '1970-01-01', gpPractice: 'Seed Surgery' });
     knownIds.push(p.id);
     // Seeded open episodes, each with an attended session and a DNA, so every method has rows to name.

@@ -108,6 +108,7 @@ async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
   engine.setDestination('letters', tempDir('caseload-role-letters-'));
   const formulation = await h['formulation.save']({ referralId: r.id, baseVersion: 0, diagram: { boxes: { situation: ['Clinic visit'], physical: [], ltc: [], thoughts: ['I will have a hypo'], emotions: [], behaviours: [] }, arrows: [{ from: 'situation', to: 'thoughts' }] } });
   engine.setDestination('formulations', tempDir('caseload-role-formulations-'));
+  engine.setDestination('reports', tempDir('caseload-role-reports-'));
   const plan = await h['carePlan.addGoal']({ referralId: r.id, description: 'Walk to the shops' });
   const steppable = await referral('in-treatment');
   await h['carePlan.save']({ referralId: steppable.id, version: null, step: 2, therapyType: '748051000000105' });
@@ -212,6 +213,8 @@ const SAMPLES: Record<MethodName, (s: Seed, e: CaseloadEngine, n: number) => Pro
   'screenings.record': (s) => ({ patientId: s.patientId, instrumentId: 'phq4', answers: [0, 1, 0, 1], date: '2024-01-03' }),
   'screenings.list': (s) => ({ patientId: s.patientId }),
   'serviceSettings.get': () => ({}),
+  'reports.service': () => ({ period: { start: '2019-01-01', end: '2030-12-31' }, filters: { pathway: 'integrated-ltc' }, splitBy: 'ltc' }),
+  'reports.exportCsv': () => ({ period: { start: '2019-01-01', end: '2030-12-31' }, table: 'figures' }),
   'serviceSettings.update': async (_s, e) => ({ version: (await e.context().db.selectFrom('service_settings').select('version').executeTakeFirst())?.version ?? null, outcomes: {} }),
   'audit.verify': () => ({}),
   'backup.create': () => ({}),

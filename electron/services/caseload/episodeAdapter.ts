@@ -13,7 +13,12 @@ const isSourceCode = (code: string): code is ReferralSourceCode => SOURCE_CODES.
  * - Deleted rows never count.
  * - The caseholder is the episode's clinician (report splits hang on it).
  */
-export function toEpisode(referral: ReferralsTable, contacts: readonly ContactsTable[], measures: readonly MeasuresTable[]): EpisodeInput {
+/** The columns the adapter reads: reports select only these, so a service-scale report does not load notes or answers. */
+export type EpisodeReferralColumns = Pick<ReferralsTable, 'id' | 'patient_id' | 'caseholder_id' | 'source_code' | 'step' | 'received_date' | 'problem_descriptor' | 'pathway' | 'ltc_codes' | 'discharge_date' | 'end_code'>;
+export type EpisodeContactColumns = Pick<ContactsTable, 'id' | 'date' | 'start_time' | 'type' | 'attendance' | 'deleted_at'>;
+export type EpisodeMeasureColumns = Pick<MeasuresTable, 'date' | 'instrument_id' | 'total' | 'contact_id' | 'deleted_at'>;
+
+export function toEpisode(referral: EpisodeReferralColumns, contacts: readonly EpisodeContactColumns[], measures: readonly EpisodeMeasureColumns[]): EpisodeInput {
   const liveContacts = contacts.filter((c) => c.deleted_at === null && c.attendance !== null);
   const contactIds = new Set(liveContacts.map((c) => c.id));
   return {

@@ -12,6 +12,7 @@ import { EpisodePage } from '../features/patient/EpisodePage';
 import { PatientPage } from '../features/patient/PatientPage';
 import { SessionPage } from '../features/sessions/SessionPage';
 import { ServiceSettingsPage } from '../features/settings/ServiceSettingsPage';
+import { ReportsPage } from '../features/reports/ReportsPage';
 import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';
 import { BookingHome } from '../features/users/BookingHome';
 import { UsersPage } from '../features/users/UsersPage';
@@ -47,6 +48,8 @@ function Screen({ place, ownId, go, onStatus }: { place: Place; ownId: string; g
       return <ServiceSettingsPage />;
     case 'clinicDay':
       return <ClinicDayPage />;
+    case 'reports':
+      return <ReportsPage />;
     case 'patient':
       return <PatientPage key={place.patientId} patientId={place.patientId} />;
     case 'episode':
@@ -109,6 +112,8 @@ export function Workspace({
             )}
             {role === 'admin' && <Button variant="default" size="xs" onClick={() => go({ view: 'users' })}>Team</Button>}
             {role !== 'admin' && <Button variant="default" size="xs" onClick={() => go({ view: 'clinicDay' })}>Clinic day</Button>}
+            {/* Service reports are for the clinical roles, over their scope (shared/roles/policy.ts). */}
+            {(role === 'pwp' || role === 'hit' || role === 'supervisor') && <Button variant="default" size="xs" onClick={() => go({ view: 'reports' })}>Reports</Button>}
             {role !== 'booking-clerk' && <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Settings</Button>}
             <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
             <Button variant="default" size="xs" onClick={() => setBackups(true)}>Backups</Button>

@@ -1,0 +1,132 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { validNhsNumber } from '../../resources/demo/syntheticPatients';
+import { todayIso } from '../../shared/domain/dates';
+import { checkScreen, expect, test } from './hostFixture';
+
+/**
+ * Issue #11 stage 2 in Chromium: a supervisor runs a year's service report, filters it by a long-term condition,
+ * opens a figure's definition, and exports the figures as CSV through the shell's folder, then reads it back.
+ */
+const PASSPHRASE = 'clinic room passphrase';
+const DIABETES = '44054006';
+const COPD = '13645005';
+
+/** One CSV line's cells (RFC 4180 quoting; no line breaks inside cells in these files). */
+function csvRow(line: string): string[] {
+  return [...line.matchAll(/(?:^|,)(?:"((?:[^"]|"")*)"|([^,]*))/g)].map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!));
+}
+
+function daysAgo(n: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() - n);
+  return todayIso(d);
+}
+
+async function choose(page: Page, label: string, option: string) {
+  await page.getByRole('combobox', { name: label, exact: true }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+/** Finished courses through the contract the screens use: 6 with diabetes (recovered), 2 with COPD (not). */
+async function seedService(page: Page): Promise<void> {
+  const plan = [
+    ...Array.from({ length: 6 }, (_, i) => ({ nhs: validNhsNumber(8100 + i), ltc: DIABETES, scores: [[18, 15], [12, 10], [6, 5]] })),
+    ...Array.from({ length: 2 }, (_, i) => ({ nhs: validNhsNumber(8200 + i), ltc: COPD, scores: [[17, 14], [16, 13], [15, 12]] })),
+  ];
+  const dates = { received: daysAgo(100), assessed: daysAgo(90), sessions: [daysAgo(80), daysAgo(70), daysAgo(60)], discharged: daysAgo(60) };
+  const done = await page.evaluate(
+    async ({ plan, dates }) => {
+      type Api = Record<string, (input: unknown) => Promise<{ ok: boolean; value?: { id: string; version: number }; error?: unknown }>>;
+      const api = (globalThis as unknown as { api: Api }).api;
+      const call = async (method: string, input: unknown) => {
+        const r = await api[method]!(input);
+        if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
+        return r.value!;
+      };
+      const answers = (total: number, items: number) => Array.from({ length: items }, (_, i) => Math.max(0, Math.min(3, total - 3 * i)));
+      let n = 0;
+      for (const [k, p] of plan.entries()) {
+        const patient = await call('patients.create', { nhsNumber: p.nhs, givenName: `Report${k}`, familyName: 'Patient', dateOfBirth: '1960-01-01', gpPractice: 'Oakfield Practice' });
+        let r = await call('referrals.create', {
+          patientId: patient.id, receivedDate: dates.received, referrerRole: 'gp', ltcCodes: [p.ltc], reason: 'Low mood', riskKnown: false, consent: true,
+          urgency: 'routine', pathway: 'integrated-ltc', team: 'LTC clinic', status: 'in-treatment',
+        });
+        r = await call('referrals.update', { id: r.id, version: r.version, changes: { problemDescriptor: 'F41.1', step: 3, optedIn: true } });
+        const contact = { referralId: r.id, startTime: '10:00', durationMinutes: 50, mechanism: '01', location: 'Clinic', attendance: 5 };
+        await call('contacts.create', { ...contact, date: dates.assessed, type: 'assessment' });
+        for (const [i, date] of dates.sessions.entries()) {
+          const c = await call('contacts.create', { ...contact, date, type: 'treatment' });
+          await call('measures.record', { referralId: r.id, contactId: c.id, date, instrumentId: 'phq9', answers: answers(p.scores[i]![0]!, 9), completedBy: 'patient' });
+          await call('measures.record', { referralId: r.id, contactId: c.id, date, instrumentId: 'gad7', answers: answers(p.scores[i]![1]!, 7), completedBy: 'patient' });
+        }
+        await call('referrals.discharge', { id: r.id, version: r.version, endCode: '46', dischargeDate: dates.discharged });
+        n += 1;
+      }
+      return n;
+    },
+    { plan, dates },
+  );
+  expect(done).toBe(8);
+}
+
+test('a supervisor filters a year’s service report by LTC, opens a definition and exports the figures as CSV', async ({ page, host }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto(host.url);
+  await page.getByLabel('Your name').fill('Sam Okoye');
+  await choose(page, 'Your role', 'Supervisor');
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Passphrase again').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Create encrypted caseload' }).click();
+  await expect(page.getByRole('button', { name: 'Add patient' })).toBeVisible();
+  await seedService(page);
+  await page.reload();
+
+  await page.getByRole('button', { name: 'Reports' }).click();
+  await expect(page.getByRole('heading', { name: 'Service reports' })).toBeVisible();
+  await checkScreen(page, '90-reports-empty');
+
+  // The whole year first: all 8 finished, 6 of 8 recovered.
+  await page.getByRole('button', { name: 'Run report' }).click();
+  const figures = page.getByRole('table', { name: 'All figures' });
+  await expect(figures.getByRole('row', { name: /^Finished a course of treatment/ })).toContainText('8');
+  await expect(figures.getByRole('row', { name: /^Recovery rate/ })).toContainText('75.0% (6 of 8)');
+
+  // Filtered by diabetes: the 6, all recovered.
+  await choose(page, 'Long-term condition', 'Diabetes type 2');
+  await page.getByRole('button', { name: 'Run report' }).click();
+  await expect(figures.getByRole('row', { name: /^Recovery rate/ })).toContainText('100.0% (6 of 6)');
+  await expect(figures.getByRole('row', { name: /^Finished a course of treatment/ })).toContainText('6');
+  await checkScreen(page, '91-reports-diabetes');
+
+  // A figure's definition, one click away, with its reference row.
+  await page.getByRole('button', { name: 'Definition of Recovery rate' }).click();
+  const definition = page.getByRole('dialog');
+  await expect(definition).toContainText('below caseness');
+  await expect(definition).toContainText('ref §4 Recovery');
+  await checkScreen(page, '92-reports-definition');
+  await page.keyboard.press('Escape');
+
+  // Export: the warning, the folder through the shell, then the file read back.
+  await page.getByRole('button', { name: 'Export CSV…' }).first().click();
+  const exporting = page.getByRole('dialog', { name: 'Export outcomes and waits as CSV' });
+  await expect(exporting.getByText('This file leaves the encrypted caseload')).toBeVisible();
+  await checkScreen(page, '93-reports-export-warning');
+  await exporting.getByRole('button', { name: 'Choose folder and export' }).click();
+  await expect(exporting.getByText('CSV saved')).toBeVisible();
+  const files = readdirSync(host.exportDir);
+  expect(files).toHaveLength(1);
+  expect(files[0]).toMatch(/^service-report-figures-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}T\d{6}\.csv$/);
+  const rows = readFileSync(join(host.exportDir, files[0]!), 'utf8').replace(/^\ufeff/, '').trim().split('\r\n').map(csvRow);
+  expect(rows[0]!.slice(0, 4)).toEqual(['figure', 'label', 'kind', 'value']);
+  const row = (id: string) => rows.find((r) => r[0] === id)!;
+  expect(row('finished')[3]).toBe('6');
+  expect(row('recovery')[3]).toBe('1');
+  // Every figure here is from 6 referrals or counts 0, so none is suppressed (zeros are kept); each row says so.
+  expect(row('endCode.46')[3]).toBe('6');
+  expect(row('endCode.12')[3]).toBe('0');
+  expect(rows.slice(1).every((r) => r[9] === 'false')).toBe(true);
+  await checkScreen(page, '94-reports-exported');
+});
