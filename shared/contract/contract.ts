@@ -4,6 +4,7 @@ import { backupMethods } from './backup';
 import { carePlanMethods } from './carePlan';
 import { caseloadMethods } from './caseload';
 import { contactMethods } from './contacts';
+import { exportMethods } from './exports';
 import { fileMethods } from './files';
 import { followUpMethods } from './followUp';
 import { letterMethods } from './letters';
@@ -37,6 +38,7 @@ export const contract = {
   ...riskMethods,
   ...noteMethods,
   ...letterMethods,
+  ...exportMethods,
   ...followUpMethods,
   ...screeningMethods,
   ...serviceSettingsMethods,

@@ -98,6 +98,7 @@ async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
   const toFinalise = await letter(true);
   const finalLetter = await h['letters.finalise']({ id: toFinalise.id, version: toFinalise.version });
   engine.setDestination('letters', tempDir('caseload-role-letters-'));
+  engine.setDestination('exports', tempDir('caseload-role-exports-'));
   const plan = await h['carePlan.addGoal']({ referralId: r.id, description: 'Walk to the shops' });
   const steppable = await referral('in-treatment');
   await h['carePlan.save']({ referralId: steppable.id, version: null, step: 2, therapyType: '748051000000105' });
@@ -178,6 +179,10 @@ const SAMPLES: Record<MethodName, (s: Seed, e: CaseloadEngine, n: number) => Pro
   'letters.finalise': async (s, e) => ({ id: s.finalisableLetterId, version: await versionOf(e, 'letters', s.finalisableLetterId) }),
   'letters.correct': (s) => ({ id: s.finalLetterId }),
   'letters.export': (s) => ({ id: s.finalLetterId }),
+  'exports.preview': () => ({ period: { from: '2020-01-01', to: TODAY } }),
+  'exports.dataSet': () => ({ period: { from: '2020-01-01', to: TODAY } }),
+  'exports.fhir': () => ({ period: { from: '2020-01-01', to: TODAY } }),
+  'exports.pseudonymised': () => ({ period: { from: '2020-01-01', to: TODAY }, linkageKey: 'a linkage key typed in at export' }),
   'letters.recordSent': async (s, e) => ({ id: s.finalLetterId, version: await versionOf(e, 'letters', s.finalLetterId), sentOn: TODAY, sentTo: 'The GP by post' }),
   'actions.complete': async (s, e) => ({ id: s.actionId, version: await versionOf(e, 'actions', s.actionId) }),
   'contactAttempts.record': (s) => ({ referralId: s.referralId, date: '2024-01-05', method: 'telephone', outcome: 'reached' }),
