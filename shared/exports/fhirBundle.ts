@@ -1,3 +1,5 @@
+// Types only (erased at build): the FHIR R4 shapes from @types/fhir, so shared/ stays free of runtime imports.
+// eslint-disable-next-line no-restricted-imports
 import type { Bundle, BundleEntry, Observation, Patient, QuestionnaireResponse, QuestionnaireResponseItem } from 'fhir/r4';
 import { VERIFIED_TOOL_CODES } from './dataSet';
 import { dateInPeriod, referralInPeriod, type ExportSource } from './source';

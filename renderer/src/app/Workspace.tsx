@@ -2,9 +2,11 @@ import { AppShell, Button, Group, List, Notification, Text } from '@mantine/core
 import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/session';
 import { ROLE_LABELS, type Role } from '../../../shared/domain/people';
+import { CLINICAL_ROLES } from '../../../shared/roles/policy';
 import { BackupsDialog } from '../features/backup/BackupsDialog';
 import { CarePlanPage } from '../features/carePlan/CarePlanPage';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
+import { ExportsPage } from '../features/exports/ExportsPage';
 import { LettersPage } from '../features/letters/LettersPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
 import { PatientPage } from '../features/patient/PatientPage';
@@ -43,6 +45,8 @@ function Screen({ place, ownId, go, onStatus }: { place: Place; ownId: string; g
       return <SyncPage tab={place.tab} onTab={(tab) => go({ view: 'sync', tab })} onSignedOut={onStatus} />;
     case 'settings':
       return <ServiceSettingsPage />;
+    case 'exports':
+      return <ExportsPage />;
     case 'patient':
       return <PatientPage key={place.patientId} patientId={place.patientId} />;
     case 'episode':
@@ -102,6 +106,7 @@ export function Workspace({
               </Text>
             )}
             {role === 'admin' && <Button variant="default" size="xs" onClick={() => go({ view: 'users' })}>Team</Button>}
+            {(CLINICAL_ROLES as readonly Role[]).includes(role) && <Button variant="default" size="xs" onClick={() => go({ view: 'exports' })}>Exports</Button>}
             {role !== 'booking-clerk' && <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Settings</Button>}
             <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
             <Button variant="default" size="xs" onClick={() => setBackups(true)}>Backups</Button>

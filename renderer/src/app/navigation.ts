@@ -4,6 +4,7 @@ import { createContext, useContext } from 'react';
 export type Place =
   | { view: 'caseload' }
   | { view: 'settings' }
+  | { view: 'exports' }
   | { view: 'users' }
   | { view: 'patients' }
   | { view: 'sync'; tab: 'status' | 'conflicts' }
