@@ -53,6 +53,11 @@ export interface DataSetFile {
   file: string;
   columns: string[];
   rows: CsvValue[][];
+  /**
+   * Per row, the columns that cannot apply to it (a referral still open has no discharge date or end code): empty
+   * there is right, so the completeness summary does not count it as not recorded.
+   */
+  notApplicable?: (row: CsvValue[]) => readonly string[];
 }
 
 export interface ColumnCompleteness {
@@ -111,6 +116,8 @@ export function dataSetFiles(source: ExportSource, options: DataSetOptions = {})
       file: 'IDS101_referral.csv',
       columns: IDS101,
       rows: referrals.map((r) => [r.id, r.patientId, r.receivedDate, r.sourceCode || null, r.dischargeDate, r.endCode, r.pathway, r.step]),
+      // ref §5.6: an end code is given at discharge; an open referral has neither.
+      notApplicable: (row) => (row[4] === null ? ['ServDischDate', 'EndCode'] : []),
     },
     {
       table: 'IDS201',
@@ -176,6 +183,9 @@ export function completeness(files: readonly DataSetFile[]): FileCompleteness[] 
     table: f.table,
     file: f.file,
     rows: f.rows.length,
-    columns: f.columns.map((column, i) => ({ column, empty: f.rows.filter((row) => row[i] === null || row[i] === '').length })),
+    columns: f.columns.map((column, i) => ({
+      column,
+      empty: f.rows.filter((row) => (row[i] === null || row[i] === '') && !f.notApplicable?.(row).includes(column)).length,
+    })),
   }));
 }
