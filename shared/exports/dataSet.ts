@@ -31,6 +31,14 @@ export const VERIFIED_TOOL_CODES: Readonly<Record<string, string>> = { phq9: '72
  */
 const NOT_SCORED_ASSESSMENTS: ReadonlySet<string> = new Set(['hba1c', 'service-use', 'employment', 'peq-assessment', 'peq-treatment']);
 
+/**
+ * The measures whose CodedAssToolType the service supplies: scored instruments (questionnaires and score entries)
+ * the reference does not code (ref §5.6 "not found"), in catalogue order.
+ */
+export function configurableToolInstruments<T extends { id: string; kind: string }>(instruments: readonly T[]): T[] {
+  return instruments.filter((i) => (i.kind === 'questionnaire' || i.kind === 'score-entry') && !(i.id in VERIFIED_TOOL_CODES) && !NOT_SCORED_ASSESSMENTS.has(i.id));
+}
+
 /** AppType (ref §5.4): 02, 03, 05 treatment-based, 06 follow-up, 10 employment support verified; 01 assessment [U]. "Other" has no code. */
 export const APP_TYPE: Readonly<Record<ContactType, string | null>> = {
   assessment: '01',

@@ -70,16 +70,23 @@ test('a HIT exports a year’s data-set CSVs and FHIR bundle after the warning, 
   await page.getByRole('button', { name: 'Exports' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Exports' })).toBeVisible();
   await expect(page.getByText('These files leave the encrypted caseload')).toBeVisible();
-  await expect(page.getByRole('textbox', { name: 'To' })).toHaveValue(formatUkDate(todayIso()));
+  await expect(page.getByRole('textbox', { name: 'To', exact: true })).toHaveValue(formatUkDate(todayIso()));
   await checkScreen(page, '90-exports');
 
   // A reversed period is refused on its field, and nothing is written.
-  await page.getByRole('textbox', { name: 'From' }).fill(formatUkDate(daysAgo(1)));
-  await page.getByRole('textbox', { name: 'To' }).fill(formatUkDate(daysAgo(30)));
+  await page.getByRole('textbox', { name: 'From', exact: true }).fill(formatUkDate(daysAgo(1)));
+  await page.getByRole('textbox', { name: 'To', exact: true }).fill(formatUkDate(daysAgo(30)));
   await page.getByRole('button', { name: 'Check completeness' }).click();
   await expect(page.getByText('Must not end before it starts')).toBeVisible();
-  await page.getByRole('textbox', { name: 'From' }).fill(formatUkDate(daysAgo(364)));
-  await page.getByRole('textbox', { name: 'To' }).fill(formatUkDate(todayIso()));
+  await page.getByRole('textbox', { name: 'From', exact: true }).fill(formatUkDate(daysAgo(364)));
+  await page.getByRole('textbox', { name: 'To', exact: true }).fill(formatUkDate(todayIso()));
+
+  // A code the reference does not give is the service's: a malformed one is refused on its field.
+  const wsas = page.getByRole('textbox', { name: /Work and Social Adjustment/ });
+  await wsas.fill('12');
+  await page.getByRole('button', { name: 'Check completeness' }).click();
+  await expect(page.getByText('Must be a SNOMED CT code: 6 to 18 digits')).toBeVisible();
+  await wsas.fill('');
 
   await page.getByRole('button', { name: 'Check completeness' }).click();
   await expect(page.getByText('3 referrals in the period.')).toBeVisible();

@@ -2,10 +2,12 @@ import { Alert, Button, Card, Code, Group, List, PasswordInput, SimpleGrid, Stac
 import { useState } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/contract';
 import { LINKAGE_KEY_MIN } from '../../../../shared/contract/exports';
+import { configurableToolInstruments } from '../../../../shared/exports/dataSet';
 import { formatUkDate, todayIso } from '../../../../shared/domain/dates';
 import { api } from '../../lib/api';
 import { fieldErrors, errorMessage } from '../../lib/errors';
 import { isoFromTyped } from '../../lib/forms';
+import { useOutcomes } from '../../lib/useOutcomes';
 
 type Completeness = MethodOutput<'exports.preview'>['completeness'];
 type Written = { title: string; paths: string[] };
@@ -30,6 +32,10 @@ export function ExportsPage() {
   const [from, setFrom] = useState(formatUkDate(initial.from));
   const [to, setTo] = useState(formatUkDate(initial.to));
   const [linkageKey, setLinkageKey] = useState('');
+  const toolInstruments = configurableToolInstruments(useOutcomes().instruments());
+  const [codes, setCodes] = useState<Record<string, string>>({});
+  /** Only the codes typed in: an empty box leaves that measure's CodedAssToolType empty (and counted). */
+  const toolCodes = () => Object.fromEntries(Object.entries(codes).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v !== ''));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [banner, setBanner] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -48,7 +54,7 @@ export function ExportsPage() {
       const fields = fieldErrors(err);
       setErrors(fields);
       if (Object.keys(fields).length === 0) setBanner(errorMessage(err));
-      else if (!fields['period.from'] && !fields['period.to'] && !fields.linkageKey) setBanner(Object.values(fields).join(' '));
+      else if (!Object.keys(fields).some((k) => k.startsWith('period.') || k.startsWith('toolCodes.') || k === 'linkageKey')) setBanner(Object.values(fields).join(' '));
     } finally {
       setBusy(null);
     }
@@ -60,18 +66,18 @@ export function ExportsPage() {
     return folder !== null;
   };
 
-  const preview = () => run('preview', async () => setSummary(await api['exports.preview']({ period: period() })));
+  const preview = () => run('preview', async () => setSummary(await api['exports.preview']({ period: period(), toolCodes: toolCodes() })));
   const exportDataSet = () =>
     run('dataSet', async () => {
       if (!(await chooseFolder())) return;
-      const result = await api['exports.dataSet']({ period: period() });
+      const result = await api['exports.dataSet']({ period: period(), toolCodes: toolCodes() });
       setSummary((s) => ({ notice: result.notice, referrals: s?.referrals ?? result.files[0]?.rows ?? 0, completeness: result.completeness }));
       setWritten({ title: 'Data-set CSV files saved', paths: result.files.map((f) => `${f.path} (${f.rows} rows)`) });
     });
   const exportFhir = () =>
     run('fhir', async () => {
       if (!(await chooseFolder())) return;
-      const result = await api['exports.fhir']({ period: period() });
+      const result = await api['exports.fhir']({ period: period(), toolCodes: toolCodes() });
       const r = result.resources;
       setWritten({ title: 'FHIR bundle saved', paths: [`${result.file.path} (${r.Patient} patients, ${r.QuestionnaireResponse} questionnaire responses, ${r.Observation} observations)`] });
     });
@@ -109,6 +115,31 @@ export function ExportsPage() {
             <Button mt={48} variant="default" onClick={() => void preview()} loading={busy === 'preview'}>Check completeness</Button>
           </Group>
           <Text size="sm" c="gray.8">Referrals open at any time in the period, with the contacts and measures dated within it.</Text>
+        </Stack>
+      </Card>
+
+      <Card withBorder>
+        <Stack gap="xs">
+          <Title order={2} size="h4">Codes for measures the reference does not code</Title>
+          <Text size="sm" c="gray.8">
+            PHQ-9 (720433000) and GAD-7 (445455005) carry the reference’s SNOMED CT codes. For the others the reference found no code: enter your service’s code from the
+            data set’s “coded assessment tool type” list, or leave it empty and the field is exported empty.
+          </Text>
+          <SimpleGrid cols={4}>
+            {toolInstruments.map((i) => (
+              <TextInput
+                key={i.id}
+                label={i.title}
+                value={codes[i.id] ?? ''}
+                onChange={(e) => {
+                  const value = e.currentTarget.value;
+                  setCodes((c) => ({ ...c, [i.id]: value }));
+                }}
+                error={errors[`toolCodes.${i.id}`]}
+                inputMode="numeric"
+              />
+            ))}
+          </SimpleGrid>
         </Stack>
       </Card>
 
