@@ -118,31 +118,6 @@ export function ExportsPage() {
         </Stack>
       </Card>
 
-      <Card withBorder>
-        <Stack gap="xs">
-          <Title order={2} size="h4">Codes for measures the reference does not code</Title>
-          <Text size="sm" c="gray.8">
-            PHQ-9 (720433000) and GAD-7 (445455005) carry the reference’s SNOMED CT codes. For the others the reference found no code: enter your service’s code from the
-            data set’s “coded assessment tool type” list, or leave it empty and the field is exported empty.
-          </Text>
-          <SimpleGrid cols={4}>
-            {toolInstruments.map((i) => (
-              <TextInput
-                key={i.id}
-                label={i.title}
-                value={codes[i.id] ?? ''}
-                onChange={(e) => {
-                  const value = e.currentTarget.value;
-                  setCodes((c) => ({ ...c, [i.id]: value }));
-                }}
-                error={errors[`toolCodes.${i.id}`]}
-                inputMode="numeric"
-              />
-            ))}
-          </SimpleGrid>
-        </Stack>
-      </Card>
-
       {banner && <Alert color="red" role="alert">{banner}</Alert>}
       {written && (
         <Alert color="teal" role="status" title={<Text fw={700} c="dark.9">{written.title}</Text>}>
@@ -216,6 +191,30 @@ export function ExportsPage() {
           </Stack>
         </Card>
       )}
+      <Card withBorder>
+        <Stack gap="xs">
+          <Title order={2} size="h4">Codes for measures the reference does not code</Title>
+          <Text size="sm" c="gray.8">
+            PHQ-9 (720433000) and GAD-7 (445455005) carry the reference’s SNOMED CT codes. For the others the reference found no code: enter your service’s code from the
+            data set’s “coded assessment tool type” list, or leave it empty and the field is exported empty.
+          </Text>
+          <SimpleGrid cols={4}>
+            {toolInstruments.map((i) => (
+              <TextInput
+                key={i.id}
+                label={i.title}
+                value={codes[i.id] ?? ''}
+                onChange={(e) => {
+                  const value = e.currentTarget.value;
+                  setCodes((c) => ({ ...c, [i.id]: value }));
+                }}
+                error={errors[`toolCodes.${i.id}`]}
+                inputMode="numeric"
+              />
+            ))}
+          </SimpleGrid>
+        </Stack>
+      </Card>
     </Stack>
   );
 }
