@@ -73,8 +73,9 @@ export function fhirBundle(source: ExportSource, options: { toolCodes?: Readonly
 }
 
 /**
- * The Observation's id: the measure's UUID with its variant nibble turned, so it is a distinct, stable UUID that
- * can only come from that measure (the QuestionnaireResponse keeps the measure's own id).
+ * The Observation's id: the measure's UUID with the lowest bit of its last digit turned, so it is stable, differs
+ * from the QuestionnaireResponse's (which keeps the measure's own id) and maps back to the measure. Another
+ * measure's id would clash only if its 74 random bits matched in all but one (UUIDv7, RFC 9562 §5.7).
  */
 export function observationIdFor(measureId: string): string {
   const parts = measureId.split('-');
