@@ -49,6 +49,7 @@ async function seedYear(page: Page): Promise<void> {
           await call('measures.record', { referralId: r.id, contactId: c.id, date, instrumentId: 'phq9', answers: answers(16 - k * 6, 9), completedBy: 'patient' });
           await call('measures.record', { referralId: r.id, contactId: c.id, date, instrumentId: 'gad7', answers: answers(12 - k * 5, 7), completedBy: 'patient' });
         }
+        await call('measures.record', { referralId: r.id, date: e.sessions[0], instrumentId: 'service-use', answers: [4, 1, 0, 2, 0, i], completedBy: 'clinician' });
         if (i === 0) await call('referrals.discharge', { id: r.id, version: r.version, endCode: '46', dischargeDate: e.sessions[1] });
       }
     },
@@ -122,6 +123,19 @@ test('a HIT exports a year’s data-set CSVs and FHIR bundle after the warning, 
   expect(patients.map((p: { resource: { name: { family: string }[] } }) => p.resource.name[0]!.family).sort()).toEqual(['Kowalski', 'Ní Bhriain', 'Okafor']);
   const phq = bundle.entry.filter((e: { resource: { resourceType: string; code?: { coding: { code: string }[] } } }) => e.resource.resourceType === 'Observation' && e.resource.code!.coding[0]!.code === '720433000');
   expect(phq.map((e: { resource: { valueQuantity: { value: number } } }) => e.resource.valueQuantity.value).sort()).toEqual([10, 10, 10, 16, 16, 16]);
+  // The pseudonymised extract: the key typed in, never stored; no names, NHS numbers or days.
+  await page.getByLabel('Linkage key', { exact: true }).fill('evaluation linkage key 2026');
+  await page.getByRole('button', { name: 'Choose folder and export extract' }).click();
+  await expect(page.getByText('Pseudonymised extract saved')).toBeVisible();
+  await expect(page.getByLabel('Linkage key', { exact: true })).toHaveValue('');
+  await checkScreen(page, '94-exports-pseudonymised-saved');
+  const extract = readFileSync(join(host.exportDir, readdirSync(host.exportDir).find((f) => f.includes('pseudonymised'))!), 'utf8');
+  const rows = parseCsv(extract);
+  expect(rows).toHaveLength(4);
+  for (const r of rows.slice(1)) expect(r[0]).toMatch(/^[0-9a-f]{64}$/);
+  for (const word of ['Zoë', 'Kowalski', 'Okafor', validNhsNumber(8100), 'evaluation linkage key']) expect(extract).not.toContain(word);
+  expect(extract).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+
   // No patient data in any file name.
   for (const f of readdirSync(host.exportDir)) expect(f).toMatch(/^caseload-[A-Za-z0-9-]+-\d{4}-\d{2}-\d{2}_to_\d{4}-\d{2}-\d{2}\.(csv|json|txt)$/);
 });
