@@ -1,6 +1,9 @@
 import { auditHandlers } from './audit/auditChain';
 import { carePlanHandlers } from './caseload/carePlan';
+import { appointmentHandlers } from './caseload/appointments';
 import { caseloadHandlers } from './caseload/caseloadList';
+import { clinicDayHandlers } from './caseload/clinicDay';
+import { clinicHandlers } from './caseload/clinics';
 import { contactHandlers } from './caseload/contacts';
 import { followUpHandlers } from './caseload/followUp';
 import { letterHandlers } from './caseload/letters';
@@ -36,6 +39,9 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...referralHandlers(context),
     ...carePlanHandlers(context),
     ...contactHandlers(context),
+    ...clinicHandlers(context),
+    ...appointmentHandlers(context),
+    ...clinicDayHandlers(context),
     ...measureHandlers(context),
     ...riskHandlers(context),
     ...noteHandlers(context, { before: () => sync.barrier(), after: () => sync.sendNow() }),

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
+import { appointmentMethods } from './appointments';
 import { auditMethods } from './audit';
 import { backupMethods } from './backup';
 import { carePlanMethods } from './carePlan';
 import { caseloadMethods } from './caseload';
+import { clinicMethods } from './clinics';
 import { contactMethods } from './contacts';
 import { exportMethods } from './exports';
 import { fileMethods } from './files';
@@ -34,6 +36,8 @@ export const contract = {
   ...referralMethods,
   ...carePlanMethods,
   ...contactMethods,
+  ...clinicMethods,
+  ...appointmentMethods,
   ...measureMethods,
   ...riskMethods,
   ...noteMethods,

@@ -112,6 +112,27 @@ export const METHOD_POLICY: Policy = {
   },
   'contacts.recordAttendance': { roles: CLINICAL, tables: ['contacts', 'measures', 'actions'] },
 
+  // Clinics and appointments (issue #10 §3): the clerk books and moves appointments for a named clinician and
+  // keeps the team's clinic list; the day view shows measures due and follow-up actions, so it is clinical.
+  'clinics.list': { roles: EVERYONE, tables: ['clinics'] },
+  'clinics.create': { roles: [...CLINICAL_AND_CLERK, 'admin'], tables: ['clinics'] },
+  'clinics.update': { roles: [...CLINICAL_AND_CLERK, 'admin'], tables: ['clinics', 'contacts'] },
+  'appointments.book': {
+    roles: CLINICAL_AND_CLERK,
+    tables: ['referrals', 'contacts', 'clinics'],
+    limits: {
+      'booking-clerk': {
+        permits: (input) => input.clinicianId !== undefined,
+        refusal: 'a booking clerk books an appointment for a named clinician',
+        tables: ['referrals', 'contacts', 'clinics'],
+      },
+    },
+  },
+  'appointments.reschedule': { roles: CLINICAL_AND_CLERK, tables: ['referrals', 'contacts', 'clinics'] },
+  'appointments.cancel': { roles: CLINICAL_AND_CLERK, tables: ['referrals', 'contacts'] },
+  'clinicDay.day': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts', 'clinics', 'measures', 'actions'] },
+  'clinicDay.week': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts', 'clinics', 'measures', 'actions'] },
+
   // Clinical content.
   'measures.record': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures'] },
   'measures.due': { roles: CLINICAL, tables: EPISODE },

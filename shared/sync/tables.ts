@@ -10,6 +10,8 @@ import type { Role } from '../domain/people';
 export const SYNCED_TABLES = [
   'patients',
   'referrals',
+  // Before contacts: a booking names its clinic (contacts.clinic_id references clinics.id).
+  'clinics',
   'contacts',
   'measures',
   'screenings',
@@ -75,7 +77,8 @@ export const TABLE_POLICY: Record<SyncedTable, TablePolicy> = {
     // A step change (ref §5.7) is the step, and the end and opening of referrals; concurrent ones must meet a clinician.
     highRisk: ['risk_known', 'risk_details', 'status', 'end_code', 'discharge_date', 'step', 'previous_referral_id'],
   },
-  contacts: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: false, highRisk: ['attendance'] },
+  // A cancellation is an attendance code (2 or 4, ref §5.4) with its reason: both are conflicts, never merged.
+  contacts: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: false, highRisk: ['attendance', 'cancellation_reason'] },
   measures: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
   screenings: { scope: { kind: 'column', column: 'patient_id' }, clinical: true, highRisk: [] },
   risk_assessments: {
@@ -93,6 +96,8 @@ export const TABLE_POLICY: Record<SyncedTable, TablePolicy> = {
   contact_attempts: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
   actions: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
   service_settings: { scope: { kind: 'team' }, clinical: false, highRisk: [] },
+  // The team's clinic sessions (name, site, weekday): every clinician and clerk books into them.
+  clinics: { scope: { kind: 'team' }, clinical: false, highRisk: [] },
   // A conflict row names the patient of the row it is about, so it reaches exactly who may see that row; it is
   // clinical because it may quote clinical fields (a clerk's attendance conflicts go to the clinician).
   sync_conflicts: { scope: { kind: 'column', column: 'patient_id' }, clinical: true, highRisk: [] },

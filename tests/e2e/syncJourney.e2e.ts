@@ -179,6 +179,17 @@ test('two clinicians edit one note offline, the conflict is resolved by an expli
     await syncNow(ada);
     await openSession(ada, 'Okafor', 'Grace');
     await expect(ada.getByRole('textbox', { name: 'Note' })).toHaveValue('Session 2: reviewed the activity diary. Grace walked three times this week. Discussed in supervision: keep step 3.');
+
+    // Sign-out needs the phrase typed exactly; a slip changes nothing.
+    await ada.getByTestId('sync-badge').click();
+    await ada.getByRole('button', { name: 'Sign out…' }).click();
+    const dialog = ada.getByRole('dialog', { name: 'Sign out and remove this caseload' });
+    await dialog.getByRole('textbox').fill('remove this caseload');
+    await dialog.getByRole('button', { name: 'Sign out and remove' }).click();
+    await expect(dialog.getByText('Type “remove this caseload from this device” to confirm')).toBeVisible();
+    await checkScreen(ada, 'sync-15-sign-out-confirm');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(ada.getByTestId('sync-badge')).toHaveText(/^Online · synced/);
   } finally {
     for (const h of hosts) await h.stop();
     await server.close();

@@ -7,6 +7,7 @@ import { contract, METHOD_NAMES, type MethodName } from '../../shared/contract/c
 import { AppErrorShape } from '../../shared/contract/errors';
 import { createEngineDispatcher } from '../../electron/services/dispatch';
 import type { CaseloadEngine } from '../../electron/services/engine';
+import { todayIso } from '../../shared/domain/dates';
 import { PASSPHRASE, removeDir, setUpEngine, tempDir, validNhsNumber } from '../helpers/tempStore';
 
 /**
@@ -48,6 +49,14 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'carePlan.stepChange': 1, // one event naming the ended and the opened referral
   'contacts.create': 1, // a DNA's follow-up action is named in the same event
   'contacts.recordAttendance': 1,
+  'clinics.list': 1,
+  'clinics.create': 1,
+  'clinics.update': 1,
+  'appointments.book': 1,
+  'appointments.reschedule': 1, // one event names the closed booking and its replacement
+  'appointments.cancel': 1,
+  'clinicDay.day': 1,
+  'clinicDay.week': 1,
   'measures.record': 1,
   'measures.due': 1,
   'risk.record': 1, // names the measures whose alerts it answers
@@ -93,7 +102,7 @@ const AUDIT_ROWS: Record<MethodName, number> = {
 };
 
 /** Where `version: CURRENT` is looked up for each optimistic-concurrency method. */
-const VERSIONED_TABLE: Partial<Record<MethodName, 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions' | 'users' | 'letters'>> = {
+const VERSIONED_TABLE: Partial<Record<MethodName, 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions' | 'users' | 'letters' | 'clinics'>> = {
   'letters.update': 'letters',
   'letters.finalise': 'letters',
   'letters.recordSent': 'letters',
@@ -103,6 +112,9 @@ const VERSIONED_TABLE: Partial<Record<MethodName, 'patients' | 'referrals' | 'co
   'referrals.update': 'referrals',
   'referrals.discharge': 'referrals',
   'contacts.recordAttendance': 'contacts',
+  'clinics.update': 'clinics',
+  'appointments.reschedule': 'contacts',
+  'appointments.cancel': 'contacts',
   'notes.update': 'notes',
   'notes.sign': 'notes',
   'actions.complete': 'actions',
@@ -117,7 +129,7 @@ const VERSION_BY_REFERRAL: Partial<Record<MethodName, 'care_plans' | 'referrals'
  * The foundation's methods run first, on a small store: a backup copies the whole database each time, so
  * fuzzing it after the clinical methods have added thousands of rows would only measure copying.
  */
-const CLINICAL_DOMAINS = new Set(['exports', 'caseload', 'referrals', 'contacts', 'measures', 'risk', 'notes', 'letters', 'carePlan', 'actions', 'contactAttempts', 'screenings', 'serviceSettings']);
+const CLINICAL_DOMAINS = new Set(['exports', 'caseload', 'referrals', 'contacts', 'clinics', 'appointments', 'clinicDay', 'measures', 'risk', 'notes', 'letters', 'carePlan', 'actions', 'contactAttempts', 'screenings', 'serviceSettings']);
 const FUZZ_ORDER = [...METHOD_NAMES.filter((m) => !CLINICAL_DOMAINS.has(m.split('.')[0]!)), ...METHOD_NAMES.filter((m) => CLINICAL_DOMAINS.has(m.split('.')[0]!))];
 
 /**
@@ -182,9 +194,22 @@ interface Pools {
   goals: { id: string; referralId: string }[];
   /** Open referrals (not the seeded ones) whose care plan has set a step: what a step change can end. */
   stepped: string[];
+  clinics: string[];
+  /** Contacts still booked ahead or cancelled: what a reschedule or cancellation may name. */
+  bookings: string[];
 }
 
-function payloads(method: MethodName, ids: () => string[], pools: Pools = { users: [], patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], letters: [], finalLetters: [], actions: [], goals: [], stepped: [] }): fc.Arbitrary<unknown> {
+/** Booking dates run from today to a little past the 366 days ahead a booking may be made. */
+const daysAhead = (n: number) => {
+  const d = new Date();
+  d.setDate(d.getDate() + n);
+  return todayIso(d);
+};
+const bookingDate = field(fc.integer({ min: 0, max: 380 }).map(daysAhead), fc.oneof(fc.integer({ min: 1, max: 400 }).map((n) => daysAhead(-n)), fc.stringMatching(/^\d{4}-\d{2}-\d{2}$/)));
+const clockTimes = Array.from({ length: 12 * 12 }, (_, i) => `${String(7 + Math.floor(i / 12)).padStart(2, '0')}:${String((i % 12) * 5).padStart(2, '0')}`);
+const bookingTime = field(fc.constantFrom(...clockTimes), fc.constantFrom('25:00', '9am', '12:60'));
+
+function payloads(method: MethodName, ids: () => string[], pools: Pools = { users: [], patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], letters: [], finalLetters: [], actions: [], goals: [], stepped: [], clinics: [], bookings: [] }): fc.Arbitrary<unknown> {
   const id = fc.oneof(fc.constantFrom(...ids(), '00000000-0000-7000-8000-000000000000'), fc.uuid(), fc.string());
   const pick = (xs: string[]) => field(xs.length ? fc.constantFrom(...xs) : fc.uuid(), id);
   const referralId = pick(pools.openReferrals);
@@ -320,6 +345,58 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { user
       { id: pick(pools.contacts.map((c) => c.id)), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), attendance: field(fc.integer({ min: 2, max: 7 }), fc.integer({ min: -1, max: 9 })) },
       { requiredKeys: ['id', 'version', 'attendance'] },
     ),
+    'clinics.create': fc.record(
+      {
+        name: field(fc.string({ minLength: 1, maxLength: 30 }).filter((t) => t.trim().length > 0).map((t) => `Clinic ${t}`), fc.oneof(fc.constant(''), fc.string({ minLength: 121, maxLength: 130 }))),
+        site: clinicalText,
+        weekday: field(fc.integer({ min: 1, max: 7 }), fc.integer({ min: -1, max: 9 })),
+        startTime: field(fc.constantFrom('08:00', '09:00', '13:30'), fc.constant('9am')),
+        endTime: field(fc.constantFrom('12:00', '17:00', '18:30'), fc.constantFrom('07:00', '25:00')),
+        pathway: field(fc.constantFrom('integrated-ltc', 'core'), fc.constant('ltc')),
+        ltcCode: field(fc.constantFrom(null, '44054006', '13645005'), fc.constant('123')),
+      },
+      { requiredKeys: ['name', 'site', 'weekday', 'startTime', 'endTime', 'pathway'] },
+    ),
+    'clinics.update': fc.record(
+      {
+        id: pick(pools.clinics),
+        version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })),
+        changes: field(fc.record({ site: clinicalText, weekday: field(fc.integer({ min: 1, max: 7 }), fc.constant(0)), endTime: field(fc.constantFrom('17:00', '19:00'), fc.constant('06:00')) }, { requiredKeys: [] }), junk),
+      },
+      { requiredKeys: ['id', 'version', 'changes'] },
+    ),
+    'appointments.book': fc.record(
+      {
+        referralId,
+        date: bookingDate,
+        startTime: bookingTime,
+        durationMinutes: field(fc.integer({ min: 5, max: 90 }), fc.integer({ min: -5, max: 4 })),
+        type: field(fc.constantFrom('assessment', 'treatment', 'review-and-treatment'), fc.constant('group')),
+        mechanism: field(fc.constantFrom('01', '02', '11'), fc.constant('03')),
+        clinicId: field(fc.oneof(fc.constant(null), pools.clinics.length ? fc.constantFrom(...pools.clinics) : fc.constant(null)), id),
+        location: field(fc.constantFrom('Lister Hospital', 'Telephone', 'Home visit'), fc.string({ minLength: 121, maxLength: 125 })),
+      },
+      { requiredKeys: ['referralId', 'date', 'startTime', 'durationMinutes', 'type', 'mechanism'] },
+    ),
+    'appointments.reschedule': fc.record(
+      {
+        id: pick(pools.bookings),
+        version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })),
+        date: bookingDate,
+        startTime: bookingTime,
+        durationMinutes: field(fc.integer({ min: 5, max: 90 }), fc.constant(0)),
+        cancelledBy: field(fc.constantFrom('patient', 'service'), fc.constant('clinician')),
+        reason: fc.string({ maxLength: 20 }),
+        clinicId: field(fc.constant(null), id),
+      },
+      { requiredKeys: ['id', 'version', 'date', 'startTime', 'cancelledBy'] },
+    ),
+    'appointments.cancel': fc.record(
+      { id: pick(pools.bookings), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), cancelledBy: field(fc.constantFrom('patient', 'service'), fc.constant(3)), reason: fc.string({ maxLength: 20 }) },
+      { requiredKeys: ['id', 'version', 'cancelledBy'] },
+    ),
+    'clinicDay.day': fc.record({ date: bookingDate, clinicId: field(pools.clinics.length ? fc.constantFrom(...pools.clinics) : fc.uuid(), id) }, { requiredKeys: ['date'] }),
+    'clinicDay.week': fc.record({ date: bookingDate, clinicId: field(pools.clinics.length ? fc.constantFrom(...pools.clinics) : fc.uuid(), id) }, { requiredKeys: ['date'] }),
     'measures.record': fc.oneof(measure('phq9', answersOf(9, 0, 3)), measure('gad7', answersOf(7, 0, 3)), measure('pdss', answersOf(1, 0, 28)), measure('wsas', answersOf(5, 0, 8))),
     'measures.due': fc.record({ referralId, date: episodeDate, type: field(fc.constantFrom('assessment', 'treatment', 'follow-up', 'other'), fc.constant('group')), final: bool }, { requiredKeys: ['referralId', 'date', 'type'] }),
     'risk.record': fc.record(
@@ -439,6 +516,8 @@ describe('contract fuzzing', () => {
     const finals = await db.selectFrom('letters').select('id').where('status', '=', 'final').limit(150).execute();
     const users = await db.selectFrom('users').select('id').where('deactivated_at', 'is', null).where('id', '!=', engine.context().actorId).limit(300).execute();
     const goals = await db.selectFrom('care_plan_goals').innerJoin('referrals', 'referrals.id', 'care_plan_goals.referral_id').select(['care_plan_goals.id', 'care_plan_goals.referral_id']).where('referrals.status', '!=', 'discharged').limit(100).execute();
+    const clinics = await db.selectFrom('clinics').select('id').limit(100).execute();
+    const bookings = await db.selectFrom('contacts').select('id').where((eb) => eb.or([eb('attendance', 'is', null), eb('attendance', 'in', [2, 4])])).orderBy('created_at', 'desc').limit(300).execute();
     return {
       users: users.map((u) => u.id),
       patients: knownIds,
@@ -451,6 +530,8 @@ describe('contract fuzzing', () => {
       actions: actions.map((a) => a.id),
       goals: goals.map((g) => ({ id: g.id, referralId: g.referral_id })),
       stepped: newReferrals.filter((r) => r.step !== null).map((r) => r.id),
+      clinics: clinics.map((c) => c.id),
+      bookings: bookings.map((b) => b.id),
     };
   }
 

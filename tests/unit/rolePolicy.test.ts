@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngineDispatcher } from '../../electron/services/dispatch';
 import type { CaseloadEngine } from '../../electron/services/engine';
 import { METHOD_NAMES, type MethodName } from '../../shared/contract/contract';
+import { todayIso } from '../../shared/domain/dates';
 import { ROLES, ROLE_LABELS } from '../../shared/domain/people';
 import { METHOD_POLICY, decide, tablesFor } from '../../shared/roles/policy';
 import { SYNCED_TABLES, TABLE_POLICY, roleReadsTable } from '../../shared/sync/tables';
@@ -65,7 +66,13 @@ interface Seed {
   finalLetterId: string;
   goalId: string;
   steppableId: string;
+  clinicId: string;
+  movableBookingId: string;
+  cancellableBookingId: string;
 }
+
+/** Appointments are booked ahead: a date this many days from today. */
+const ahead = (days: number) => todayIso(new Date(Date.now() + days * 86_400_000));
 
 async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
   const h = engine.handlers();
@@ -102,7 +109,15 @@ async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
   const plan = await h['carePlan.addGoal']({ referralId: r.id, description: 'Walk to the shops' });
   const steppable = await referral('in-treatment');
   await h['carePlan.save']({ referralId: steppable.id, version: null, step: 2, therapyType: '748051000000105' });
+  const clinic = await h['clinics.create']({ name: 'Tuesday diabetes clinic', site: 'Lister Hospital', weekday: 2, startTime: '09:00', endTime: '17:00', pathway: 'integrated-ltc', ltcCode: null });
+  const book = (days: number) =>
+    h['appointments.book']({ referralId: r.id, date: ahead(days), startTime: '09:00', durationMinutes: 50, type: 'treatment', mechanism: '01', clinicId: null, location: 'Clinic room 2', clinicianId: clinician.id });
+  const movable = await book(20);
+  const cancellable = await book(21);
   return {
+    clinicId: clinic.id,
+    movableBookingId: movable.id,
+    cancellableBookingId: cancellable.id,
     goalId: plan.goals[0]!.id,
     steppableId: steppable.id,
     patientId: patient.id,
@@ -123,7 +138,7 @@ async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
   };
 }
 
-type Table = 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions' | 'users' | 'letters';
+type Table = 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions' | 'users' | 'letters' | 'clinics';
 async function versionOf(engine: CaseloadEngine, table: Table, id: string): Promise<number> {
   const row = await engine.context().db.selectFrom(table).select('version').where('id', '=', id).executeTakeFirstOrThrow();
   return row.version;
@@ -200,6 +215,14 @@ const SAMPLES: Record<MethodName, (s: Seed, e: CaseloadEngine, n: number) => Pro
   'patientMode.answer': () => ({ questionnaireNumber: 1, itemNumber: 1, value: 0 }),
   'patientMode.back': () => ({}),
   'patientMode.exit': () => ({ passphrase: P }),
+  'clinics.list': () => ({}),
+  'clinics.create': () => ({ name: 'Thursday COPD clinic', site: 'QEII Hospital', weekday: 4, startTime: '13:00', endTime: '17:00', pathway: 'integrated-ltc' }),
+  'clinics.update': async (s, e) => ({ id: s.clinicId, version: await versionOf(e, 'clinics', s.clinicId), changes: { site: 'Lister Hospital, diabetes centre' } }),
+  'appointments.book': (s) => ({ referralId: s.referralId, date: ahead(30), startTime: '14:00', durationMinutes: 50, type: 'treatment', mechanism: '02', location: 'Telephone', clinicianId: s.clinicianId }),
+  'appointments.reschedule': async (s, e) => ({ id: s.movableBookingId, version: await versionOf(e, 'contacts', s.movableBookingId), date: ahead(22), startTime: '10:00', cancelledBy: 'patient' }),
+  'appointments.cancel': async (s, e) => ({ id: s.cancellableBookingId, version: await versionOf(e, 'contacts', s.cancellableBookingId), cancelledBy: 'service' }),
+  'clinicDay.day': () => ({ date: ahead(20) }),
+  'clinicDay.week': () => ({ date: ahead(20) }),
   'sync.status': () => ({}),
   'sync.now': () => ({}),
   'sync.enrol': () => ({ serverUrl: 'http://127.0.0.1:9/', code: 'ABCDEFGHJKLM' }),

@@ -182,6 +182,17 @@ describe('SqliteInbox', () => {
     expect(await outbox.counts()).toEqual({ pending: 0, refused: 1 });
   });
 
+  it('parks a row whose parent has not arrived and stores it once the parent comes in a later page', async () => {
+    const { inbox } = await open();
+    const [p, r, c] = [uuidv7(), uuidv7(), uuidv7()];
+    await inbox.apply(page([logged(1, 'patients', patientRow(p, OTHER, '9990000018')), logged(3, 'contacts', contactRow(c, r, OTHER))]));
+    expect(await store.db.selectFrom('contacts').select('id').execute()).toEqual([]);
+    expect(await inbox.cursor()).toBe(3);
+    await inbox.apply(page([logged(4, 'referrals', referralRow(r, p, OTHER))], { next: 4 }));
+    expect(await store.db.selectFrom('contacts').select('id').execute()).toEqual([{ id: c }]);
+    expect(store.sqlite.pragma('foreign_key_check')).toEqual([]);
+  });
+
   it('leaves rows and cursor untouched when it fails before commit', async () => {
     store = await openSyncStore([{ id: OTHER, name: 'Grace' }]);
     let crash = true;

@@ -351,6 +351,31 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('users').addColumn('updated_by', 'text').execute();
     },
   },
+  '0006_appointments': {
+    async up(db: Kysely<unknown>) {
+      // A clinic the team runs on a fixed weekday ("Tuesday diabetes clinic, Lister Hospital"); team-wide, not clinical.
+      await clinical(db.schema.createTable('clinics'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('site', 'text', (c) => c.notNull())
+        .addColumn('weekday', 'integer', (c) => c.notNull().check(sql`weekday between 1 and 7`)) // ISO: 1 = Monday
+        .addColumn('start_time', 'text', (c) => c.notNull())
+        .addColumn('end_time', 'text', (c) => c.notNull())
+        .addColumn('pathway', 'text', (c) => c.notNull().check(sql`pathway in ('integrated-ltc','core')`))
+        .addColumn('ltc_code', 'text') // SNOMED CT, when the clinic serves one condition
+        .execute();
+      // An appointment is a contact booked ahead (attendance null until recorded): it becomes the session's
+      // contact when attended, and a cancellation is its attendance code 2 or 4 (ref §5.4).
+      await db.schema.alterTable('contacts').addColumn('clinic_id', 'text', (c) => c.references('clinics.id')).execute();
+      await db.schema.alterTable('contacts').addColumn('rescheduled_from_id', 'text', (c) => c.references('contacts.id')).execute();
+      await db.schema.alterTable('contacts').addColumn('cancellation_reason', 'text').execute();
+      await db.schema.createIndex('contacts_clinician_date').on('contacts').columns(['clinician_id', 'date']).execute();
+      await db.schema.createIndex('contacts_clinic_date').on('contacts').columns(['clinic_id', 'date']).execute();
+      // A booking is rescheduled at most once: the replacement is the one to move next.
+      await sql`create unique index contacts_rescheduled_from on contacts (rescheduled_from_id)
+                where rescheduled_from_id is not null and deleted_at is null`.execute(db);
+      await recordWritesInOutbox(db, 'clinics');
+    },
+  },
   '0007_care_plan': {
     async up(db: Kysely<unknown>) {
       // A step change ends one referral and opens the next (ref §5.7); the new one names the one it came from.

@@ -80,6 +80,19 @@ export interface ContactsTable extends ClinicalColumns {
   clinician_id: string;
   /** SNOMED CT therapy type (ref §5.5) of the care plan when the contact was made; null without a plan. */
   therapy_type: string | null;
+  /** Migration 0006: the clinic it is booked in, the booking it replaces, why it was cancelled. */
+  clinic_id?: string | null;
+  rescheduled_from_id?: string | null;
+  cancellation_reason?: string | null;
+}
+export interface ClinicsTable extends ClinicalColumns {
+  name: string;
+  site: string;
+  weekday: number;
+  start_time: string;
+  end_time: string;
+  pathway: string;
+  ltc_code: string | null;
 }
 export interface MeasuresTable extends ClinicalColumns {
   referral_id: string;
@@ -265,6 +278,7 @@ export interface CaseloadDb {
   patients: PatientsTable;
   referrals: ReferralsTable;
   contacts: ContactsTable;
+  clinics: ClinicsTable;
   measures: MeasuresTable;
   screenings: ScreeningsTable;
   risk_assessments: RiskAssessmentsTable;

@@ -28,6 +28,7 @@ const LABELS: Record<SyncedTable, string> = {
   risk_assessments: 'Risk assessment',
   notes: 'Session note',
   letters: 'Letter',
+  clinics: 'Clinic',
   care_plans: 'Care plan',
   care_plan_goals: 'Care plan goal',
   goal_ratings: 'Goal rating',

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { PullResponse } from '../../../shared/sync/protocol';
+import type { LoggedChange, PullResponse } from '../../../shared/sync/protocol';
 import { SYNCED_TABLES, TABLE_POLICY, type SyncedTable } from '../../../shared/sync/tables';
 import { appendAudit } from '../audit/auditChain';
 import type { CaseloadDb } from '../store/schema';
@@ -62,6 +62,8 @@ export class SqliteInbox implements Inbox {
         else deferred.push(patientId);
       }
 
+      await parkOrphans(trx);
+
       const at = this.options.now?.() ?? new Date();
       if (applied > 0) await appendAudit(trx, { actorId: this.options.actorId, action: 'sync-apply', entity: 'sync_page', entityIds: [String(page.next_cursor)] }, at);
       if (purged.length > 0) await appendAudit(trx, { actorId: this.options.actorId, action: 'purge', entity: 'patient', entityIds: purged }, at);
@@ -120,4 +122,34 @@ async function purgePatient(trx: Trx, patientId: string): Promise<boolean> {
     await trx.deleteFrom('sync_rows').where('table_name', '=', table).where('row_id', 'in', rowIds).execute();
   }
   return true;
+}
+
+/**
+ * Rows whose parent has not arrived (a back-fill is ordered by server_seq, not parent first, and a page may end
+ * between them) wait, parked in sync_rows, instead of failing the page: each page first retries the parked rows,
+ * then parks whatever still refers to a missing row. References are checked at commit, so this runs last.
+ */
+async function parkOrphans(trx: Trx): Promise<void> {
+  let previous = '';
+  for (let pass = 0; pass < 10; pass++) {
+    const parked = await trx.selectFrom('sync_rows').select(['table_name', 'row_id', 'latest_change']).whereRef('latest_seq', '>', 'server_seq').execute();
+    for (const row of parked) {
+      if (await hasOutstandingWrite(trx, row.table_name, row.row_id)) continue;
+      await writeServerRow(trx, JSON.parse(row.latest_change) as LoggedChange);
+    }
+    const violations = (await sql<{ table: string; rowid: number }>`select "table", rowid from pragma_foreign_key_check`.execute(trx)).rows.filter((v) =>
+      (SYNCED_TABLES as readonly string[]).includes(v.table),
+    );
+    if (violations.length === 0) return;
+    for (const v of violations) {
+      const found = (await sql<{ id: string }>`select id from ${sql.table(v.table)} where rowid = ${v.rowid}`.execute(trx)).rows[0];
+      if (!found) continue;
+      await sql`delete from ${sql.table(v.table)} where rowid = ${v.rowid}`.execute(trx);
+      await trx.updateTable('sync_rows').set({ server_seq: 0 }).where('table_name', '=', v.table).where('row_id', '=', found.id).execute();
+    }
+    // Parking made no parent appear: the rest waits for a later page.
+    const key = JSON.stringify(violations);
+    if (key === previous) return;
+    previous = key;
+  }
 }

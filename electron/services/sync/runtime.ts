@@ -86,6 +86,8 @@ export class SyncRuntime {
       if (events.length < AUDIT_BATCH) break;
     }
     await store.applyDirectory(await server.directory());
+    // The directory is authoritative once enrolled: a role or name the team changed applies to this session now.
+    await this.host.refreshOwner();
   }
 
   async status(): Promise<SyncStatus> {
@@ -127,6 +129,7 @@ export class SyncRuntime {
     await this.host.refreshOwner();
     try {
       await this.store().applyDirectory(await httpTransport({ baseUrl, token: reply.token }).directory());
+      await this.host.refreshOwner();
     } catch {
       // The first round fetches it again; enrolment itself has succeeded.
     }

@@ -8,6 +8,7 @@ import { CarePlanPage } from '../features/carePlan/CarePlanPage';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
 import { ExportsPage } from '../features/exports/ExportsPage';
 import { LettersPage } from '../features/letters/LettersPage';
+import { ClinicDayPage } from '../features/clinicDay/ClinicDayPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
 import { PatientPage } from '../features/patient/PatientPage';
 import { SessionPage } from '../features/sessions/SessionPage';
@@ -47,6 +48,8 @@ function Screen({ place, ownId, go, onStatus }: { place: Place; ownId: string; g
       return <ServiceSettingsPage />;
     case 'exports':
       return <ExportsPage />;
+    case 'clinicDay':
+      return <ClinicDayPage />;
     case 'patient':
       return <PatientPage key={place.patientId} patientId={place.patientId} />;
     case 'episode':
@@ -106,6 +109,7 @@ export function Workspace({
               </Text>
             )}
             {role === 'admin' && <Button variant="default" size="xs" onClick={() => go({ view: 'users' })}>Team</Button>}
+            {role !== 'admin' && <Button variant="default" size="xs" onClick={() => go({ view: 'clinicDay' })}>Clinic day</Button>}
             {(CLINICAL_ROLES as readonly Role[]).includes(role) && <Button variant="default" size="xs" onClick={() => go({ view: 'exports' })}>Exports</Button>}
             {role !== 'booking-clerk' && <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Settings</Button>}
             <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>

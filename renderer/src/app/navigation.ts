@@ -8,6 +8,7 @@ export type Place =
   | { view: 'users' }
   | { view: 'patients' }
   | { view: 'sync'; tab: 'status' | 'conflicts' }
+  | { view: 'clinicDay' }
   | { view: 'patient'; patientId: string }
   | { view: 'episode'; referralId: string }
   | { view: 'letters'; referralId: string }

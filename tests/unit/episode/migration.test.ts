@@ -8,6 +8,7 @@ describe('0002_clinical_episode', () => {
   it('follows 0001 in order, gives existing patients updated_by (their creator) and a null tombstone, and keeps note versions append-only', async () => {
     expect(MIGRATION_NAMES.slice(0, 3)).toEqual(['0001_foundation', '0002_clinical_episode', '0003_service_ltc_codes']);
     expect(MIGRATION_NAMES).toContain('0005_user_directory');
+    expect(MIGRATION_NAMES).toContain('0006_appointments');
     const raw = new Database(':memory:');
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
     await MIGRATIONS['0001_foundation']!.up(db);

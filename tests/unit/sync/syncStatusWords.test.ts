@@ -41,6 +41,10 @@ describe('sync status and the badge', () => {
     expect(badgeWords(revoked, now)).toMatchObject({ text: 'Sync stopped', color: 'red', detail: expect.stringContaining('revoked') });
   });
 
+  it('changes the server refused for good are never hidden behind "online"', () => {
+    expect(badgeWords(status({ counts: { ...counts, refused: 1 } }), now)).toMatchObject({ text: '1 change refused', color: 'red' });
+  });
+
   it('a round running shows as syncing', () => {
     expect(status({ scheduler: { ...healthy, running: true } }).state).toBe('syncing');
   });

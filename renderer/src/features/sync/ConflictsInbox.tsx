@@ -119,6 +119,28 @@ function Side({ title, side, fields }: { title: string; side: SyncConflict['mine
 
 /** One conflict: both versions side by side; per field a choice, or for a document an edited merged text. */
 function ConflictMerge({ conflict, onResolved }: { conflict: SyncConflict; onResolved: (c: SyncConflict) => Promise<void> }) {
+  if (conflict.kind === 'refused') return <RefusedChange conflict={conflict} />;
+  return <MergeForm conflict={conflict} onResolved={onResolved} />;
+}
+
+/** A change the server refused for good has nothing to merge with: it is shown, kept, and can be copied from. */
+function RefusedChange({ conflict }: { conflict: SyncConflict }) {
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="refused-title">
+      <Title order={2} size="h4" id="refused-title" mb="sm">
+        {conflict.label} · {conflict.patientName}
+      </Title>
+      <Text size="sm" mb="sm">
+        The team server refused this change: the record is outside your caseload or role, or the note was already
+        signed. It stays on this laptop, unsent. Copy what you need into a record you may change, or ask your
+        supervisor to record it.
+      </Text>
+      <Side title="Your change" side={conflict.mine} fields={conflict.fields} />
+    </Paper>
+  );
+}
+
+function MergeForm({ conflict, onResolved }: { conflict: SyncConflict; onResolved: (c: SyncConflict) => Promise<void> }) {
   const isDocument = conflict.kind === 'document';
   const [choice, setChoice] = useState<Record<string, 'theirs' | 'mine'>>(() => Object.fromEntries(conflict.fields.map((f) => [f, 'theirs'])));
   const [merged, setMerged] = useState(() => String(conflict.mine.fields[conflict.fields[0] ?? 'body'] ?? ''));

@@ -18,7 +18,7 @@ export function SyncBadge({ onOpen }: { onOpen: (tab: 'status' | 'conflicts') =>
   const words = badgeWords(status, now);
   return (
     <Tooltip label={words.detail} multiline w={320} withArrow withinPortal={false}>
-      <UnstyledButton onClick={() => onOpen(status.openConflicts > 0 ? 'conflicts' : 'status')} aria-label={`Sync: ${words.text}. ${words.detail}`} data-testid="sync-badge" style={{ flexShrink: 0 }}>
+      <UnstyledButton onClick={() => onOpen(status.openConflicts + status.refusedChanges > 0 ? 'conflicts' : 'status')} aria-label={`Sync: ${words.text}. ${words.detail}`} data-testid="sync-badge" style={{ flexShrink: 0 }}>
         <Badge {...readableBadge(words.color)} style={{ cursor: 'pointer' }}>
           {words.text}
         </Badge>

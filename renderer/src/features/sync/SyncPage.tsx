@@ -39,7 +39,7 @@ export function SyncPage({ tab, onTab, onSignedOut }: { tab: 'status' | 'conflic
         <Tabs value={tab} onChange={(v) => onTab(v === 'conflicts' ? 'conflicts' : 'status')} keepMounted={false}>
           <Tabs.List>
             <Tabs.Tab value="status">Status</Tabs.Tab>
-            <Tabs.Tab value="conflicts" rightSection={status.openConflicts > 0 ? <Badge size="xs" {...readableBadge('red')}>{status.openConflicts}</Badge> : null}>
+            <Tabs.Tab value="conflicts" rightSection={status.openConflicts + status.refusedChanges > 0 ? <Badge size="xs" {...readableBadge('red')}>{status.openConflicts + status.refusedChanges}</Badge> : null}>
               Conflicts
             </Tabs.Tab>
           </Tabs.List>

@@ -33,6 +33,10 @@ export function badgeWords(status: SyncStatus, now = new Date()): BadgeWords {
     const text = plural(status.openConflicts, 'conflict');
     return { text, color: 'red', detail: `${text} to resolve: your change and the team's met on the same record. Open the conflicts inbox.` };
   }
+  if (status.refusedChanges > 0) {
+    const text = `${plural(status.refusedChanges, 'change')} refused`;
+    return { text, color: 'red', detail: `${text} by the team server (outside your caseload or role, or a signed note). They are kept on this laptop: open the conflicts inbox to deal with them.` };
+  }
   if (status.state === 'refused' && status.lastError) return { text: 'Sync stopped', color: 'red', detail: status.lastError.message };
   if (status.hoursSinceSync !== null && status.hoursSinceSync >= status.staleAfterHours) {
     const text = `Not synced for ${plural(status.hoursSinceSync, 'hour')}`;
