@@ -17,6 +17,7 @@ import { screeningHandlers } from './caseload/screenings';
 import { serviceSettingsHandlers } from './caseload/serviceSettings';
 import { userHandlers } from './caseload/users';
 import type { CaseloadEngine } from './engine';
+import { exportHandlers } from './exports/exports';
 import type { Handlers } from './handlers';
 import { patientModeHandlers } from './patientMode/patientModeHandlers';
 import { reportHandlers } from './reports/serviceReport';
@@ -48,6 +49,7 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...noteHandlers(context, { before: () => sync.barrier(), after: () => sync.sendNow() }),
     ...letterHandlers(context, (purpose) => engine.chosenFolder(purpose)),
     ...formulationHandlers(context, (purpose) => engine.chosenFolder(purpose)),
+    ...exportHandlers(context, (purpose) => engine.chosenFolder(purpose)),
     ...followUpHandlers(context),
     ...screeningHandlers(context),
     ...serviceSettingsHandlers(context),

@@ -6,6 +6,7 @@ import { carePlanMethods } from './carePlan';
 import { caseloadMethods } from './caseload';
 import { clinicMethods } from './clinics';
 import { contactMethods } from './contacts';
+import { exportMethods } from './exports';
 import { fileMethods } from './files';
 import { followUpMethods } from './followUp';
 import { formulationMethods } from './formulation';
@@ -44,6 +45,7 @@ export const contract = {
   ...noteMethods,
   ...letterMethods,
   ...formulationMethods,
+  ...exportMethods,
   ...followUpMethods,
   ...screeningMethods,
   ...reportMethods,

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * never a path typed into the page. These methods are answered by the shell itself, which then tells the
  * database worker the folder; the page only ever learns the folder's name back.
  */
-export const DESTINATION_PURPOSES = ['backups', 'letters', 'formulations', 'reports'] as const;
+export const DESTINATION_PURPOSES = ['backups', 'letters', 'formulations', 'reports', 'exports'] as const;
 export const DestinationPurpose = z.enum(DESTINATION_PURPOSES);
 export type DestinationPurpose = z.infer<typeof DestinationPurpose>;
 

@@ -156,6 +156,13 @@ export const METHOD_POLICY: Policy = {
   'formulation.get': { roles: CLINICAL, tables: ['referrals', 'formulations'] },
   'formulation.save': { roles: CLINICAL, tables: ['referrals', 'formulations'] },
   'formulation.export': { roles: CLINICAL, tables: ['patients', 'referrals', 'formulations'] },
+
+  // Exports carry scores and clinical codes out of the store: clinicians and supervisors, for the referrals in
+  // their own scope only (never the booking clerk, who sees no measures; never the admin, who sees no patients).
+  'exports.preview': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts', 'measures'] },
+  'exports.dataSet': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts', 'measures'] },
+  'exports.fhir': { roles: CLINICAL, tables: ['patients', 'referrals', 'measures'] },
+  'exports.pseudonymised': { roles: CLINICAL, tables: ['patients', 'referrals', 'measures'] },
   'contactAttempts.record': { roles: CLINICAL, tables: ['referrals', 'contact_attempts'] },
   'screenings.record': { roles: CLINICAL, tables: ['patients', 'screenings'] },
   'screenings.list': { roles: CLINICAL, tables: ['screenings'] },

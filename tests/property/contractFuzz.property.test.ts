@@ -77,6 +77,10 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'formulation.list': 1, // one event naming the referral and every version
   'formulation.get': 1,
   'formulation.export': 1, // names the version and the file, never its content
+  'exports.preview': 1, // a view naming the referrals it counted
+  'exports.dataSet': 1, // names the files and the referrals whose data left
+  'exports.fhir': 1,
+  'exports.pseudonymised': 1, // never the key
   'contactAttempts.record': 1,
   'screenings.record': 1,
   'screenings.list': 1,
@@ -132,7 +136,7 @@ const VERSION_BY_REFERRAL: Partial<Record<MethodName, 'care_plans' | 'referrals'
  * The foundation's methods run first, on a small store: a backup copies the whole database each time, so
  * fuzzing it after the clinical methods have added thousands of rows would only measure copying.
  */
-const CLINICAL_DOMAINS = new Set(['caseload', 'referrals', 'contacts', 'clinics', 'appointments', 'clinicDay', 'measures', 'risk', 'notes', 'letters', 'formulation', 'carePlan', 'actions', 'contactAttempts', 'screenings', 'serviceSettings']);
+const CLINICAL_DOMAINS = new Set(['exports', 'caseload', 'referrals', 'contacts', 'clinics', 'appointments', 'clinicDay', 'measures', 'risk', 'notes', 'letters', 'formulation', 'carePlan', 'actions', 'contactAttempts', 'screenings', 'serviceSettings']);
 const FUZZ_ORDER = [...METHOD_NAMES.filter((m) => !CLINICAL_DOMAINS.has(m.split('.')[0]!)), ...METHOD_NAMES.filter((m) => CLINICAL_DOMAINS.has(m.split('.')[0]!))];
 
 /**
@@ -173,6 +177,12 @@ const episodeDate = field(
 );
 const bool = field(fc.boolean(), fc.constantFrom('yes', 1, null));
 const clinicalText = field(fc.string({ minLength: 1, maxLength: 40 }).filter((t) => t.trim().length > 0), fc.oneof(fc.constant(''), fc.string({ minLength: 2001, maxLength: 2010 })));
+/** A period around the seeded episodes (2020): valid, reversed or over five years, or junk. */
+const exportPeriod = field(
+  fc.record({ from: fc.constantFrom('2019-04-01', '2020-01-01', '2020-02-01'), to: fc.constantFrom('2020-03-31', '2021-03-31', '2024-12-31') }),
+  fc.oneof(fc.constant({ from: '2020-03-01', to: '2020-01-01' }), fc.constant({ from: '2010-01-01', to: '2020-01-01' }), fc.record({ from: fc.string(), to: fc.string() })),
+);
+const toolCodes = field(fc.constantFrom({}, { wsas: '1234567' }), fc.constantFrom({ phq9: '123456' }, { wsas: '12' }, { 'NOT AN ID': '1234567' }));
 const answersOf = (n: number, min: number, max: number) =>
   field(fc.array(fc.oneof({ weight: 20, arbitrary: fc.integer({ min, max }) }, { weight: 1, arbitrary: fc.constant(null) }), { minLength: n, maxLength: n }), fc.array(fc.integer({ min: -2, max: 9 }), { maxLength: n + 1 }));
 
@@ -435,6 +445,17 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { user
       { requiredKeys: ['referralId', 'kind', 'recipient'] },
     ),
     'letters.list': fc.record({ referralId }, { requiredKeys: [] }),
+    'exports.preview': fc.record({ period: exportPeriod, toolCodes }, { requiredKeys: ['period'] }),
+    // Mostly reversed periods: each accepted export writes eight files with an fsync each, and ~200 of them say enough.
+    'exports.dataSet': fc.record(
+      { period: fc.oneof({ weight: 2, arbitrary: exportPeriod }, { weight: 8, arbitrary: fc.constant({ from: '2020-03-01', to: '2020-01-01' }) }), toolCodes },
+      { requiredKeys: ['period'] },
+    ),
+    'exports.fhir': fc.record({ period: exportPeriod, toolCodes }, { requiredKeys: ['period'] }),
+    'exports.pseudonymised': fc.record(
+      { period: exportPeriod, linkageKey: field(fc.string({ minLength: 16, maxLength: 40 }), fc.string({ maxLength: 15 })) },
+      { requiredKeys: ['period', 'linkageKey'] },
+    ),
     'letters.update': fc.record({ id: pick(pools.letters), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), recipientName: name, body: clinicalText }, { requiredKeys: ['id', 'version', 'recipientName', 'body'] }),
     'letters.finalise': fc.record({ id: pick(pools.letters), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })) }, { requiredKeys: ['id', 'version'] }),
     'letters.correct': fc.record({ id: pick(pools.letters) }, { requiredKeys: [] }),
@@ -572,6 +593,9 @@ describe('contract fuzzing', () => {
     const reportFolder = join(dir, 'reports-out');
     mkdirSync(reportFolder);
     engine.setDestination('reports', reportFolder);
+    const exportFolder = join(dir, 'exports-out');
+    mkdirSync(exportFolder);
+    engine.setDestination('exports', exportFolder);
     const p = await engine.handlers()['patients.create']({ nhsNumber: validNhsNumber(1), givenName: 'Seed', familyName: 'Patient', dateOfBirth: '1970-01-01', gpPractice: 'Seed Surgery' });
     knownIds.push(p.id);
     // Seeded open episodes, each with an attended session and a DNA, so every method has rows to name.

@@ -109,6 +109,7 @@ async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
   const formulation = await h['formulation.save']({ referralId: r.id, baseVersion: 0, diagram: { boxes: { situation: ['Clinic visit'], physical: [], ltc: [], thoughts: ['I will have a hypo'], emotions: [], behaviours: [] }, arrows: [{ from: 'situation', to: 'thoughts' }] } });
   engine.setDestination('formulations', tempDir('caseload-role-formulations-'));
   engine.setDestination('reports', tempDir('caseload-role-reports-'));
+  engine.setDestination('exports', tempDir('caseload-role-exports-'));
   const plan = await h['carePlan.addGoal']({ referralId: r.id, description: 'Walk to the shops' });
   const steppable = await referral('in-treatment');
   await h['carePlan.save']({ referralId: steppable.id, version: null, step: 2, therapyType: '748051000000105' });
@@ -200,6 +201,10 @@ const SAMPLES: Record<MethodName, (s: Seed, e: CaseloadEngine, n: number) => Pro
   'letters.finalise': async (s, e) => ({ id: s.finalisableLetterId, version: await versionOf(e, 'letters', s.finalisableLetterId) }),
   'letters.correct': (s) => ({ id: s.finalLetterId }),
   'letters.export': (s) => ({ id: s.finalLetterId }),
+  'exports.preview': () => ({ period: { from: '2025-01-01', to: TODAY } }),
+  'exports.dataSet': () => ({ period: { from: '2025-01-01', to: TODAY } }),
+  'exports.fhir': () => ({ period: { from: '2025-01-01', to: TODAY } }),
+  'exports.pseudonymised': () => ({ period: { from: '2025-01-01', to: TODAY }, linkageKey: 'a linkage key typed in at export' }),
   'letters.recordSent': async (s, e) => ({ id: s.finalLetterId, version: await versionOf(e, 'letters', s.finalLetterId), sentOn: TODAY, sentTo: 'The GP by post' }),
   'formulation.save': async (s, e) => {
     const latest = await e.context().db.selectFrom('formulations').select('formulation_version').where('referral_id', '=', s.referralId).orderBy('formulation_version', 'desc').executeTakeFirst();

@@ -2,10 +2,12 @@ import { AppShell, Button, Group, List, Notification, Text } from '@mantine/core
 import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/session';
 import { ROLE_LABELS, type Role } from '../../../shared/domain/people';
+import { CLINICAL_ROLES } from '../../../shared/roles/policy';
 import { BackupsDialog } from '../features/backup/BackupsDialog';
 import { CarePlanPage } from '../features/carePlan/CarePlanPage';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
 import { FormulationPage } from '../features/formulation/FormulationPage';
+import { ExportsPage } from '../features/exports/ExportsPage';
 import { LettersPage } from '../features/letters/LettersPage';
 import { ClinicDayPage } from '../features/clinicDay/ClinicDayPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
@@ -46,6 +48,8 @@ function Screen({ place, ownId, go, onStatus }: { place: Place; ownId: string; g
       return <SyncPage tab={place.tab} onTab={(tab) => go({ view: 'sync', tab })} onSignedOut={onStatus} />;
     case 'settings':
       return <ServiceSettingsPage />;
+    case 'exports':
+      return <ExportsPage />;
     case 'clinicDay':
       return <ClinicDayPage />;
     case 'reports':
@@ -114,6 +118,7 @@ export function Workspace({
             {role !== 'admin' && <Button variant="default" size="xs" onClick={() => go({ view: 'clinicDay' })}>Clinic day</Button>}
             {/* Service reports are for the clinical roles, over their scope (shared/roles/policy.ts). */}
             {(role === 'pwp' || role === 'hit' || role === 'supervisor') && <Button variant="default" size="xs" onClick={() => go({ view: 'reports' })}>Reports</Button>}
+            {(CLINICAL_ROLES as readonly Role[]).includes(role) && <Button variant="default" size="xs" onClick={() => go({ view: 'exports' })}>Exports</Button>}
             {role !== 'booking-clerk' && <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Settings</Button>}
             <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
             <Button variant="default" size="xs" onClick={() => setBackups(true)}>Backups</Button>

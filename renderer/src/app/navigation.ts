@@ -5,6 +5,7 @@ export type Place =
   | { view: 'caseload' }
   | { view: 'settings' }
   | { view: 'reports' }
+  | { view: 'exports' }
   | { view: 'users' }
   | { view: 'patients' }
   | { view: 'sync'; tab: 'status' | 'conflicts' }
