@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodInput } from '../../../shared/contract/contract';
 import { removeDir } from '../../helpers/tempStore';
@@ -182,7 +183,10 @@ describe('clinic day and week', () => {
   });
 
   it('books into a colleague’s diary and shows their day by clinician; a clinic and a clinician together are refused', async () => {
-    const tom = await h.call('users.create', { displayName: 'Tom Ahmed', role: 'pwp' });
+    // A colleague arrives through the team directory (only an admin adds people: shared/roles/policy.ts).
+    const tom = { id: uuidv7() };
+    const at = new Date().toISOString();
+    await h.engine.context().db.insertInto('users').values({ id: tom.id, display_name: 'Tom Ahmed', role: 'pwp', supervisor_id: null, version: 1, created_at: at, updated_at: at }).execute();
     // Tom is free at 09:00 on Tuesday although this device's clinician is not: the clash is per clinician.
     const a = await h.call('appointments.book', booking(referrals[1]!, { date: NEXT_TUESDAY, startTime: '09:00', clinicianId: tom.id }));
     expect(a.clinicianId).toBe(tom.id);

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../../electron/services/store/migrations';
+import { MIGRATIONS, MIGRATION_NAMES } from '../../../electron/services/store/migrations';
 
 const contact = (id: string, from: string | null) =>
   `insert into contacts (id, version, created_by, updated_by, created_at, updated_at, referral_id, date, start_time, duration_minutes, type, mechanism, location, attendance, clinician_id, rescheduled_from_id)
@@ -12,7 +12,7 @@ describe('0006_appointments', () => {
   it('leaves existing contacts outside any clinic and uncancelled, adds clinics, and lets a booking be rescheduled only once', async () => {
     const raw = new Database(':memory:');
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
-    for (const name of ['0001_foundation', '0002_clinical_episode', '0003_service_ltc_codes']) await MIGRATIONS[name]!.up(db);
+    for (const name of MIGRATION_NAMES.filter((n) => n < '0006')) await MIGRATIONS[name]!.up(db);
     raw.pragma('foreign_keys = off'); // the rows below test the new columns and index, not references
     raw.prepare(`insert into contacts (id, version, created_by, updated_by, created_at, updated_at, referral_id, date, start_time, duration_minutes, type, mechanism, location, attendance, clinician_id) values ('c0',1,'u1','u1','t','t','r1','2026-01-01','10:00',50,'treatment','01','x',5,'u1')`).run();
     await MIGRATIONS['0006_appointments']!.up(db);

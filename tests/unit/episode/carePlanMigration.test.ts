@@ -6,7 +6,7 @@ import { MIGRATIONS, MIGRATION_NAMES } from '../../../electron/services/store/mi
 /** Migration 0007 on a store that already holds an episode: nothing recorded before it changes meaning. */
 describe('0007_care_plan', () => {
   it('leaves existing referrals unlinked and existing contacts without a therapy type, and makes sync-ready care plan tables', async () => {
-    expect(MIGRATION_NAMES.at(-1)).toBe('0007_care_plan');
+    expect(MIGRATION_NAMES).toContain('0007_care_plan');
     const raw = new Database(':memory:');
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
     for (const name of MIGRATION_NAMES.filter((n) => n < '0007')) await MIGRATIONS[name]!.up(db);
