@@ -24,6 +24,8 @@ export const SYNCED_TABLES = [
   'care_plans',
   'care_plan_goals',
   'goal_ratings',
+  'supervision_sessions',
+  'supervision_cases',
 ] as const;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
 
@@ -108,6 +110,10 @@ export const TABLE_POLICY: Record<SyncedTable, TablePolicy> = {
   care_plans: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: ['therapy_type'] },
   care_plan_goals: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
   goal_ratings: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
+  // Supervision (issue #11 §1). A session names staff only (supervisor, supervisees, date), so the team sees it;
+  // a case discussed follows its referral's patient like the rest of the episode, and is clinical.
+  supervision_sessions: { scope: { kind: 'team' }, clinical: false, highRisk: [] },
+  supervision_cases: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
 };
 
 /** Roles that never receive or write clinical tables. An admin manages the directory and sees no patient rows. */
