@@ -11,6 +11,7 @@ import { referralHandlers } from './caseload/referrals';
 import { riskHandlers } from './caseload/risk';
 import { screeningHandlers } from './caseload/screenings';
 import { serviceSettingsHandlers } from './caseload/serviceSettings';
+import { supervisionHandlers } from './caseload/supervision';
 import { userHandlers } from './caseload/users';
 import type { CaseloadEngine } from './engine';
 import type { Handlers } from './handlers';
@@ -40,6 +41,7 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...noteHandlers(context, { before: () => sync.barrier(), after: () => sync.sendNow() }),
     ...letterHandlers(context, (purpose) => engine.chosenFolder(purpose)),
     ...followUpHandlers(context),
+    ...supervisionHandlers(context, { before: () => sync.barrier(), after: () => sync.sendNow() }),
     ...screeningHandlers(context),
     ...serviceSettingsHandlers(context),
   });

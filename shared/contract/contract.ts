@@ -16,6 +16,7 @@ import { riskMethods } from './risk';
 import { screeningMethods } from './screenings';
 import { serviceSettingsMethods } from './serviceSettings';
 import { sessionMethods } from './session';
+import { supervisionMethods } from './supervision';
 import { syncMethods } from './sync';
 import { userMethods } from './users';
 
@@ -38,6 +39,7 @@ export const contract = {
   ...noteMethods,
   ...letterMethods,
   ...followUpMethods,
+  ...supervisionMethods,
   ...screeningMethods,
   ...serviceSettingsMethods,
   ...auditMethods,

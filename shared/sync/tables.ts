@@ -110,15 +110,17 @@ export const TABLE_POLICY: Record<SyncedTable, TablePolicy> = {
   care_plans: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: ['therapy_type'] },
   care_plan_goals: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
   goal_ratings: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
-  // Supervision (issue #11 §1). A session names staff only (supervisor, supervisees, date), so the team sees it;
-  // a case discussed follows its referral's patient like the rest of the episode, and is clinical.
-  supervision_sessions: { scope: { kind: 'team' }, clinical: false, highRisk: [] },
+  // Supervision (issue #11 §1). A session names staff only (supervisor, supervisees, date) and no patient, so its
+  // scope is the team; it is clinical governance, so never a clerk's or an admin's. A case discussed follows its
+  // referral's patient like the rest of the episode.
+  supervision_sessions: { scope: { kind: 'team' }, clinical: true, highRisk: [] },
   supervision_cases: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
 };
 
 /** Roles that never receive or write clinical tables. An admin manages the directory and sees no patient rows. */
 export function roleReadsTable(role: Role, table: SyncedTable): boolean {
-  if (role === 'admin') return TABLE_POLICY[table].scope.kind === 'team';
+  // The admin has the team's own settings, never a team-wide clinical table (supervision sessions).
+  if (role === 'admin') return TABLE_POLICY[table].scope.kind === 'team' && !TABLE_POLICY[table].clinical;
   if (role === 'booking-clerk') return !TABLE_POLICY[table].clinical;
   return true;
 }

@@ -195,6 +195,10 @@ const SAMPLES: Record<MethodName, (s: Seed, e: CaseloadEngine, n: number) => Pro
   'patientMode.answer': () => ({ questionnaireNumber: 1, itemNumber: 1, value: 0 }),
   'patientMode.back': () => ({}),
   'patientMode.exit': () => ({ passphrase: P }),
+  'supervision.review': () => ({}),
+  'supervision.weeklyLists': () => ({ weekEnding: TODAY }),
+  'supervision.forReferral': (s) => ({ referralId: s.referralId }),
+  'supervision.record': (s) => ({ heldOn: TODAY, mode: 'individual', superviseeIds: [s.clinicianId], cases: [{ referralId: s.referralId, discussion: '', decision: 'Continue', actions: [] }] }),
   'sync.status': () => ({}),
   'sync.now': () => ({}),
   'sync.enrol': () => ({ serverUrl: 'http://127.0.0.1:9/', code: 'ABCDEFGHJKLM' }),
@@ -216,6 +220,8 @@ const ALLOWED_BUT_NOT_OK: Partial<Record<MethodName, string>> = {
   'patientMode.answer': 'NOT_FOUND',
   'patientMode.back': 'NOT_FOUND',
   'patientMode.exit': 'NOT_FOUND',
+  // The seeded clinician is not the store owner's supervisee (tests/unit/supervision records a real supervision).
+  'supervision.record': 'VALIDATION',
 };
 /** The sync methods' handlers come from the sync-runtime branch; until then they are unknown to the registry. */
 const SYNC_PENDING = (m: MethodName) => m.startsWith('sync.');
