@@ -9,6 +9,7 @@ import { LettersPage } from '../features/letters/LettersPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
 import { PatientPage } from '../features/patient/PatientPage';
 import { SessionPage } from '../features/sessions/SessionPage';
+import { SupervisionPage } from '../features/supervision/SupervisionPage';
 import { ServiceSettingsPage } from '../features/settings/ServiceSettingsPage';
 import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';
 import { BookingHome } from '../features/users/BookingHome';
@@ -37,6 +38,8 @@ function Screen({ place, ownId, go, onStatus }: { place: Place; ownId: string; g
       return <CaseloadPage />;
     case 'users':
       return <UsersPage ownId={ownId} />;
+    case 'supervision':
+      return <SupervisionPage />;
     case 'patients':
       return <BookingHome />;
     case 'sync':
@@ -102,6 +105,7 @@ export function Workspace({
               </Text>
             )}
             {role === 'admin' && <Button variant="default" size="xs" onClick={() => go({ view: 'users' })}>Team</Button>}
+            {role === 'supervisor' && <Button variant="default" size="xs" onClick={() => go({ view: 'supervision' })}>Supervision</Button>}
             {role !== 'booking-clerk' && <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Settings</Button>}
             <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
             <Button variant="default" size="xs" onClick={() => setBackups(true)}>Backups</Button>

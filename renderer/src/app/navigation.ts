@@ -5,6 +5,7 @@ export type Place =
   | { view: 'caseload' }
   | { view: 'settings' }
   | { view: 'users' }
+  | { view: 'supervision' }
   | { view: 'patients' }
   | { view: 'sync'; tab: 'status' | 'conflicts' }
   | { view: 'patient'; patientId: string }
