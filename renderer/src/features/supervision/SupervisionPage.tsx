@@ -90,7 +90,7 @@ export function SupervisionPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Supervision</Title>
+        <Title order={1} size="h2">Supervision</Title>
         <SegmentedControl value={tab} onChange={(v) => setTab(v as 'review' | 'week')} data={[{ value: 'review', label: 'Caseload review' }, { value: 'week', label: 'This week’s lists' }]} aria-label="Supervision view" />
       </Group>
       <Checkbox.Group label="Supervisees (choose several for group supervision)" value={chosen} onChange={setChosen}>
@@ -161,7 +161,7 @@ function WeekLists({ week, nameOf }: { week: WeeklyLists | null; nameOf: Map<str
   if (!week) return <Text>Loading…</Text>;
   const table = (title: string, rows: WeeklyLists['missingMeasures'], dateLabel: string) => (
     <Stack gap={4}>
-      <Title order={3} size="h4">{title} ({rows.length})</Title>
+      <Title order={2} size="h4">{title} ({rows.length})</Title>
       {rows.length === 0 ? (
         <Text size="sm">None this week.</Text>
       ) : (
