@@ -1,4 +1,4 @@
-import { daysBetween } from './dates';
+import { daysBetween, formatUkDate } from './dates';
 import { DID_NOT_ATTEND } from './episodeCodes';
 
 /**
@@ -76,9 +76,9 @@ export function supervisionFlags(f: CaseFacts): SupervisionFlag[] {
   const flags: SupervisionFlag[] = [];
   // ref §2 (PHQ-9 item 9): any answer above 0 must start the risk workflow; a high risk level is the clinician's own judgement.
   if (f.latestPhq9Item9 !== null && f.latestPhq9Item9 > 0) {
-    flags.push({ kind: 'risk', reason: `PHQ-9 item 9 answered ${f.latestPhq9Item9} on ${f.latestPhq9Date} (thoughts of self-harm; any answer above 0 needs a risk review)` });
+    flags.push({ kind: 'risk', reason: `PHQ-9 item 9 answered ${f.latestPhq9Item9} on ${formatUkDate(f.latestPhq9Date ?? '')} (thoughts of self-harm; any answer above 0 needs a risk review)` });
   } else if (f.latestRiskLevel === 'high') {
-    flags.push({ kind: 'risk', reason: `Risk assessed as high on ${f.latestRiskDate}` });
+    flags.push({ kind: 'risk', reason: `Risk assessed as high on ${formatUkDate(f.latestRiskDate ?? '')}` });
   }
   if (f.reliablyDeteriorated) flags.push({ kind: 'reliable-deterioration', reason: f.changeReason });
   if (f.firstTreatmentDate === null) {
@@ -97,7 +97,7 @@ export function supervisionFlags(f: CaseFacts): SupervisionFlag[] {
   if (quiet > NO_CONTACT_DAYS) {
     flags.push({
       kind: 'no-recent-contact',
-      reason: f.lastAttendedContactDate ? `No contact for ${quiet} days (last attended ${f.lastAttendedContactDate})` : `No attended contact in the ${quiet} days since referral`,
+      reason: f.lastAttendedContactDate ? `No contact for ${quiet} days (last attended ${formatUkDate(f.lastAttendedContactDate)})` : `No attended contact in the ${quiet} days since referral`,
     });
   }
   const dnas = f.attendanceCodes.filter((code) => code === DID_NOT_ATTEND).length;
@@ -105,7 +105,7 @@ export function supervisionFlags(f: CaseFacts): SupervisionFlag[] {
   if (f.discussInSupervision) flags.push({ kind: 'discuss', reason: 'The clinician asked to discuss this case in supervision' });
   // Seed 000: weekly reports highlight where measures have not been recorded.
   if (f.missingAtLastContact.length > 0) {
-    flags.push({ kind: 'missing-measures', reason: `Not recorded at the last contact (${f.lastAttendedContactDate}): ${f.missingAtLastContact.join(', ')}` });
+    flags.push({ kind: 'missing-measures', reason: `Not recorded at the last contact (${formatUkDate(f.lastAttendedContactDate ?? '')}): ${f.missingAtLastContact.join(', ')}` });
   }
   return flags;
 }

@@ -25,7 +25,7 @@ describe('supervision flags (issue #11 §1)', () => {
 
   it('risk: PHQ-9 item 9 above 0, or a high risk level, with the reason', () => {
     const [flag] = supervisionFlags({ ...quiet, latestPhq9Item9: 1 });
-    expect(flag).toEqual({ kind: 'risk', reason: expect.stringContaining('item 9 answered 1 on 2026-11-20') });
+    expect(flag).toEqual({ kind: 'risk', reason: expect.stringContaining('item 9 answered 1 on 20/11/2026') });
     expect(kinds({ latestRiskLevel: 'high' })).toEqual(['risk']);
     expect(kinds({ latestRiskLevel: 'moderate' })).toEqual([]);
   });

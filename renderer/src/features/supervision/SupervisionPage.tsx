@@ -56,7 +56,11 @@ export function SupervisionPage() {
   // Group mode: one agenda across the chosen supervisees, highest priority first.
   const agenda: ReviewCase[] = people.filter((p) => chosen.includes(p.id)).flatMap((p) => p.cases).sort((a, b) => b.priority - a.priority);
   const entry = (id: string) => entries[id] ?? blank;
-  const edit = (id: string, patch: Partial<CaseEntry>) => setEntries((e) => ({ ...e, [id]: { ...(e[id] ?? blank), ...patch } }));
+  const edit = (id: string, patch: Partial<CaseEntry>) => {
+    setEntries((e) => ({ ...e, [id]: { ...(e[id] ?? blank), ...patch } }));
+    // An edited case's old refusals no longer describe it.
+    setErrors((all) => Object.fromEntries(Object.entries(all).filter(([path]) => !path.startsWith(`${id}.`))));
+  };
 
   const record = async () => {
     setSaved(null);
@@ -116,7 +120,7 @@ export function SupervisionPage() {
                     <Group gap="xs">
                       <Text fw={700}>{c.patientName}</Text>
                       {group && <Text size="sm" c="gray.8">· {nameOf.get(c.caseholderId)}</Text>}
-                      <Text size="sm" c="gray.8">· referred {formatUkDate(c.receivedDate)} · {c.treatmentContacts} treatment sessions</Text>
+                      <Text size="sm" c="gray.8">· referred {formatUkDate(c.receivedDate)} · {c.treatmentContacts} treatment session{c.treatmentContacts === 1 ? '' : 's'}</Text>
                     </Group>
                     <List size="sm" spacing={2}>
                       {c.flags.map((f) => (
