@@ -7,6 +7,7 @@ import { chooseCipher, type Cipher } from '../electron/services/store/cipher';
 import { kyselyFor, migrate, openEncrypted, type Sqlite } from '../electron/services/store/database';
 import { assertSchema } from '../electron/services/store/schemaFingerprint';
 import { lettersBench } from './letters';
+import { supervisionBench } from './supervision';
 import { uiBench } from './ui';
 import { syncBench } from './sync';
 import { validNhsNumber } from '../resources/demo/syntheticPatients';
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
     ...(await uiBench()),
     ...(await syncBench()),
     ...(await lettersBench()),
+    ...(await supervisionBench()),
   ];
   writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   console.table(results);
