@@ -432,6 +432,8 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('supervision_cases_referral').on('supervision_cases').columns(['referral_id']).execute();
       await db.schema.createIndex('supervision_cases_session').on('supervision_cases').columns(['session_id']).execute();
+      // The review reads a supervisee's open referrals only: a partial index skips their years of discharged ones.
+      await db.schema.createIndex('referrals_open_caseholder').on('referrals').columns(['caseholder_id']).where(sql.ref('discharge_date'), 'is', null).where(sql.ref('deleted_at'), 'is', null).execute();
       // Supervision actions are follow-up actions like a DNA's (one way to do each thing): they gain an owner and
       // the case discussion that set them, and reach the clinician's episode screen through the same table.
       await db.schema.alterTable('actions').addColumn('owner_id', 'text').execute();
