@@ -9,6 +9,7 @@ import { assertSchema } from '../electron/services/store/schemaFingerprint';
 import { lettersBench } from './letters';
 import { clinicDayBench } from './clinicDay';
 import { reportsBench } from './reports';
+import { supervisionBench } from './supervision';
 import { uiBench } from './ui';
 import { syncBench } from './sync';
 import { validNhsNumber } from '../resources/demo/syntheticPatients';
@@ -160,6 +161,7 @@ async function main(): Promise<void> {
     ...(await lettersBench()),
     ...(await clinicDayBench()),
     ...(await reportsBench()),
+    ...(await supervisionBench()),
   ];
   writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   console.table(results);

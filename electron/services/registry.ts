@@ -15,6 +15,7 @@ import { referralHandlers } from './caseload/referrals';
 import { riskHandlers } from './caseload/risk';
 import { screeningHandlers } from './caseload/screenings';
 import { serviceSettingsHandlers } from './caseload/serviceSettings';
+import { supervisionHandlers } from './caseload/supervision';
 import { userHandlers } from './caseload/users';
 import type { CaseloadEngine } from './engine';
 import { exportHandlers } from './exports/exports';
@@ -51,6 +52,7 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...formulationHandlers(context, (purpose) => engine.chosenFolder(purpose)),
     ...exportHandlers(context, (purpose) => engine.chosenFolder(purpose)),
     ...followUpHandlers(context),
+    ...supervisionHandlers(context, { before: () => sync.barrier(), after: () => sync.sendNow() }),
     ...screeningHandlers(context),
     ...serviceSettingsHandlers(context),
     ...reportHandlers(context, (purpose) => engine.chosenFolder(purpose)),

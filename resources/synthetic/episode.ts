@@ -222,6 +222,8 @@ export function simulateEpisode(s: EpisodeSetting): EpisodeResult {
         description: `Did not attend on ${isoOf(on).split('-').reverse().join('/')}: contact the patient, review risk and offer another appointment.`,
         due_date: isoOf(due),
         done_at: due < asOf ? new Date(instantMs(due, 11 * 60)).toISOString() : null,
+        owner_id: null,
+        supervision_case_id: null,
       });
     }
     if (booked) return null;

@@ -21,6 +21,7 @@ import { reportMethods } from './reports';
 import { screeningMethods } from './screenings';
 import { serviceSettingsMethods } from './serviceSettings';
 import { sessionMethods } from './session';
+import { supervisionMethods } from './supervision';
 import { syncMethods } from './sync';
 import { userMethods } from './users';
 
@@ -47,6 +48,7 @@ export const contract = {
   ...formulationMethods,
   ...exportMethods,
   ...followUpMethods,
+  ...supervisionMethods,
   ...screeningMethods,
   ...reportMethods,
   ...serviceSettingsMethods,

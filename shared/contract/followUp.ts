@@ -12,6 +12,8 @@ export const Action = z.strictObject({
   description: z.string(),
   dueDate: z.string(),
   doneAt: z.string().nullable(),
+  /** Who must do it (set in supervision); null: the caseholder. */
+  ownerId: z.string().nullable(),
   ...recordMeta,
 });
 export type Action = z.infer<typeof Action>;

@@ -39,6 +39,13 @@ export function daysBetween(a: string, b: string): number {
   return Math.round((toUtc(b) - toUtc(a)) / 86_400_000);
 }
 
+/** An ISO date moved by whole days, in UTC so DST never shifts it. */
+export function addDays(iso: string, days: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
 /** Today's local calendar date as ISO; the clock is for display and defaults only (DESIGN.md §5.8). */
 export function todayIso(now: Date = new Date()): string {
   const y = now.getFullYear();

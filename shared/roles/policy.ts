@@ -143,6 +143,12 @@ export const METHOD_POLICY: Policy = {
   'notes.sign': { roles: CLINICAL, tables: ['referrals', 'notes', 'note_versions', 'measures', 'risk_assessments'] },
   'notes.addendum': { roles: CLINICAL, tables: ['referrals', 'notes', 'note_versions'] },
   'actions.complete': { roles: CLINICAL, tables: ['actions'] },
+
+  // Supervision (issue #11 §1): the supervisor's own workspace over their supervisees' caseloads (scope.ts).
+  'supervision.review': { roles: ['supervisor'], tables: ['patients', 'referrals', 'contacts', 'measures', 'risk_assessments'] },
+  'supervision.weeklyLists': { roles: ['supervisor'], tables: ['patients', 'referrals', 'contacts', 'measures'] },
+  'supervision.forReferral': { roles: CLINICAL, tables: ['referrals', 'supervision_sessions', 'supervision_cases'] },
+  'supervision.record': { roles: ['supervisor'], tables: ['referrals', 'supervision_sessions', 'supervision_cases', 'actions'] },
   // Letters quote scores and the presenting problem: clinical. Filling one reads the whole episode.
   'letters.draft': { roles: CLINICAL, tables: [...EPISODE, 'letters'] },
   'letters.list': { roles: CLINICAL, tables: ['referrals', 'letters'] },

@@ -27,6 +27,8 @@ export const SYNCED_TABLES = [
   'care_plan_goals',
   'goal_ratings',
   'formulations',
+  'supervision_sessions',
+  'supervision_cases',
 ] as const;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
 
@@ -122,11 +124,17 @@ export const TABLE_POLICY: Record<SyncedTable, TablePolicy> = {
     document: { signedWhen: { column: 'status', value: 'saved' } },
     highRisk: [],
   },
+  // Supervision (issue #11 §1). A session names staff only (supervisor, supervisees, date) and no patient, so its
+  // scope is the team; it is clinical governance, so never a clerk's or an admin's. A case discussed follows its
+  // referral's patient like the rest of the episode.
+  supervision_sessions: { scope: { kind: 'team' }, clinical: true, highRisk: [] },
+  supervision_cases: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
 };
 
 /** Roles that never receive or write clinical tables. An admin manages the directory and sees no patient rows. */
 export function roleReadsTable(role: Role, table: SyncedTable): boolean {
-  if (role === 'admin') return TABLE_POLICY[table].scope.kind === 'team';
+  // The admin has the team's own settings, never a team-wide clinical table (supervision sessions).
+  if (role === 'admin') return TABLE_POLICY[table].scope.kind === 'team' && !TABLE_POLICY[table].clinical;
   if (role === 'booking-clerk') return !TABLE_POLICY[table].clinical;
   return true;
 }

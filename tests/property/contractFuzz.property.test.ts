@@ -66,6 +66,10 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'notes.sign': 1,
   'notes.addendum': 1,
   'actions.complete': 1,
+  'supervision.review': 1, // one view event naming the flagged referrals shown
+  'supervision.weeklyLists': 1,
+  'supervision.forReferral': 1,
+  'supervision.record': 1, // one event naming the session, each case and each action
   'letters.draft': 1,
   'letters.list': 1,
   'letters.update': 1,
@@ -218,6 +222,9 @@ interface Pools {
   clinics: string[];
   /** Contacts still booked ahead or cancelled: what a reschedule or cancellation may name. */
   bookings: string[];
+  /** In the supervisor's store: their supervisees and the referrals those hold. */
+  supervisees: string[];
+  superviseeReferrals: string[];
 }
 
 /** Booking dates run from today to a little past the 366 days ahead a booking may be made. */
@@ -230,7 +237,7 @@ const bookingDate = field(fc.integer({ min: 0, max: 380 }).map(daysAhead), fc.on
 const clockTimes = Array.from({ length: 12 * 12 }, (_, i) => `${String(7 + Math.floor(i / 12)).padStart(2, '0')}:${String((i % 12) * 5).padStart(2, '0')}`);
 const bookingTime = field(fc.constantFrom(...clockTimes), fc.constantFrom('25:00', '9am', '12:60'));
 
-function payloads(method: MethodName, ids: () => string[], pools: Pools = { users: [], patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], letters: [], finalLetters: [], formulations: [], actions: [], goals: [], stepped: [], clinics: [], bookings: [] }): fc.Arbitrary<unknown> {
+function payloads(method: MethodName, ids: () => string[], pools: Pools = { users: [], patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], letters: [], finalLetters: [], formulations: [], actions: [], goals: [], stepped: [], clinics: [], bookings: [], supervisees: [], superviseeReferrals: [] }): fc.Arbitrary<unknown> {
   const id = fc.oneof(fc.constantFrom(...ids(), '00000000-0000-7000-8000-000000000000'), fc.uuid(), fc.string());
   const pick = (xs: string[]) => field(xs.length ? fc.constantFrom(...xs) : fc.uuid(), id);
   const referralId = pick(pools.openReferrals);
@@ -473,6 +480,24 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { user
       { id: pick(pools.letters), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), sentOn: field(fc.constant(new Date().toISOString().slice(0, 10)), episodeDate), sentTo: name },
       { requiredKeys: ['id', 'version', 'sentOn', 'sentTo'] },
     ),
+    'supervision.review': fc.record({ superviseeIds: field(fc.constant([] as string[]), fc.array(id, { minLength: 1, maxLength: 2 })) }, { requiredKeys: [] }),
+    'supervision.weeklyLists': fc.record({ weekEnding: episodeDate, superviseeIds: field(fc.constant([] as string[]), fc.array(id, { minLength: 1, maxLength: 2 })) }, { requiredKeys: ['weekEnding'] }),
+    'supervision.forReferral': fc.record({ referralId }, { requiredKeys: [] }),
+    'supervision.record': fc.record(
+      {
+        heldOn: episodeDate,
+        mode: field(fc.constantFrom('individual', 'group'), fc.constant('solo')),
+        superviseeIds: field(fc.constant(pools.supervisees.slice(0, 1)), fc.array(id, { maxLength: 2 })),
+        cases: fc.array(
+          fc.record(
+            { referralId: pick(pools.superviseeReferrals), discussion: fc.string({ maxLength: 20 }), decision: clinicalText, actions: fc.array(fc.record({ description: clinicalText, ownerId: pick(pools.supervisees), dueDate: episodeDate }, { requiredKeys: ['description', 'ownerId', 'dueDate'] }), { maxLength: 2 }) },
+            { requiredKeys: ['referralId', 'decision', 'actions'] },
+          ),
+          { maxLength: 2 },
+        ),
+      },
+      { requiredKeys: ['heldOn', 'mode', 'superviseeIds', 'cases'] },
+    ),
     'actions.complete': fc.record({ id: pick(pools.actions), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })) }, { requiredKeys: ['id', 'version'] }),
     'contactAttempts.record': fc.record(
       { referralId, date: episodeDate, method: field(fc.constantFrom('telephone', 'letter'), fc.constant('pigeon')), outcome: field(fc.constantFrom('reached', 'no-answer'), fc.constant('maybe')), note: fc.string({ maxLength: 20 }) },
@@ -559,6 +584,10 @@ describe('contract fuzzing', () => {
     const finals = await db.selectFrom('letters').select('id').where('status', '=', 'final').limit(150).execute();
     const formulations = await db.selectFrom('formulations').select('id').limit(150).execute();
     const users = await db.selectFrom('users').select('id').where('deactivated_at', 'is', null).where('id', '!=', engine.context().actorId).limit(300).execute();
+    const supervisees = await db.selectFrom('users').select('id').where('supervisor_id', '=', engine.context().actorId).execute();
+    const superviseeReferrals = supervisees.length
+      ? await db.selectFrom('referrals').select('id').where('caseholder_id', 'in', supervisees.map((u) => u.id)).where('deleted_at', 'is', null).execute()
+      : [];
     const goals = await db.selectFrom('care_plan_goals').innerJoin('referrals', 'referrals.id', 'care_plan_goals.referral_id').select(['care_plan_goals.id', 'care_plan_goals.referral_id']).where('referrals.status', '!=', 'discharged').limit(100).execute();
     const clinics = await db.selectFrom('clinics').select('id').limit(100).execute();
     const bookings = await db.selectFrom('contacts').select('id').where((eb) => eb.or([eb('attendance', 'is', null), eb('attendance', 'in', [2, 4])])).orderBy('created_at', 'desc').limit(300).execute();
@@ -577,6 +606,8 @@ describe('contract fuzzing', () => {
       stepped: newReferrals.filter((r) => r.step !== null).map((r) => r.id),
       clinics: clinics.map((c) => c.id),
       bookings: bookings.map((b) => b.id),
+      supervisees: supervisees.map((u) => u.id),
+      superviseeReferrals: superviseeReferrals.map((r) => r.id),
     };
   }
 
@@ -680,8 +711,31 @@ describe('contract fuzzing', () => {
 
   /** The directory is the admin's: users.* run in an admin's own store on this device, everything else in the HIT's. */
   let adminKey: string | null = null;
-  const storeOf = (method: MethodName) => (method.startsWith('users.') && adminKey ? adminKey : 'primary');
+  let supervisorKey: string | null = null;
+  const SUPERVISOR_ONLY: MethodName[] = ['supervision.review', 'supervision.weeklyLists', 'supervision.record'];
+  const storeOf = (method: MethodName) =>
+    method.startsWith('users.') && adminKey ? adminKey : SUPERVISOR_ONLY.includes(method) && supervisorKey ? supervisorKey : 'primary';
+  /**
+   * A supervisor's own store holding a supervisee's open referral, written as sync would have brought it (the
+   * directory entry and the caseholder arrive from the team server, not through this device's handlers).
+   */
+  async function setUpSupervisorStore(): Promise<void> {
+    await engine.addUser();
+    await engine.setup({ passphrase: currentPassphrase, displayName: 'Sam Supervisor', role: 'supervisor' });
+    supervisorKey = engine.status().currentUser;
+    const h = engine.handlers();
+    const db = engine.context().db;
+    const now = new Date().toISOString();
+    const supervisee = '01900000-0000-7000-8000-00000000a11c';
+    await db.insertInto('users').values({ id: supervisee, display_name: 'Ada Supervisee', role: 'hit', supervisor_id: engine.context().actorId, version: 1, created_at: now, updated_at: now, deactivated_at: null, updated_by: null }).execute();
+    const p = await h['patients.create']({ nhsNumber: validNhsNumber(2), givenName: 'Sup', familyName: 'Case', dateOfBirth: '1970-01-01', gpPractice: 'Seed Surgery' });
+    for (let i = 0; i < 3; i++) {
+      const r = await h['referrals.create']({ patientId: p.id, receivedDate: '2020-01-01', referrerRole: 'gp', ltcCodes: ['44054006'], reason: 'Seed', riskKnown: false, consent: true, urgency: 'routine', pathway: 'core', team: 'Seed team', status: 'in-treatment' });
+      await db.updateTable('referrals').set({ caseholder_id: supervisee }).where('id', '=', r.id).execute();
+    }
+  }
   async function openStoreFor(method: MethodName): Promise<void> {
+    if (SUPERVISOR_ONLY.includes(method) && !supervisorKey) await setUpSupervisorStore();
     if (method.startsWith('users.') && !adminKey) {
       await engine.addUser();
       await engine.setup({ passphrase: currentPassphrase, displayName: 'Ari Admin', role: 'admin' });

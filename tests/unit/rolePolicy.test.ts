@@ -239,6 +239,10 @@ const SAMPLES: Record<MethodName, (s: Seed, e: CaseloadEngine, n: number) => Pro
   'appointments.cancel': async (s, e) => ({ id: s.cancellableBookingId, version: await versionOf(e, 'contacts', s.cancellableBookingId), cancelledBy: 'service' }),
   'clinicDay.day': () => ({ date: ahead(20) }),
   'clinicDay.week': () => ({ date: ahead(20) }),
+  'supervision.review': () => ({}),
+  'supervision.weeklyLists': () => ({ weekEnding: TODAY }),
+  'supervision.forReferral': (s) => ({ referralId: s.referralId }),
+  'supervision.record': (s) => ({ heldOn: TODAY, mode: 'individual', superviseeIds: [s.clinicianId], cases: [{ referralId: s.referralId, discussion: '', decision: 'Continue', actions: [] }] }),
   'sync.status': () => ({}),
   'sync.now': () => ({}),
   'sync.enrol': () => ({ serverUrl: 'http://127.0.0.1:9/', code: 'ABCDEFGHJKLM' }),
@@ -263,6 +267,8 @@ const ALLOWED_BUT_NOT_OK: Partial<Record<MethodName, string>> = {
   'patientMode.answer': 'NOT_FOUND',
   'patientMode.back': 'NOT_FOUND',
   'patientMode.exit': 'NOT_FOUND',
+  // The seeded clinician is not the store owner's supervisee (tests/unit/supervision records a real supervision).
+  'supervision.record': 'VALIDATION',
 };
 
 /** Calls that end the session or leave it: after them the test opens the role's store again. */

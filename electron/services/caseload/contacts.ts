@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Contact, ContactInput, contactMethods } from '../../../shared/contract/contacts';
-import { daysBetween, formatUkDate, todayIso } from '../../../shared/domain/dates';
+import { addDays, daysBetween, formatUkDate, todayIso } from '../../../shared/domain/dates';
 import { DID_NOT_ATTEND } from '../../../shared/domain/episodeCodes';
 import { contactEntryProblems } from '../../../shared/outcomes';
 import { appendAudit } from '../audit/auditChain';
@@ -31,12 +31,6 @@ export function toContact(row: ContactsTable): Contact {
     therapyType: row.therapy_type,
     ...meta(row),
   };
-}
-
-function addDays(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 /** Attendance is what happened, so it cannot be recorded for a day that has not come yet. */

@@ -17,6 +17,7 @@ export function toAction(row: ActionsTable): Action {
     description: row.description,
     dueDate: row.due_date,
     doneAt: row.done_at,
+    ownerId: row.owner_id,
     ...meta(row),
   };
 }

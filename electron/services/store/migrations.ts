@@ -437,6 +437,36 @@ export const MIGRATIONS: Record<string, Migration> = {
       await recordWritesInOutbox(db, 'letters');
     },
   },
+  '0009_supervision': {
+    async up(db: Kysely<unknown>) {
+      // A supervision meeting (issue #11 §1): who supervised whom, when, one to one or as a group. It names staff
+      // only, never a patient, so it travels to the whole team; what was said about a case is in supervision_cases.
+      await clinical(db.schema.createTable('supervision_sessions'))
+        .addColumn('supervisor_id', 'text', (c) => c.notNull())
+        .addColumn('held_on', 'text', (c) => c.notNull())
+        .addColumn('mode', 'text', (c) => c.notNull().check(sql`mode in ('individual','group')`))
+        .addColumn('supervisee_ids', 'text', (c) => c.notNull()) // JSON array of user ids
+        .execute();
+      // A case discussed: the flags as they stood (what the supervisor saw), the discussion and the decision.
+      await clinical(db.schema.createTable('supervision_cases'))
+        .addColumn('session_id', 'text', (c) => c.notNull().references('supervision_sessions.id'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('flags', 'text', (c) => c.notNull()) // JSON: [{ kind, reason }]
+        .addColumn('discussion', 'text', (c) => c.notNull())
+        .addColumn('decision', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('supervision_cases_referral').on('supervision_cases').columns(['referral_id']).execute();
+      await db.schema.createIndex('supervision_cases_session').on('supervision_cases').columns(['session_id']).execute();
+      // The review reads a supervisee's open referrals only: a partial index skips their years of discharged ones.
+      await db.schema.createIndex('referrals_open_caseholder').on('referrals').columns(['caseholder_id']).where(sql.ref('discharge_date'), 'is', null).where(sql.ref('deleted_at'), 'is', null).execute();
+      // Supervision actions are follow-up actions like a DNA's (one way to do each thing): they gain an owner and
+      // the case discussion that set them, and reach the clinician's episode screen through the same table.
+      await db.schema.alterTable('actions').addColumn('owner_id', 'text').execute();
+      await db.schema.alterTable('actions').addColumn('supervision_case_id', 'text', (c) => c.references('supervision_cases.id')).execute();
+      await db.schema.createIndex('actions_owner').on('actions').columns(['owner_id', 'done_at']).execute();
+      for (const table of ['supervision_sessions', 'supervision_cases']) await recordWritesInOutbox(db, table);
+    },
+  },
   '0010_formulation': {
     async up(db: Kysely<unknown>) {
       // An LTC-adapted CBT formulation (issue #10 stage 6). Each row is one saved version of a referral's diagram

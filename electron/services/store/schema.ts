@@ -158,6 +158,22 @@ export interface ActionsTable extends ClinicalColumns {
   description: string;
   due_date: string;
   done_at: string | null;
+  /** Who must do it (a supervision action); null: the caseholder. */
+  owner_id: string | null;
+  supervision_case_id: string | null;
+}
+export interface SupervisionSessionsTable extends ClinicalColumns {
+  supervisor_id: string;
+  held_on: string;
+  mode: string;
+  supervisee_ids: string;
+}
+export interface SupervisionCasesTable extends ClinicalColumns {
+  session_id: string;
+  referral_id: string;
+  flags: string;
+  discussion: string;
+  decision: string;
 }
 export interface ServiceSettingsTable extends ClinicalColumns {
   outcome_overrides: string;
@@ -299,6 +315,8 @@ export interface CaseloadDb {
   care_plan_goals: CarePlanGoalsTable;
   goal_ratings: GoalRatingsTable;
   formulations: FormulationsTable;
+  supervision_sessions: SupervisionSessionsTable;
+  supervision_cases: SupervisionCasesTable;
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
   sync_outbox: SyncOutboxTable;

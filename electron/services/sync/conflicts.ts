@@ -38,6 +38,8 @@ const LABELS: Record<SyncedTable, string> = {
   actions: 'Follow-up action',
   service_settings: 'Service settings',
   sync_conflicts: 'Conflict',
+  supervision_sessions: 'Supervision session',
+  supervision_cases: 'Case discussed in supervision',
 };
 /** Why the server refused a change, in the clinician's words (PushAck forbidden reasons, and one the outbox infers). */
 const REFUSALS: Record<string, string> = {

@@ -13,6 +13,7 @@ import { ClinicDayPage } from '../features/clinicDay/ClinicDayPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
 import { PatientPage } from '../features/patient/PatientPage';
 import { SessionPage } from '../features/sessions/SessionPage';
+import { SupervisionPage } from '../features/supervision/SupervisionPage';
 import { ServiceSettingsPage } from '../features/settings/ServiceSettingsPage';
 import { ReportsPage } from '../features/reports/ReportsPage';
 import { ChangePassphraseDialog } from '../features/session/ChangePassphraseDialog';
@@ -42,6 +43,8 @@ function Screen({ place, ownId, go, onStatus }: { place: Place; ownId: string; g
       return <CaseloadPage />;
     case 'users':
       return <UsersPage ownId={ownId} />;
+    case 'supervision':
+      return <SupervisionPage />;
     case 'patients':
       return <BookingHome />;
     case 'sync':
@@ -119,6 +122,7 @@ export function Workspace({
             {/* Service reports are for the clinical roles, over their scope (shared/roles/policy.ts). */}
             {(role === 'pwp' || role === 'hit' || role === 'supervisor') && <Button variant="default" size="xs" onClick={() => go({ view: 'reports' })}>Reports</Button>}
             {(CLINICAL_ROLES as readonly Role[]).includes(role) && <Button variant="default" size="xs" onClick={() => go({ view: 'exports' })}>Exports</Button>}
+            {role === 'supervisor' && <Button variant="default" size="xs" onClick={() => go({ view: 'supervision' })}>Supervision</Button>}
             {role !== 'booking-clerk' && <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Settings</Button>}
             <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
             <Button variant="default" size="xs" onClick={() => setBackups(true)}>Backups</Button>

@@ -7,6 +7,7 @@ export type Place =
   | { view: 'reports' }
   | { view: 'exports' }
   | { view: 'users' }
+  | { view: 'supervision' }
   | { view: 'patients' }
   | { view: 'sync'; tab: 'status' | 'conflicts' }
   | { view: 'clinicDay' }
