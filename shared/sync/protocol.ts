@@ -170,7 +170,8 @@ export const AuditEventWire = z.strictObject({
   actor_id: z.string().max(64),
   action: z.string().max(64),
   entity: z.string().max(64),
-  entity_ids: z.string().max(4096),
+  // A caseload view names up to 1,000 record ids (about 39 characters each in JSON).
+  entity_ids: z.string().max(65_536),
   prev_hash: z.string().regex(/^[0-9a-f]{64}$/),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 });

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { AuditEventWire, AuditPushResponse, DirectoryResponse, EnrolResponse } from '../../../shared/sync/protocol';
+import { MAX_BODY_BYTES, type AuditEventWire, type AuditPushResponse, type DirectoryResponse, type EnrolResponse } from '../../../shared/sync/protocol';
 import { SYNCED_TABLES } from '../../../shared/sync/tables';
 import { appendAudit } from '../audit/auditChain';
 import type { CaseloadDb } from '../store/schema';
@@ -123,9 +123,21 @@ export async function applyDirectory(db: Kysely<CaseloadDb>, directory: Director
   });
 }
 
-/** The device's audit events the server has not yet accepted, oldest first, as POST /v1/audit takes them. */
+/**
+ * The device's audit events the server has not yet accepted, oldest first, as POST /v1/audit takes them. A view
+ * of a long caseload names up to a thousand ids in one event, so a batch is also cut to stay well inside the
+ * server's body limit.
+ */
 export async function auditEventsAfter(db: Kysely<CaseloadDb>, seq: number, limit = 500): Promise<AuditEventWire[]> {
-  return db.selectFrom('audit_event').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+  const events = await db.selectFrom('audit_event').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+  const batch: AuditEventWire[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    bytes += event.entity_ids.length + 400;
+    if (batch.length > 0 && bytes > MAX_BODY_BYTES / 2) break;
+    batch.push(event);
+  }
+  return batch;
 }
 
 export async function auditAckedHead(db: Kysely<CaseloadDb>): Promise<{ seq: number; hash: string | null }> {
