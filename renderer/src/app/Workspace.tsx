@@ -111,23 +111,23 @@ export function Workspace({
             {status.demo && <DemoBadge />}
             <SyncBadge onOpen={(tab) => go({ view: 'sync', tab })} />
           </Group>
-          <Group gap="xs" wrap="nowrap">
+          <Group gap={6} wrap="nowrap">
             {status.owner && (
               <Text size="sm" c="gray.8" lh={1.2}>
                 {status.owner.displayName} · {ROLE_LABELS[status.owner.role]}
               </Text>
             )}
-            {role === 'admin' && <Button variant="default" size="xs" onClick={() => go({ view: 'users' })}>Team</Button>}
-            {role !== 'admin' && <Button variant="default" size="xs" onClick={() => go({ view: 'clinicDay' })}>Clinic day</Button>}
+            {role === 'admin' && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'users' })}>Team</Button>}
+            {role !== 'admin' && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'clinicDay' })}>Clinic day</Button>}
             {/* Service reports are for the clinical roles, over their scope (shared/roles/policy.ts). */}
-            {(role === 'pwp' || role === 'hit' || role === 'supervisor') && <Button variant="default" size="xs" onClick={() => go({ view: 'reports' })}>Reports</Button>}
-            {(CLINICAL_ROLES as readonly Role[]).includes(role) && <Button variant="default" size="xs" onClick={() => go({ view: 'exports' })}>Exports</Button>}
-            {role === 'supervisor' && <Button variant="default" size="xs" onClick={() => go({ view: 'supervision' })}>Supervision</Button>}
-            {role !== 'booking-clerk' && <Button variant="default" size="xs" onClick={() => go({ view: 'settings' })}>Settings</Button>}
-            <Button variant="default" size="xs" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
-            <Button variant="default" size="xs" onClick={() => setBackups(true)}>Backups</Button>
-            <Button variant="default" size="xs" onClick={switchUser}>Switch user</Button>
-            <Button variant="filled" color="dark" size="xs" onClick={lock}>Lock</Button>
+            {(role === 'pwp' || role === 'hit' || role === 'supervisor') && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'reports' })}>Reports</Button>}
+            {(CLINICAL_ROLES as readonly Role[]).includes(role) && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'exports' })}>Exports</Button>}
+            {role === 'supervisor' && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'supervision' })}>Supervision</Button>}
+            {role !== 'booking-clerk' && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'settings' })}>Settings</Button>}
+            <Button variant="default" size="compact-sm" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
+            <Button variant="default" size="compact-sm" onClick={() => setBackups(true)}>Backups</Button>
+            <Button variant="default" size="compact-sm" onClick={switchUser}>Switch user</Button>
+            <Button variant="filled" color="dark" size="compact-sm" onClick={lock}>Lock</Button>
           </Group>
         </Group>
       </AppShell.Header>
