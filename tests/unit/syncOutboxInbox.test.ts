@@ -194,6 +194,23 @@ describe('SqliteInbox', () => {
     expect(store.sqlite.pragma('foreign_key_check')).toEqual([]);
   });
 
+  it('parks a whole branch whose root is missing, again on every page, until the root arrives (found by the model test, seed 1170169920)', async () => {
+    const { inbox } = await open();
+    const [p, r, c, n] = [uuidv7(), uuidv7(), uuidv7(), uuidv7()];
+    // The referral's patient has not come; the contact and note wait on the referral, which waits on the patient.
+    await inbox.apply(page([logged(2, 'referrals', referralRow(r, p, OTHER)), logged(3, 'contacts', contactRow(c, r, OTHER)), logged(4, 'notes', noteRow(n, r, OTHER, { body: 'seen' }))], { next: 4 }));
+    // The next page repeats the referral alone: retried, it brings its children back, and all must be parked again.
+    await inbox.apply(page([logged(5, 'referrals', referralRow(r, p, OTHER, { version: 2 }))], { next: 5 }));
+    expect(await store.db.selectFrom('referrals').select('id').execute()).toEqual([]);
+    expect(await store.db.selectFrom('contacts').select('id').execute()).toEqual([]);
+    expect(await inbox.cursor()).toBe(5);
+    await inbox.apply(page([logged(6, 'patients', patientRow(p, OTHER, '9990000018'))], { next: 6 }));
+    expect((await store.db.selectFrom('referrals').select('version').execute())).toEqual([{ version: 2 }]);
+    expect(await store.db.selectFrom('contacts').select('id').execute()).toEqual([{ id: c }]);
+    expect(await store.db.selectFrom('notes').select('id').execute()).toEqual([{ id: n }]);
+    expect(store.sqlite.pragma('foreign_key_check')).toEqual([]);
+  });
+
   it('leaves rows and cursor untouched when it fails before commit', async () => {
     store = await openSyncStore([{ id: OTHER, name: 'Grace' }]);
     let crash = true;

@@ -126,30 +126,30 @@ async function purgePatient(trx: Trx, patientId: string): Promise<boolean> {
 
 /**
  * Rows whose parent has not arrived (a back-fill is ordered by server_seq, not parent first, and a page may end
- * between them) wait, parked in sync_rows, instead of failing the page: each page first retries the parked rows,
- * then parks whatever still refers to a missing row. References are checked at commit, so this runs last.
+ * between them) wait, parked in sync_rows, instead of failing the page: each page first retries every parked row
+ * once (references are checked at commit, so parent and child may come back in either order), then parks whatever
+ * still refers to a missing row. Parking only removes rows, so the pruning ends; it runs until the store is whole,
+ * because one parked parent leaves its children pointing at nothing.
  */
 async function parkOrphans(trx: Trx): Promise<void> {
-  let previous = '';
-  for (let pass = 0; pass < 10; pass++) {
-    const parked = await trx.selectFrom('sync_rows').select(['table_name', 'row_id', 'latest_change']).whereRef('latest_seq', '>', 'server_seq').execute();
-    for (const row of parked) {
-      if (await hasOutstandingWrite(trx, row.table_name, row.row_id)) continue;
-      await writeServerRow(trx, JSON.parse(row.latest_change) as LoggedChange);
-    }
+  const parked = await trx.selectFrom('sync_rows').select(['table_name', 'row_id', 'latest_change']).whereRef('latest_seq', '>', 'server_seq').execute();
+  for (const row of parked) {
+    if (await hasOutstandingWrite(trx, row.table_name, row.row_id)) continue;
+    await writeServerRow(trx, JSON.parse(row.latest_change) as LoggedChange);
+  }
+  for (;;) {
     const violations = (await sql<{ table: string; rowid: number }>`select "table", rowid from pragma_foreign_key_check`.execute(trx)).rows.filter((v) =>
       (SYNCED_TABLES as readonly string[]).includes(v.table),
     );
     if (violations.length === 0) return;
+    let removed = 0;
     for (const v of violations) {
       const found = (await sql<{ id: string }>`select id from ${sql.table(v.table)} where rowid = ${v.rowid}`.execute(trx)).rows[0];
       if (!found) continue;
+      removed++;
       await sql`delete from ${sql.table(v.table)} where rowid = ${v.rowid}`.execute(trx);
       await trx.updateTable('sync_rows').set({ server_seq: 0 }).where('table_name', '=', v.table).where('row_id', '=', found.id).execute();
     }
-    // Parking made no parent appear: the rest waits for a later page.
-    const key = JSON.stringify(violations);
-    if (key === previous) return;
-    previous = key;
+    if (removed === 0) return; // nothing left to park: the commit reports what is wrong
   }
 }
