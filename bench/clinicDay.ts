@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { todayIso } from '../shared/domain/dates';
-import { startHost } from '../electron/host/server';
 import { CaseloadEngine } from '../electron/services/engine';
+import { withUnlockedPage } from './unlockedPage';
 import { loadSynthetic } from '../resources/synthetic/load';
 import { syntheticService, syntheticTeam, w1Spec } from '../resources/synthetic/service';
 import type { UiResult } from './ui';
@@ -43,17 +42,7 @@ async function seed(dataDir: string): Promise<{ patients: number; rows: number }
 export async function clinicDayBench(): Promise<UiResult[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caseload-bench-clinic-day-'));
   const seeded = await seed(dataDir);
-  const host = await startHost({ worker: { dataDir, kdf: { kind: 'insecure-test-only', N: 1024 } } });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  try {
-    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB' })).newPage();
-    await page.goto(host.url);
-    await page.getByLabel('Passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Unlock' }).click();
-    await page.getByRole('heading', { name: 'Caseload' }).waitFor();
+  return withUnlockedPage(dataDir, PASSPHRASE, async (page) => {
     // Click "Clinic day" → the clinician's day drawn with all 12 rows (measures due and actions included);
     // between runs the settings page, so each run mounts the screen afresh.
     const times: number[] = [];
@@ -84,11 +73,7 @@ export async function clinicDayBench(): Promise<UiResult[]> {
         note: `goal ≤ 300 — ${value <= 300 ? 'met' : 'NOT met'}; click → the day's ${APPOINTMENTS} appointments drawn with measures due and outstanding actions, on the W1 store (${seeded.patients} patients, ${seeded.rows} rows from resources/synthetic); median of ${RUNS} after one warm-up, fastest ${Math.min(...times)} ms (${times.join(', ')} ms); of which the clinicDay.day call through the page's transport takes a median ${median(apiTimes).toFixed(0)} ms; machine load average ${load} while measured`,
       },
     ];
-  } finally {
-    await browser.close();
-    await host.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** `npx tsx bench/clinicDay.ts`: this figure alone. */

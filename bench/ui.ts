@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { formatUkDate, todayIso } from '../shared/domain/dates';
 import { validNhsNumber } from '../resources/demo/syntheticPatients';
-import { startHost } from '../electron/host/server';
 import { CaseloadEngine } from '../electron/services/engine';
+import { withUnlockedPage } from './unlockedPage';
 
 /**
  * Issue #8's clinic-feel figures, measured in Chromium against the real host and page:
@@ -112,17 +112,7 @@ async function timedKey(page: Page, key: string, resultTestId: string): Promise<
 export async function uiBench(): Promise<UiResult[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caseload-bench-ui-'));
   await seed(dataDir);
-  const host = await startHost({ worker: { dataDir, kdf: { kind: 'insecure-test-only', N: 1024 } } });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  try {
-    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB' })).newPage();
-    await page.goto(host.url);
-    await page.getByLabel('Passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Unlock' }).click();
-    await page.getByRole('heading', { name: 'Caseload' }).waitFor();
+  return withUnlockedPage(dataDir, PASSPHRASE, async (page) => {
 
     // The session screen: count every key pressed until PHQ-9 and GAD-7 are saved, timing each item; one
     // session per patient, and the median of their 95th percentiles (this machine is shared and noisy).
@@ -188,9 +178,5 @@ export async function uiBench(): Promise<UiResult[]> {
         note: `goal ≤ 300 — ${median(openTimes) <= 300 ? 'met' : 'NOT met'}; click → contacts table and outcome chart of an episode with 20 sessions of PHQ-9 and GAD-7 drawn; median of ${RUNS} (${openTimes.join(', ')} ms)`,
       },
     ];
-  } finally {
-    await browser.close();
-    await host.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }

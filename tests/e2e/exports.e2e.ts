@@ -5,24 +5,13 @@ import { validNhsNumber } from '../../resources/demo/syntheticPatients';
 import { parseCsv } from '../../shared/exports/csv';
 import { formatUkDate, todayIso } from '../../shared/domain/dates';
 import { checkScreen, expect, test } from './hostFixture';
+import { choose, daysAgo, PASSPHRASE } from './support/steps';
 
 /**
  * Issue #11 §3 in Chromium: a HIT checks a year's completeness, then exports the data-set CSVs and the FHIR
  * bundle to the folder chosen through the shell (the host's stand-in for the native dialog) after the warning,
  * and the files are read back.
  */
-const PASSPHRASE = 'clinic room passphrase';
-
-function daysAgo(n: number): string {
-  const d = new Date();
-  d.setDate(d.getDate() - n);
-  return todayIso(d);
-}
-
-async function choose(page: Page, label: string, option: string) {
-  await page.getByRole('combobox', { name: label, exact: true }).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
-}
 
 /** Three episodes over the last year, through the same contract the screens use; one discharged. */
 async function seedYear(page: Page): Promise<void> {

@@ -3,27 +3,16 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { validNhsNumber } from '../../resources/demo/syntheticPatients';
-import { formatUkDate, todayIso } from '../../shared/domain/dates';
+import { formatUkDate } from '../../shared/domain/dates';
 import { checkScreen, expect, test } from './hostFixture';
+import { choose, daysAgo, PASSPHRASE } from './support/steps';
 
 /**
  * Issue #10 stage 6 in Chromium: a HIT builds an LTC-adapted CBT formulation diagram by keyboard alone — words
  * typed into boxes in place, arrows added and one removed — saves two versions, opens the older one, and exports
  * the PDF for the patient to the folder chosen through the shell, whose text is read back.
  */
-const PASSPHRASE = 'clinic room passphrase';
 const NHS = validNhsNumber(7410);
-
-function daysAgo(n: number): string {
-  const d = new Date();
-  d.setDate(d.getDate() - n);
-  return todayIso(d);
-}
-
-async function choose(page: Page, label: string, option: string) {
-  await page.getByRole('combobox', { name: label, exact: true }).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
-}
 
 async function seedEpisode(page: Page, received: string): Promise<void> {
   const id = await page.evaluate(

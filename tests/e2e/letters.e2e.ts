@@ -5,25 +5,14 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { validNhsNumber } from '../../resources/demo/syntheticPatients';
 import { formatUkDate, todayIso } from '../../shared/domain/dates';
 import { checkScreen, expect, test } from './hostFixture';
+import { choose, daysAgo, PASSPHRASE } from './support/steps';
 
 /**
  * Issue #10 stage 5 in Chromium: a discharge letter to the GP drafted from the record, edited, finalised,
  * exported as a PDF to the folder chosen through the shell (the host's stand-in for the native dialog), its text
  * read back out of the PDF, then recorded as sent.
  */
-const PASSPHRASE = 'clinic room passphrase';
 const NHS = validNhsNumber(7310);
-
-function daysAgo(n: number): string {
-  const d = new Date();
-  d.setDate(d.getDate() - n);
-  return todayIso(d);
-}
-
-async function choose(page: Page, label: string, option: string) {
-  await page.getByRole('combobox', { name: label, exact: true }).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
-}
 
 /** A discharged episode, written through the same contract the screens use: PHQ-9 18 → 6, GAD-7 15 → 5. */
 async function seedDischargedEpisode(page: Page): Promise<void> {

@@ -2,31 +2,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { validNhsNumber } from '../../resources/demo/syntheticPatients';
-import { todayIso } from '../../shared/domain/dates';
 import { checkScreen, expect, test } from './hostFixture';
+import { choose, daysAgo, PASSPHRASE } from './support/steps';
 
 /**
  * Issue #11 stage 2 in Chromium: a supervisor runs a year's service report, filters it by a long-term condition,
  * opens a figure's definition, and exports the figures as CSV through the shell's folder, then reads it back.
  */
-const PASSPHRASE = 'clinic room passphrase';
 const DIABETES = '44054006';
 const COPD = '13645005';
 
 /** One CSV line's cells (RFC 4180 quoting; no line breaks inside cells in these files). */
 function csvRow(line: string): string[] {
   return [...line.matchAll(/(?:^|,)(?:"((?:[^"]|"")*)"|([^,]*))/g)].map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!));
-}
-
-function daysAgo(n: number): string {
-  const d = new Date();
-  d.setDate(d.getDate() - n);
-  return todayIso(d);
-}
-
-async function choose(page: Page, label: string, option: string) {
-  await page.getByRole('combobox', { name: label, exact: true }).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
 }
 
 /** Finished courses through the contract the screens use: 6 with diabetes (recovered), 2 with COPD (not). */

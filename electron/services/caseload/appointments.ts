@@ -9,23 +9,14 @@ import type { ClinicsTable, ContactsTable } from '../store/schema';
 import { clinicSlotProblem, liveClinic } from './clinics';
 import { toContact } from './contacts';
 import type { CaseloadContext } from './context';
-import { assertUser, liveReferral, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
-import { carePlanTherapyType } from './carePlan';
+import { assertUser, liveReferral, nextColumns, notFound, refuse, stale, type Trx } from './records';
+import { assertClinicianFree, insertContact, type Slot } from './diary';
 
 /** How far ahead a booking may be made: a year and a day covers an annual review (a local choice, not a data-set rule). */
 export const MAX_DAYS_AHEAD = 366;
 
 export function toAppointment(row: ContactsTable): Appointment {
   return { ...toContact(row), clinicId: row.clinic_id ?? null, rescheduledFromId: row.rescheduled_from_id ?? null, cancellationReason: row.cancellation_reason ?? null };
-}
-
-const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-const clock = (total: number) => `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
-
-interface Slot {
-  date: string;
-  startTime: string;
-  durationMinutes: number;
 }
 
 /** A booking is for a day still to come (today included) and not beyond MAX_DAYS_AHEAD. */
@@ -38,30 +29,6 @@ function assertBookableDate(ctx: CaseloadContext, date: string): void {
 function assertInClinic(clinic: ClinicsTable, slot: Slot): void {
   const problem = clinicSlotProblem(clinic, slot);
   if (problem) throw refuse(problem.path, problem.message);
-}
-
-/**
- * A clinician cannot be in two appointments at once. Cancelled bookings (codes 2 and 4) free their time; a
- * contact that happened (or was missed) still held it.
- */
-async function assertClinicianFree(trx: Trx, clinicianId: string, slot: Slot, exceptId: string | null): Promise<void> {
-  const start = minutes(slot.startTime);
-  const end = start + slot.durationMinutes;
-  if (end > 24 * 60) throw refuse('durationMinutes', 'must end by midnight');
-  const sameDay = await trx
-    .selectFrom('contacts')
-    .select(['id', 'start_time', 'duration_minutes', 'attendance'])
-    .where('clinician_id', '=', clinicianId)
-    .where('date', '=', slot.date)
-    .where('deleted_at', 'is', null)
-    .execute();
-  const clash = sameDay
-    .filter((c) => c.id !== exceptId && (c.attendance === null || !CANCELLATION_CODES.has(c.attendance)))
-    .find((c) => minutes(c.start_time) < end && start < minutes(c.start_time) + c.duration_minutes);
-  if (clash) {
-    const clashEnd = clock(minutes(clash.start_time) + clash.duration_minutes);
-    throw refuse('startTime', `overlaps the clinician's appointment on ${formatUkDate(slot.date)} from ${clash.start_time} to ${clashEnd}`);
-  }
 }
 
 /** The referral window rule is the outcomes engine's (ref §4): not before the referral, not after discharge unless a follow-up. */
@@ -83,9 +50,7 @@ export async function bookAppointment(ctx: CaseloadContext, input: z.output<type
     const clinicianId = input.clinicianId ?? ctx.actorId;
     await assertUser(trx, clinicianId, 'clinicianId');
     await assertClinicianFree(trx, clinicianId, input, null);
-    const row: ContactsTable = {
-      ...newColumns(ctx),
-      referral_id: referral.id,
+    const row = await insertContact(trx, ctx, referral.id, {
       date: input.date,
       start_time: input.startTime,
       duration_minutes: input.durationMinutes,
@@ -94,12 +59,10 @@ export async function bookAppointment(ctx: CaseloadContext, input: z.output<type
       location,
       attendance: null,
       clinician_id: clinicianId,
-      therapy_type: await carePlanTherapyType(trx, referral.id, input.type),
       clinic_id: clinic?.id ?? null,
       rescheduled_from_id: null,
       cancellation_reason: null,
-    };
-    await trx.insertInto('contacts').values(row).execute();
+    });
     await appendAudit(trx, { actorId: ctx.actorId, action: 'create', entity: 'appointment', entityIds: [row.id] }, ctx.now());
     return toAppointment(row);
   });
@@ -162,9 +125,7 @@ export async function rescheduleAppointment(ctx: CaseloadContext, input: z.outpu
 
     const closed = original.attendance === null ? cancelled(ctx, original, input.cancelledBy, input.reason) : original;
     if (closed !== original) await trx.updateTable('contacts').set(closed).where('id', '=', original.id).where('version', '=', original.version).execute();
-    const row: ContactsTable = {
-      ...newColumns(ctx),
-      referral_id: original.referral_id,
+    const row = await insertContact(trx, ctx, original.referral_id, {
       date: slot.date,
       start_time: slot.startTime,
       duration_minutes: slot.durationMinutes,
@@ -173,12 +134,10 @@ export async function rescheduleAppointment(ctx: CaseloadContext, input: z.outpu
       location,
       attendance: null,
       clinician_id: original.clinician_id,
-      therapy_type: await carePlanTherapyType(trx, original.referral_id, original.type as ContactType),
       clinic_id: clinic?.id ?? null,
       rescheduled_from_id: original.id,
       cancellation_reason: null,
-    };
-    await trx.insertInto('contacts').values(row).execute();
+    });
     await appendAudit(trx, { actorId: ctx.actorId, action: 'update', entity: 'appointment', entityIds: [original.id, row.id] }, ctx.now());
     return { cancelled: toAppointment(closed), booked: toAppointment(row) };
   });

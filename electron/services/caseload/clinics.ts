@@ -5,6 +5,7 @@ import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
 import type { ClinicsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
+import { minutesOf } from './diary';
 import { meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
 
 /** ISO weekday (1 = Monday) of a calendar date, independent of the machine's zone. */
@@ -13,8 +14,6 @@ function isoWeekday(iso: string): number {
   return day === 0 ? 7 : day;
 }
 
-const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-
 /**
  * Why a slot does not fit a clinic ("Tuesday diabetes clinic" holds only Tuesday mornings' patients), naming the
  * field at fault, or null when it fits.
@@ -22,8 +21,8 @@ const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.sl
 export function clinicSlotProblem(clinic: ClinicsTable, slot: { date: string; startTime: string; durationMinutes: number }): { path: string; message: string } | null {
   const weekday = isoWeekday(slot.date);
   if (weekday !== clinic.weekday) return { path: 'date', message: `is a ${weekdayName(weekday)}; ${clinic.name} runs on ${weekdayName(clinic.weekday)}s` };
-  const start = minutes(slot.startTime);
-  if (start < minutes(clinic.start_time) || start + slot.durationMinutes > minutes(clinic.end_time)) {
+  const start = minutesOf(slot.startTime);
+  if (start < minutesOf(clinic.start_time) || start + slot.durationMinutes > minutesOf(clinic.end_time)) {
     return { path: 'startTime', message: `must fit within ${clinic.name}'s hours (${clinic.start_time}–${clinic.end_time})` };
   }
   return null;

@@ -8,7 +8,7 @@ import type { ContextSource, HandlerMap } from '../handlers';
 import type { ContactsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
 import { assertUser, meta, newColumns, nextColumns, notFound, refuse, stale, type Trx } from './records';
-import { carePlanTherapyType } from './carePlan';
+import { assertClinicianFree, insertContact } from './diary';
 import { referralInScope } from './scope';
 
 type ParsedContact = z.output<typeof ContactInput>;
@@ -64,9 +64,9 @@ export async function createContact(ctx: CaseloadContext, input: ParsedContact):
     if (input.attendance !== null) assertAttendanceDate(ctx, input.date, 'attendance');
     const clinician = input.clinicianId ?? ctx.actorId;
     await assertUser(trx, clinician, 'clinicianId');
-    const row: ContactsTable = {
-      ...newColumns(ctx),
-      referral_id: referral.id,
+    // A contact booked ahead (no attendance yet) takes the clinician's time like any appointment.
+    if (input.attendance === null) await assertClinicianFree(trx, clinician, input, null);
+    const row = await insertContact(trx, ctx, referral.id, {
       date: input.date,
       start_time: input.startTime,
       duration_minutes: input.durationMinutes,
@@ -75,9 +75,7 @@ export async function createContact(ctx: CaseloadContext, input: ParsedContact):
       location: input.location,
       attendance: input.attendance,
       clinician_id: clinician,
-      therapy_type: await carePlanTherapyType(trx, referral.id, input.type),
-    };
-    await trx.insertInto('contacts').values(row).execute();
+    });
     const actions = await followUpIfMissed(ctx, trx, row);
     await appendAudit(trx, { actorId: ctx.actorId, action: 'create', entity: 'contact', entityIds: [row.id, ...actions] }, ctx.now());
     return toContact(row);

@@ -4,8 +4,7 @@ import type { Browser, Page } from '@playwright/test';
 import { checkScreen, expect, type Host } from '../hostFixture';
 
 /**
- * The team-server journey's helpers (the same steps as tests/e2e/syncJourney.e2e.ts, which can import them from
- * here): the real team server on PGlite in its own process, a page per laptop, set-up, enrolment, Sync now, and a
+ * The team-server journeys' helpers (syncJourney and supervision e2e): the real team server on PGlite in its own process, a page per laptop, set-up, enrolment, Sync now, and a
  * contract call through the page's own bridge.
  */
 const ROOT = resolve(__dirname, '../../..');

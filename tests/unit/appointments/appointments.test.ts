@@ -21,7 +21,7 @@ function booking(referralId: string, overrides: Partial<MethodInput<'appointment
 }
 
 /** A refused call names its field, says why, and writes nothing at all. */
-async function refusedWithNothingWritten<M extends 'appointments.book' | 'appointments.reschedule' | 'appointments.cancel' | 'clinics.create' | 'clinics.update'>(
+async function refusedWithNothingWritten<M extends 'appointments.book' | 'appointments.reschedule' | 'appointments.cancel' | 'clinics.create' | 'clinics.update' | 'contacts.create'>(
   method: M,
   input: MethodInput<M>,
   path: string,
@@ -74,6 +74,13 @@ describe('booking', () => {
     await refusedWithNothingWritten('appointments.book', booking(referrals[1]!, { startTime: '09:30' }), 'startTime', /overlaps the clinician's appointment on 30\/06\/2026 from 09:00 to 09:50/);
     // Back to back is not a clash.
     await h.call('appointments.book', booking(referrals[1]!, { startTime: '09:50', durationMinutes: 40 }));
+    // A contact booked ahead from the episode (no attendance yet) takes the same diary.
+    await refusedWithNothingWritten(
+      'contacts.create',
+      contactInput(referrals[2]!, TUESDAY, { startTime: '10:00', durationMinutes: 30, attendance: null }),
+      'startTime',
+      /overlaps the clinician's appointment on 30\/06\/2026 from 09:50 to 10:30/,
+    );
   });
 
   it('refuses dates out of range: the past, more than a year ahead, the wrong weekday for the clinic, outside its hours, before the referral', async () => {

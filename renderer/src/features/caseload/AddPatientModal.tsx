@@ -1,11 +1,11 @@
 import { Alert, Button, Group, Stack, TextInput } from '@mantine/core';
 import { Dialog } from '../../lib/Dialog';
+import { useSaveForm } from '../../lib/useSaveForm';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { parseUkDate } from '../../../../shared/domain/dates';
 import { PatientInput, type Patient } from '../../../../shared/domain/people';
 import { api } from '../../lib/api';
-import { sentence, showSaveError } from '../../lib/errors';
+import { sentence } from '../../lib/errors';
 
 const EMPTY = { nhsNumber: '', givenName: '', familyName: '', dateOfBirth: '', gpPractice: '' };
 type Values = typeof EMPTY;
@@ -30,25 +30,9 @@ function validate(values: Values): Record<string, string> {
 }
 
 export function AddPatientModal({ opened, onClose, onAdded }: { opened: boolean; onClose: () => void; onAdded: (p: Patient) => void }) {
-  const [failure, setFailure] = useState<string | null>(null);
   const form = useForm<Values>({ initialValues: EMPTY, validate, validateInputOnBlur: true });
 
-  const close = () => {
-    form.reset();
-    setFailure(null);
-    onClose();
-  };
-
-  const submit = form.onSubmit(async (values) => {
-    setFailure(null);
-    try {
-      const added = await api['patients.create'](toInput(values));
-      form.reset();
-      onAdded(added);
-    } catch (err) {
-      showSaveError(err, form.setErrors, setFailure);
-    }
-  });
+  const { failure, close, submit } = useSaveForm(form, (values: Values) => api['patients.create'](toInput(values)), onAdded, onClose);
 
   return (
     <Dialog opened={opened} onClose={close} title="Add patient">

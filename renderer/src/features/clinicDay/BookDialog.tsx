@@ -8,9 +8,10 @@ import { CONSULTATION_MECHANISM_LIST, CONSULTATION_MECHANISMS } from '../../../.
 import { formatNhsNumber } from '../../../../shared/domain/nhsNumber';
 import type { User } from '../../../../shared/domain/people';
 import { api } from '../../lib/api';
-import { errorMessage, showSaveError } from '../../lib/errors';
+import { errorMessage } from '../../lib/errors';
 import { isoFromTyped, schemaErrors } from '../../lib/forms';
 import { Dialog } from '../../lib/Dialog';
+import { useSaveForm } from '../../lib/useSaveForm';
 import { CONTACT_TYPES } from '../../../../shared/outcomes';
 import { contactTypeLabel } from '../sessions/NewContactDialog';
 
@@ -48,13 +49,13 @@ function toInput(v: Values) {
 
 /** Books a patient's open episode into a clinic (or outside one) on a day still to come. */
 export function BookDialog({ opened, onClose, onSaved, clinics, colleagues, defaults }: { opened: boolean; onClose: () => void; onSaved: (a: Appointment) => void; clinics: Clinic[]; colleagues: User[]; defaults: { date: string; clinicId: string | null; clinicianId: string | null } }) {
-  const [failure, setFailure] = useState<string | null>(null);
   const [episodes, setEpisodes] = useState<{ value: string; label: string }[]>([]);
   const form = useForm<Values>({
     initialValues: { referralId: null, date: formatUkDate(defaults.date), startTime: '09:00', durationMinutes: 50, type: 'treatment', mechanism: '01', clinicId: defaults.clinicId ?? NO_CLINIC, location: '', clinicianId: defaults.clinicianId ?? ME },
     validate: (v) => schemaErrors(BookingInput, toInput(v), { date: v.date }),
     validateInputOnBlur: true,
   });
+  const { failure, setFailure, close, submit } = useSaveForm(form, (v: Values) => api['appointments.book'](toInput(v) as Parameters<(typeof api)['appointments.book']>[0]), onSaved, onClose);
   useEffect(() => {
     if (!opened) return;
     form.setValues({ date: formatUkDate(defaults.date), clinicId: defaults.clinicId ?? NO_CLINIC, clinicianId: defaults.clinicianId ?? ME });
@@ -69,21 +70,6 @@ export function BookDialog({ opened, onClose, onSaved, clinics, colleagues, defa
       .catch((err: unknown) => setFailure(errorMessage(err)));
     // Only on opening: the defaults are the day and clinic on screen at that moment.
   }, [opened]);
-  const close = () => {
-    form.reset();
-    setFailure(null);
-    onClose();
-  };
-  const submit = form.onSubmit(async (v) => {
-    setFailure(null);
-    try {
-      const saved = await api['appointments.book'](toInput(v) as Parameters<(typeof api)['appointments.book']>[0]);
-      form.reset();
-      onSaved(saved);
-    } catch (err) {
-      showSaveError(err, form.setErrors, setFailure);
-    }
-  });
   return (
     <Dialog opened={opened} onClose={close} title="Book an appointment" size="lg">
       <form onSubmit={submit} noValidate>

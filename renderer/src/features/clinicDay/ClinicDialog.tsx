@@ -1,12 +1,11 @@
 import { Alert, Button, Group, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { ClinicInput, WEEKDAYS, type Clinic } from '../../../../shared/contract/clinics';
 import { PATHWAY_LABELS, PATHWAYS } from '../../../../shared/domain/episodeCodes';
 import { api } from '../../lib/api';
-import { showSaveError } from '../../lib/errors';
 import { schemaErrors } from '../../lib/forms';
 import { Dialog } from '../../lib/Dialog';
+import { useSaveForm } from '../../lib/useSaveForm';
 import { useLtcOptions } from '../../lib/useOutcomes';
 
 interface Values {
@@ -23,7 +22,6 @@ const toInput = (v: Values) => ({ ...v, weekday: Number(v.weekday), ltcCode: v.l
 
 /** A clinic the team runs every week ("Tuesday diabetes clinic" at "Lister Hospital"): a new one, or `clinic` changed. */
 export function ClinicDialog({ clinic, onClose, onSaved }: { clinic?: Clinic; onClose: () => void; onSaved: (c: Clinic) => void }) {
-  const [failure, setFailure] = useState<string | null>(null);
   const ltcOptions = useLtcOptions();
   const form = useForm<Values>({
     initialValues: clinic
@@ -32,22 +30,15 @@ export function ClinicDialog({ clinic, onClose, onSaved }: { clinic?: Clinic; on
     validate: (v) => schemaErrors(ClinicInput, toInput(v)),
     validateInputOnBlur: true,
   });
-  const close = () => {
-    form.reset();
-    setFailure(null);
-    onClose();
-  };
-  const submit = form.onSubmit(async (v) => {
-    setFailure(null);
-    try {
+  const { failure, close, submit } = useSaveForm(
+    form,
+    (v: Values) => {
       const input = toInput(v) as Parameters<(typeof api)['clinics.create']>[0];
-      const saved = clinic ? await api['clinics.update']({ id: clinic.id, version: clinic.version, changes: input }) : await api['clinics.create'](input);
-      form.reset();
-      onSaved(saved);
-    } catch (err) {
-      showSaveError(err, form.setErrors, setFailure);
-    }
-  });
+      return clinic ? api['clinics.update']({ id: clinic.id, version: clinic.version, changes: input }) : api['clinics.create'](input);
+    },
+    onSaved,
+    onClose,
+  );
   return (
     <Dialog opened onClose={close} title={clinic ? `Change ${clinic.name}` : 'New clinic'} size="lg">
       <form onSubmit={submit} noValidate>

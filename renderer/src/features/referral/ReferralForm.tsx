@@ -1,13 +1,12 @@
 import { Alert, Button, Checkbox, Group, MultiSelect, Select, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { ReferralInput, type Referral } from '../../../../shared/contract/referrals';
 import { formatUkDate, todayIso } from '../../../../shared/domain/dates';
 import { PATHWAY_LABELS, PATHWAYS, REFERRER_ROLE_LABELS, REFERRER_ROLES } from '../../../../shared/domain/episodeCodes';
 import { api } from '../../lib/api';
-import { showSaveError } from '../../lib/errors';
 import { isoFromTyped, schemaErrors } from '../../lib/forms';
 import { Dialog } from '../../lib/Dialog';
+import { useSaveForm } from '../../lib/useSaveForm';
 import { useLtcOptions } from '../../lib/useOutcomes';
 
 interface Values {
@@ -43,7 +42,6 @@ function toInput(patientId: string, v: Values) {
 
 /** A referral captured in clinic (issue #8 item 1): it waits for the single point of access once saved. */
 export function ReferralForm({ patientId, opened, onClose, onSaved, prefill }: { patientId: string; opened: boolean; onClose: () => void; onSaved: (r: Referral) => void; prefill?: Partial<Values> }) {
-  const [failure, setFailure] = useState<string | null>(null);
   // The service's list: its own codes for the conditions the reference does not code.
   const ltcList = useLtcOptions();
   const form = useForm<Values>({
@@ -64,21 +62,7 @@ export function ReferralForm({ patientId, opened, onClose, onSaved, prefill }: {
     validate: (v) => schemaErrors(ReferralInput, toInput(patientId, v), { receivedDate: v.receivedDate }),
     validateInputOnBlur: true,
   });
-  const close = () => {
-    form.reset();
-    setFailure(null);
-    onClose();
-  };
-  const submit = form.onSubmit(async (values) => {
-    setFailure(null);
-    try {
-      const saved = await api['referrals.create'](toInput(patientId, values) as Parameters<(typeof api)['referrals.create']>[0]);
-      form.reset();
-      onSaved(saved);
-    } catch (err) {
-      showSaveError(err, form.setErrors, setFailure);
-    }
-  });
+  const { failure, close, submit } = useSaveForm(form, (values: Values) => api['referrals.create'](toInput(patientId, values) as Parameters<(typeof api)['referrals.create']>[0]), onSaved, onClose);
   return (
     <Dialog opened={opened} onClose={close} title="New referral" size="lg">
       <form onSubmit={submit} noValidate>

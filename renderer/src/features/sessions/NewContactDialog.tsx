@@ -1,14 +1,13 @@
 import { Alert, Button, Group, NumberInput, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { ContactInput, type Contact } from '../../../../shared/contract/contacts';
 import { formatUkDate, todayIso } from '../../../../shared/domain/dates';
 import { ATTENDANCE_LABELS, CONSULTATION_MECHANISM_LIST, CONSULTATION_MECHANISMS } from '../../../../shared/domain/episodeCodes';
 import { CONTACT_TYPES } from '../../../../shared/outcomes';
 import { api } from '../../lib/api';
-import { showSaveError } from '../../lib/errors';
 import { isoFromTyped, schemaErrors } from '../../lib/forms';
 import { Dialog } from '../../lib/Dialog';
+import { useSaveForm } from '../../lib/useSaveForm';
 
 const TYPE_LABELS: Record<(typeof CONTACT_TYPES)[number], string> = {
   assessment: 'Assessment',
@@ -54,7 +53,6 @@ function nowTime(): string {
 
 /** Records a contact: one that happened (with its attendance code) or one booked ahead. */
 export function NewContactDialog({ referralId, opened, onClose, onSaved, defaults }: { referralId: string; opened: boolean; onClose: () => void; onSaved: (c: Contact) => void; defaults: { location: string; type: string; date?: string; booked?: boolean } }) {
-  const [failure, setFailure] = useState<string | null>(null);
   const form = useForm<Values>({
     initialValues: {
       date: formatUkDate(defaults.date ?? todayIso()),
@@ -68,21 +66,7 @@ export function NewContactDialog({ referralId, opened, onClose, onSaved, default
     validate: (v) => schemaErrors(ContactInput, toInput(referralId, v), { date: v.date }),
     validateInputOnBlur: true,
   });
-  const close = () => {
-    form.reset();
-    setFailure(null);
-    onClose();
-  };
-  const submit = form.onSubmit(async (v) => {
-    setFailure(null);
-    try {
-      const saved = await api['contacts.create'](toInput(referralId, v) as Parameters<(typeof api)['contacts.create']>[0]);
-      form.reset();
-      onSaved(saved);
-    } catch (err) {
-      showSaveError(err, form.setErrors, setFailure);
-    }
-  });
+  const { failure, close, submit } = useSaveForm(form, (v: Values) => api['contacts.create'](toInput(referralId, v) as Parameters<(typeof api)['contacts.create']>[0]), onSaved, onClose);
   return (
     <Dialog opened={opened} onClose={close} title="Record a contact" size="lg">
       <form onSubmit={submit} noValidate>
