@@ -158,7 +158,7 @@ export async function clientSyncBench(server: BenchServer, asOf: string): Promis
           (W1_PATIENTS === 2_000 ? `goal ≤ 10 — ${bootstrapS <= 10 ? 'met' : 'NOT met'}` : 'trial run: the goal (≤ 10 s) is for W1') +
           `; sync.enrol on a new supervisor laptop (empty encrypted store, ${chooseCipher(tmpdir())}) ` +
           `to all ${total} rows of the slice (${records.length} patients, ${expected.referrals.length} referrals, 7 supervisees) in the store: enrolment, ` +
-          `identity, directory and the first round (pull pages of 500 applied with their cursor, audit chain push); server on PostgreSQL; one run`,
+          `identity, directory and the first round (pull pages of the protocol's largest size, 1,000, applied with their cursor, audit chain push); server on PostgreSQL; one run`,
       },
       {
         name: mine.length === EDITS ? 'sync.incremental_100_ms' : `sync.incremental_${mine.length}_ms (trial)`,

@@ -21,7 +21,7 @@ function spread(total: number, items: number, last = 0): number[] {
 }
 
 /** Writes one synthetic episode through the same services the screens use, so it is audited and valid. */
-async function seedEpisode(h: Handlers, patientId: string, e: SyntheticEpisode, now: Date): Promise<void> {
+async function seedEpisode(h: Handlers, patientId: string, e: SyntheticEpisode, now: Date, diary: Map<string, number>): Promise<void> {
   const at = (daysAgo: number) => day(-daysAgo, now);
   let r = await h['referrals.create']({
     patientId,
@@ -52,15 +52,21 @@ async function seedEpisode(h: Handlers, patientId: string, e: SyntheticEpisode, 
     if (!s.item9) await h['notes.sign']({ id: note.id, version: note.version });
   }
   if (e.bookedDaysAhead) {
-    await h['contacts.create']({ referralId: r.id, date: day(e.bookedDaysAhead, now), startTime: '14:00', durationMinutes: 50, type: e.status === 'waiting-assessment' ? 'assessment' : 'treatment', mechanism: '01', location: e.team, attendance: null });
+    // One clinician's diary: each booking on a day takes the next free hour from 09:00.
+    const date = day(e.bookedDaysAhead, now);
+    const booked = diary.get(date) ?? 0;
+    diary.set(date, booked + 1);
+    const startTime = `${String(9 + (booked % 9)).padStart(2, '0')}:00`;
+    await h['contacts.create']({ referralId: r.id, date, startTime, durationMinutes: 50, type: e.status === 'waiting-assessment' ? 'assessment' : 'treatment', mechanism: '01', location: e.team, attendance: null });
   }
   if (e.discharge) await h['referrals.discharge']({ id: r.id, version: r.version, endCode: e.discharge.endCode, dischargeDate: at(e.discharge.daysAgo) });
 }
 
 /** One synthetic episode per patient, cycling through the stages; patients beyond the list stay unreferred. */
 export async function seedDemoEpisodes(h: Handlers, patientIds: readonly string[], now = new Date()): Promise<void> {
+  const diary = new Map<string, number>();
   for (const [i, id] of patientIds.entries()) {
     const e = SYNTHETIC_EPISODES[i % (SYNTHETIC_EPISODES.length + 2)];
-    if (e) await seedEpisode(h, id, e, now);
+    if (e) await seedEpisode(h, id, e, now, diary);
   }
 }

@@ -29,6 +29,9 @@ import type { Actor } from '../sync/scope';
 import { pullPage } from '../sync/pull';
 import { fromZodError, HttpRefusal, sendRefusal } from './errors';
 
+/** How long a device token lasts without use (a clinic laptop syncs at least weekly; a lost one stops working). */
+export const TOKEN_IDLE_EXPIRY_DAYS = 90;
+
 export interface AppOptions {
   db: Kysely<ServerDatabase>;
   failures?: FailureWindow;
@@ -81,7 +84,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const device = await db
       .selectFrom('devices')
       .innerJoin('users', 'users.id', 'devices.user_id')
-      .select(['devices.id', 'devices.team_id', 'devices.user_id', 'devices.token_hash', 'devices.revoked_at', 'users.role', 'users.active'])
+      .select(['devices.id', 'devices.team_id', 'devices.user_id', 'devices.token_hash', 'devices.revoked_at', 'devices.last_seen_at', 'users.role', 'users.active'])
       .where('devices.id', '=', parts.deviceId)
       .executeTakeFirst();
     if (!device?.token_hash || !secretMatches(parts.secret, device.token_hash)) {
@@ -90,7 +93,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
     // Checked after the token, so the message tells nothing to someone without a valid one.
     if (!device.active) return refuse("this device's user has been deactivated by the team's admin");
-    await db.updateTable('devices').set({ last_seen_at: new Date() }).where('id', '=', device.id).execute();
+    // A token idle for too long has expired: a laptop lost in a drawer stops being a way in on its own.
+    if (device.last_seen_at && clock() - new Date(device.last_seen_at).getTime() > TOKEN_IDLE_EXPIRY_DAYS * 86_400_000) {
+      return refuse(`this device's token expired after ${TOKEN_IDLE_EXPIRY_DAYS} days without syncing; ask your team admin for a new enrolment code`);
+    }
+    await db.updateTable('devices').set({ last_seen_at: new Date(clock()) }).where('id', '=', device.id).execute();
     return { deviceId: device.id, teamId: device.team_id, userId: device.user_id, role: device.role as Role };
   }
 

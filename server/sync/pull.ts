@@ -81,10 +81,11 @@ async function rememberScope(trx: Trx, actor: Actor, scope: Scope, after: number
   const backfillBelow = after > 0 ? after : null;
 
   const arriving = [...scope.patients].filter((p) => roleChanged || !held.has(p));
-  for (const patientId of arriving) {
+  // A supervisor's first pull brings thousands of patients into scope: written a thousand rows a statement.
+  for (let i = 0; i < arriving.length; i += 1_000) {
     await trx
       .insertInto('device_scope')
-      .values({ device_id: actor.deviceId, patient_id: patientId, in_scope: true, backfill_below: backfillBelow, backfill_served: 0, left_at_seq: null })
+      .values(arriving.slice(i, i + 1_000).map((patientId) => ({ device_id: actor.deviceId, patient_id: patientId, in_scope: true, backfill_below: backfillBelow, backfill_served: 0, left_at_seq: null })))
       .onConflict((oc) => oc.columns(['device_id', 'patient_id']).doUpdateSet({ in_scope: true, backfill_below: backfillBelow, backfill_served: 0, left_at_seq: null }))
       .execute();
   }
@@ -128,16 +129,21 @@ async function backfillRows(trx: Trx, actor: Actor, tables: readonly SyncedTable
   return { changes, more };
 }
 
-/** Visible log rows after the cursor, up to the team's last seq; returns up to `room + 1` to tell if more remain. */
+/**
+ * Visible log rows after the cursor, up to the team's last seq; returns up to `room + 1` to tell if more remain.
+ * The scope test joins the device's scope memory (rememberScope has just made it equal to `scope`) rather than
+ * sending thousands of patient ids as parameters: a supervisor's first sync reads its pages in a few
+ * milliseconds instead of planning a vast IN list for each.
+ */
 async function logRows(trx: Trx, actor: Actor, scope: Scope, tables: readonly SyncedTable[], after: number, lastSeq: number, room: number): Promise<LoggedChange[]> {
   if (tables.length === 0) return [];
   const teamTables = TEAM_TABLES.filter((t) => tables.includes(t));
-  const patients = [...scope.patients];
   const rows = await trx
     .selectFrom('change_log as cl')
     .innerJoin('current_rows as cr', (join) =>
       join.onRef('cr.team_id', '=', 'cl.team_id').onRef('cr.table_name', '=', 'cl.table_name').onRef('cr.row_id', '=', 'cl.row_id'),
     )
+    .leftJoin('device_scope as ds', (join) => join.onRef('ds.patient_id', '=', 'cr.patient_id').on('ds.device_id', '=', actor.deviceId).on('ds.in_scope', '=', true))
     .select(['cl.server_seq', 'cl.op_id', 'cl.client_id', 'cl.table_name', 'cl.row_id', 'cl.row_version', 'cl.tombstone', 'cl.payload', 'cl.received_at'])
     .where('cl.team_id', '=', actor.teamId)
     .where('cl.server_seq', '>', after)
@@ -146,7 +152,7 @@ async function logRows(trx: Trx, actor: Actor, scope: Scope, tables: readonly Sy
     .where(({ or, eb }) =>
       or([
         ...(teamTables.length > 0 ? [eb('cl.table_name', 'in', teamTables)] : []),
-        ...(scope.all ? [eb('cr.patient_id', 'is not', null)] : patients.length > 0 ? [eb('cr.patient_id', 'in', patients)] : []),
+        ...(scope.all ? [eb('cr.patient_id', 'is not', null)] : [eb('ds.patient_id', 'is not', null)]),
       ]),
     )
     .orderBy('cl.server_seq')

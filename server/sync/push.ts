@@ -1,10 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
-import { sql } from 'kysely';
 import type { PushAck, RowPayload, SyncCommand } from '../../shared/sync/protocol';
 import { roleReadsTable, TABLE_POLICY } from '../../shared/sync/tables';
 import type { ServerDatabase } from '../db/schema';
 import { changedColumns, conflictRow, judgeStaleWrite } from './conflicts';
-import { type Actor, belongsToAnotherTeam, caseholdersReachedBy, patientOfRow, reachesPatient } from './scope';
+import { PushView } from './pushView';
+import { type Actor, caseholdersReachedBy } from './scope';
 
 /** Kept for callers of the first slice: a pushing device is now the whole actor (device, team, user, role). */
 export type PushingDevice = Actor;
@@ -65,6 +65,8 @@ export async function applyPush(db: Kysely<ServerDatabase>, actor: Actor, comman
 
     const logged = await knownOps(trx, commands.map((c) => c.op_id));
     const reach = await caseholdersReachedBy(trx, actor);
+    const view = await PushView.load(trx, actor, reach, commands);
+    const appended: Appended[] = [];
     const at = new Date((seams.now ?? Date.now)()).toISOString();
     const acks: PushAck[] = [];
 
@@ -86,14 +88,22 @@ export async function applyPush(db: Kysely<ServerDatabase>, actor: Actor, comman
       // Every other outcome settles the command, so it consumes its mutation_seq (a refused write must not
       // block the device's later ones behind a gap).
       lastMutation = command.mutation_seq;
-      const decision = await decide(trx, actor, reach, command, at);
+      const decision = await decide(trx, view, appended, actor, reach, command, at);
       if (decision.ack === 'tombstoned' || decision.ack === 'forbidden') {
         acks.push(decision.ack === 'forbidden' ? { op_id: command.op_id, status: 'forbidden', reason: decision.reason } : { op_id: command.op_id, status: 'tombstoned' });
         continue;
       }
       for (const entry of decision.entries) {
         lastSeq += 1;
-        await appendChange(trx, actor, lastSeq, entry);
+        appended.push({ serverSeq: lastSeq, entry });
+        // A tombstone keeps the row's last content: its patient still decides who receives the tombstone.
+        const before = await view.current(entry.table, entry.rowId);
+        view.appended(entry.table, entry.rowId, {
+          patient_id: entry.patientId,
+          version: entry.rowVersion,
+          payload: entry.tombstone ? (before?.payload ?? null) : entry.payload,
+          deleted: entry.tombstone,
+        });
       }
       logged.set(command.op_id, { clientId: actor.deviceId, serverSeq: lastSeq });
       acks.push(
@@ -103,6 +113,7 @@ export async function applyPush(db: Kysely<ServerDatabase>, actor: Actor, comman
       );
     }
 
+    await writeAppended(trx, actor, appended, view);
     if (lastSeq !== startSeq) {
       await trx.updateTable('team_counters').set({ last_seq: lastSeq }).where('team_id', '=', actor.teamId).execute();
     }
@@ -118,26 +129,20 @@ export async function applyPush(db: Kysely<ServerDatabase>, actor: Actor, comman
   });
 }
 
-async function decide(trx: Trx, actor: Actor, reach: readonly string[], command: SyncCommand, at: string): Promise<Decision> {
+async function decide(trx: Trx, view: PushView, appended: readonly Appended[], actor: Actor, reach: readonly string[], command: SyncCommand, at: string): Promise<Decision> {
   const { table } = command;
   const policy = TABLE_POLICY[table];
-  const current = await trx
-    .selectFrom('current_rows')
-    .select(['patient_id', 'version', 'payload', 'deleted'])
-    .where('team_id', '=', actor.teamId)
-    .where('table_name', '=', table)
-    .where('row_id', '=', command.row_id)
-    .executeTakeFirst();
+  const current = await view.current(table, command.row_id);
   // A tombstone is final: a late write to a deleted row must not bring it back on other devices.
   if (current?.deleted) return { ack: 'tombstoned' };
   if (!roleReadsTable(actor.role, table)) return { ack: 'forbidden', reason: 'role' };
 
-  const patientId = command.tombstone && current ? current.patient_id : await patientOfRow(trx, actor.teamId, table, command.row_id, command.payload);
+  const patientId = command.tombstone && current ? current.patient_id : await view.patientOf(table, command.row_id, command.payload);
   if (policy.scope.kind !== 'team') {
-    if (await belongsToAnotherTeam(trx, actor.teamId, table, command.row_id, patientId)) return { ack: 'forbidden', reason: 'out_of_scope' };
+    if (await view.belongsToAnotherTeam(table, command.row_id, patientId)) return { ack: 'forbidden', reason: 'out_of_scope' };
     // The row as it stands must be the writer's now, and where the write leaves it must be theirs too.
-    if (current && !(current.patient_id && (await reachesPatient(trx, actor, reach, current.patient_id)))) return { ack: 'forbidden', reason: 'out_of_scope' };
-    if (!patientId || !(await reachesAfterWrite(trx, actor, reach, command, patientId, !current))) return { ack: 'forbidden', reason: 'out_of_scope' };
+    if (current && !(current.patient_id && (await view.reaches(current.patient_id)))) return { ack: 'forbidden', reason: 'out_of_scope' };
+    if (!patientId || !(await reachesAfterWrite(trx, view, actor, reach, command, patientId, !current))) return { ack: 'forbidden', reason: 'out_of_scope' };
   }
   if (patientId === undefined) return { ack: 'forbidden', reason: 'out_of_scope' };
   const entry: LogEntry = {
@@ -167,7 +172,7 @@ async function decide(trx: Trx, actor: Actor, reach: readonly string[], command:
     return { ack: 'applied', entries: [entry] };
   }
 
-  const base = (await payloadAtVersion(trx, actor.teamId, table, command.row_id, command.base_version)) ?? {};
+  const base = (await payloadAtVersion(trx, appended, actor.teamId, table, command.row_id, command.base_version)) ?? {};
   const outcome = judgeStaleWrite(policy, base, theirs, mine, current.version);
   if (outcome.kind === 'merged') return { ack: 'merged', entries: [{ ...entry, payload: outcome.row, rowVersion: current.version + 1 }] };
   if (patientId === null) {
@@ -216,14 +221,14 @@ async function decide(trx: Trx, actor: Actor, reach: readonly string[], command:
  * the write itself (a patient the user registers, a referral they or a supervisee will hold). A clerk reaches
  * every patient of the team; an admin none.
  */
-async function reachesAfterWrite(trx: Trx, actor: Actor, reach: readonly string[], command: SyncCommand, patientId: string, isNew: boolean): Promise<boolean> {
+async function reachesAfterWrite(trx: Trx, view: PushView, actor: Actor, reach: readonly string[], command: SyncCommand, patientId: string, isNew: boolean): Promise<boolean> {
   if (isNew && command.table === 'referrals' && command.payload !== null && actor.role !== 'booking-clerk') {
     // A new referral: the patient is the writer's afterwards only if they or a supervisee hold it, or another
     // route (a grant, another referral they reach) keeps the patient theirs.
     const caseholder = command.payload.caseholder_id;
-    return (typeof caseholder === 'string' && reach.includes(caseholder)) || (await reachesPatient(trx, actor, reach, patientId, false));
+    return (typeof caseholder === 'string' && reach.includes(caseholder)) || (await view.reaches(patientId, false));
   }
-  if (await reachesPatient(trx, actor, reach, patientId)) return true;
+  if (await view.reaches(patientId)) return true;
   if (isNew && command.table === 'patients' && command.payload?.created_by === actor.userId && actor.role !== 'admin') {
     const referral = await trx
       .selectFrom('current_rows')
@@ -238,46 +243,68 @@ async function reachesAfterWrite(trx: Trx, actor: Actor, reach: readonly string[
   return false;
 }
 
-async function appendChange(trx: Trx, actor: Actor, serverSeq: number, entry: LogEntry): Promise<void> {
-  const payload = entry.payload === null ? null : JSON.stringify(entry.payload);
-  await trx
-    .insertInto('change_log')
-    .values({
-      team_id: actor.teamId,
-      server_seq: serverSeq,
-      op_id: entry.opId,
-      client_id: actor.deviceId,
-      mutation_seq: entry.mutationSeq,
-      table_name: entry.table,
-      row_id: entry.rowId,
-      row_version: entry.rowVersion,
-      tombstone: entry.tombstone,
-      payload,
-    })
-    .execute();
-  // A tombstone keeps the row's last content: its patient still decides who receives the tombstone.
-  await trx
-    .insertInto('current_rows')
-    .values({
-      team_id: actor.teamId,
-      table_name: entry.table,
-      row_id: entry.rowId,
-      patient_id: entry.patientId,
-      version: entry.rowVersion,
-      server_seq: serverSeq,
-      payload,
-      deleted: entry.tombstone,
-    })
-    .onConflict((oc) =>
-      oc.columns(['team_id', 'table_name', 'row_id']).doUpdateSet({
-        patient_id: entry.patientId,
-        version: entry.rowVersion,
-        server_seq: serverSeq,
-        payload: entry.tombstone ? sql`current_rows.payload` : payload,
-        deleted: entry.tombstone,
-      }),
-    )
-    .execute();
+interface Appended {
+  serverSeq: number;
+  entry: LogEntry;
+}
+
+/** Rows a statement: a push is at most MAX_PUSH_COMMANDS commands, two entries at most each. */
+const WRITE_CHUNK = 250;
+
+/**
+ * Writes the batch's log entries and the newest state of each row they touched (PushView keeps it) in a few
+ * statements, at the end of the batch: the counter is held for every round trip, and one insert per entry made
+ * the team's writes wait on each other.
+ */
+async function writeAppended(trx: Trx, actor: Actor, appended: readonly Appended[], view: PushView): Promise<void> {
+  const json = (payload: unknown) => (payload === null || payload === undefined ? null : JSON.stringify(payload));
+  for (let i = 0; i < appended.length; i += WRITE_CHUNK) {
+    await trx
+      .insertInto('change_log')
+      .values(
+        appended.slice(i, i + WRITE_CHUNK).map(({ serverSeq, entry }) => ({
+          team_id: actor.teamId,
+          server_seq: serverSeq,
+          op_id: entry.opId,
+          client_id: actor.deviceId,
+          mutation_seq: entry.mutationSeq,
+          table_name: entry.table,
+          row_id: entry.rowId,
+          row_version: entry.rowVersion,
+          tombstone: entry.tombstone,
+          payload: json(entry.payload),
+        })),
+      )
+      .execute();
+  }
+  const lastSeqOf = new Map(appended.map(({ serverSeq, entry }) => [`${entry.table}/${entry.rowId}`, serverSeq]));
+  const rows = view.appendedRows();
+  for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
+    await trx
+      .insertInto('current_rows')
+      .values(
+        rows.slice(i, i + WRITE_CHUNK).map(({ table, rowId, row }) => ({
+          team_id: actor.teamId,
+          table_name: table,
+          row_id: rowId,
+          patient_id: row.patient_id,
+          version: row.version,
+          server_seq: lastSeqOf.get(`${table}/${rowId}`)!,
+          payload: json(row.payload),
+          deleted: row.deleted,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['team_id', 'table_name', 'row_id']).doUpdateSet((eb) => ({
+          patient_id: eb.ref('excluded.patient_id'),
+          version: eb.ref('excluded.version'),
+          server_seq: eb.ref('excluded.server_seq'),
+          payload: eb.ref('excluded.payload'),
+          deleted: eb.ref('excluded.deleted'),
+        })),
+      )
+      .execute();
+  }
 }
 
 async function knownOps(trx: Trx, opIds: string[]) {
@@ -285,7 +312,12 @@ async function knownOps(trx: Trx, opIds: string[]) {
   return new Map(rows.map((r) => [r.op_id, { clientId: r.client_id, serverSeq: Number(r.server_seq) }]));
 }
 
-async function payloadAtVersion(trx: Trx, teamId: string, table: string, rowId: string, version: number): Promise<RowPayload | null> {
+async function payloadAtVersion(trx: Trx, appended: readonly Appended[], teamId: string, table: string, rowId: string, version: number): Promise<RowPayload | null> {
+  // The batch's own entries are not in the log until it ends (writeAppended): the newest matching one first.
+  for (let i = appended.length - 1; i >= 0; i--) {
+    const { entry } = appended[i]!;
+    if (entry.table === table && entry.rowId === rowId && entry.rowVersion === version && !entry.tombstone) return entry.payload;
+  }
   const row = await trx
     .selectFrom('change_log')
     .select('payload')

@@ -1,6 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Role } from '../../shared/domain/people';
-import { type RowPayload, Uuid } from '../../shared/sync/protocol';
 import { roleReadsTable, SYNCED_TABLES, type SyncedTable, TABLE_POLICY } from '../../shared/sync/tables';
 import type { ServerDatabase } from '../db/schema';
 
@@ -94,45 +93,6 @@ export async function scopeOf(db: Db, actor: Actor): Promise<Scope> {
   for (const g of granted) patients.add(g.patient_id);
   for (const p of unreferred) patients.add(p.row_id);
   return { all: false, patients };
-}
-
-/**
- * The patient a row belongs to, by its table's ScopeKey: `null` for team-wide rows, `undefined` when it cannot
- * be known (a child row whose parent the team's log does not hold), which no one may write.
- */
-export async function patientOfRow(db: Db, teamId: string, table: SyncedTable, rowId: string, payload: RowPayload | null): Promise<string | null | undefined> {
-  const key = TABLE_POLICY[table].scope;
-  if (key.kind === 'team') return null;
-  if (key.kind === 'self') return rowId;
-  const raw = payload?.[key.column];
-  // A malformed id names no patient: it must not reach a uuid comparison (that would be a server error).
-  const value = typeof raw === 'string' && Uuid.safeParse(raw).success ? raw : undefined;
-  if (key.kind === 'column' || value === undefined) return value;
-  const parent = await db
-    .selectFrom('current_rows')
-    .select('patient_id')
-    .where('team_id', '=', teamId)
-    .where('table_name', '=', key.table)
-    .where('row_id', '=', value)
-    .executeTakeFirst();
-  return parent?.patient_id ?? undefined;
-}
-
-/** Whether the row's id, or the patient it names, belongs to another team: such a write is refused outright. */
-export async function belongsToAnotherTeam(db: Db, teamId: string, table: SyncedTable, rowId: string, patientId: string | null | undefined): Promise<boolean> {
-  const clash = await db
-    .selectFrom('current_rows')
-    .select('team_id')
-    .where('team_id', '!=', teamId)
-    .where(({ or, and, eb }) =>
-      or([
-        and([eb('table_name', '=', table), eb('row_id', '=', rowId)]),
-        ...(patientId ? [and([eb('table_name', '=', 'patients'), eb('row_id', '=', patientId)])] : []),
-      ]),
-    )
-    .limit(1)
-    .executeTakeFirst();
-  return clash !== undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailureWindow } from '../../server/auth/failure-window';
+import { TOKEN_IDLE_EXPIRY_DAYS } from '../../server/http/app';
 import { createUser, enrolDevice, listDevices, revokeDevice } from '../../server/directory';
 import type { EnrolResponse, PullResponse, PushResponse, SyncError } from '../../shared/sync/protocol';
 import { BACKENDS, useDatabase } from './support/backends';
@@ -72,6 +73,20 @@ describe.each(BACKENDS)('authentication, enrolment and bad input on %s', (backen
     expect(await snapshot(database().db)).toEqual(afterRevoke);
     // The colleague's device is unaffected by the revocation.
     expect(((await pull(url, colleague!.token, 0)).body as PullResponse).changes).toHaveLength(1);
+  });
+
+  it(`refuses a token idle for more than ${TOKEN_IDLE_EXPIRY_DAYS} days with 401 and writes nothing; one used within them still works`, async () => {
+    const [idle, recent] = await teamWithDevices(database().db, 2);
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
+    await database().db.updateTable('devices').set({ last_seen_at: daysAgo(TOKEN_IDLE_EXPIRY_DAYS + 1) }).where('id', '=', idle!.deviceId).execute();
+    await database().db.updateTable('devices').set({ last_seen_at: daysAgo(TOKEN_IDLE_EXPIRY_DAYS - 1) }).where('id', '=', recent!.deviceId).execute();
+    const before = await snapshot(database().db);
+    const refused = await push(url, idle!.token, [write(1, newRowId())]);
+    expect(refused.status).toBe(401);
+    expect((refused.body as SyncError).error).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/expired after 90 days without syncing/) });
+    expect((await pull(url, idle!.token, 0)).status).toBe(401);
+    expect(await snapshot(database().db)).toEqual(before);
+    expect((await pull(url, recent!.token, 0)).status).toBe(200);
   });
 
   const badPushes: Array<[string, unknown, number, string]> = [

@@ -96,6 +96,21 @@ describe.each(BACKENDS)('scope and role on %s', (backend) => {
     expect(after.current).toEqual(before.current);
   });
 
+  it('judges each command of one push by the rows as the push has left them: a handover early in a batch takes the patient out of reach for its later writes', async () => {
+    const { alex, bea } = await team();
+    const a = await caseFor(alex, alex.userId);
+    // In mutation order, which is the order the server judges them in.
+    const beforeNote = alex.command('measures', newRowId(), { referral_id: a.referral, instrument: 'GAD-7', score: 9 });
+    const handover = alex.command('referrals', a.referral, { patient_id: a.patient, caseholder_id: bea.userId, status: 'active', risk_known: 0, referrer_name: 'GP' }, 2);
+    const note = alex.command('notes', newRowId(), { referral_id: a.referral, status: 'draft', body: 'Written after handing over.' });
+    const acks = await alex.send(beforeNote, handover, note);
+    expect(acks.map((x) => x.status)).toEqual(['applied', 'applied', 'forbidden']);
+    // Bea now holds the case, with the measure written before the handover and without the refused note.
+    await bea.sync();
+    expect([a.patient, a.referral, beforeNote.row_id].map((id) => bea.holds(id))).toEqual([true, true, true]);
+    expect(bea.holds(note.row_id)).toBe(false);
+  });
+
   it("never shows or accepts another team's rows", async () => {
     const ours = await team();
     const theirs = await team();

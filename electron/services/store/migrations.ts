@@ -485,6 +485,14 @@ export const MIGRATIONS: Record<string, Migration> = {
       await recordWritesInOutbox(db, 'formulations');
     },
   },
+  '0011_sync_parked_rows': {
+    async up(db: Kysely<unknown>) {
+      // Each pulled page retries the rows parked for a missing parent (and those held behind a local write): both
+      // have a newer server version than the one applied. Without this index that lookup reads all of sync_rows,
+      // one row per synced row, on every page of a first sync.
+      await sql`create index sync_rows_waiting on sync_rows (table_name, row_id) where latest_seq > server_seq`.execute(db);
+    },
+  },
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

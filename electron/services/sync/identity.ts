@@ -3,7 +3,7 @@ import { MAX_BODY_BYTES, type AuditEventWire, type AuditPushResponse, type Direc
 import { SYNCED_TABLES } from '../../../shared/sync/tables';
 import { appendAudit } from '../audit/auditChain';
 import type { CaseloadDb } from '../store/schema';
-import { localColumns, type Trx } from './rowApply';
+import { serverRows, type Trx } from './rowApply';
 
 /**
  * Who this device is to the team server: enrolment, the switch from the locally made owner to the server's user,
@@ -70,7 +70,7 @@ export async function adoptServerIdentity(db: Kysely<CaseloadDb>, localOwnerId: 
     const guards = await sql<{ sql: string }>`select sql from sqlite_master where type = 'trigger' and name = 'note_versions_no_update'`.execute(trx);
     if (guards.rows.length > 0) await sql`drop trigger note_versions_no_update`.execute(trx);
     for (const table of ['users', ...SYNCED_TABLES]) {
-      const columns = await localColumns(trx, table);
+      const columns = serverRows(db).columns(table);
       for (const column of USER_COLUMNS) {
         if (!columns?.has(column)) continue;
         await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${serverUserId} where ${sql.ref(column)} = ${localOwnerId}`.execute(trx);

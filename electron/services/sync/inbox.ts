@@ -4,7 +4,8 @@ import { SYNCED_TABLES, TABLE_POLICY, type SyncedTable } from '../../../shared/s
 import { appendAudit } from '../audit/auditChain';
 import type { CaseloadDb } from '../store/schema';
 import type { Inbox } from './round';
-import { appliedSeq, hasOutstandingWrite, holdServerRow, localColumns, setApplying, type Trx, writeServerRow } from './rowApply';
+import { statementsFor, type Statements } from '../store/database';
+import { ServerRows, type Trx } from './rowApply';
 
 /**
  * Pulled pages land here (DESIGN §5.7). The transport has verified the page's checksum; `apply` writes its rows,
@@ -35,19 +36,25 @@ export class SqliteInbox implements Inbox {
 
   async apply(page: PullResponse): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await setApplying(trx, true);
+      const statements = statementsFor(this.db);
+      const rows = new ServerRows(statements);
+      rows.setApplying(true);
+      // On a first sync nothing waits in the outbox, so no row of the page needs the per-row check.
+      const outboxBusy = rows.anyOutstandingWrite();
+      const written: Written = new Map();
       let applied = 0;
       for (const change of page.changes) {
         // A table from a newer schema than this store's: its rows wait until the app is updated and pulls again.
-        if (!(await localColumns(trx, change.table))) continue;
-        const current = await appliedSeq(trx, change.table, change.row_id);
+        if (!rows.columns(change.table)) continue;
+        const current = rows.appliedSeq(change.table, change.row_id);
         if (current && current.server_seq >= change.server_seq) continue; // repeats and backfills never go back
-        if (await hasOutstandingWrite(trx, change.table, change.row_id)) {
+        if (outboxBusy && rows.hasOutstandingWrite(change.table, change.row_id)) {
           // Keep the user's change; the server judges our push, and the outbox settles the row after its answer.
-          await holdServerRow(trx, change);
+          rows.hold(change);
           continue;
         }
-        await writeServerRow(trx, change);
+        rows.write(change);
+        noteWritten(written, change.table, change.row_id);
         applied++;
       }
       // The server names a departure once; one that must wait for this device's outbox is remembered here.
@@ -58,18 +65,18 @@ export class SqliteInbox implements Inbox {
       const returned = new Set(page.changes.filter((c) => c.table === 'patients').map((c) => c.row_id));
       const waiting = (JSON.parse(state.deferred_purge) as string[]).filter((id) => !returned.has(id));
       for (const patientId of new Set([...waiting, ...page.purge])) {
-        if (await purgePatient(trx, patientId)) purged.push(patientId);
+        if (await purgePatient(trx, rows, patientId)) purged.push(patientId);
         else deferred.push(patientId);
       }
 
-      await parkOrphans(trx);
+      parkOrphans(statements, rows, written, purged.length > 0);
 
       const at = this.options.now?.() ?? new Date();
       if (applied > 0) await appendAudit(trx, { actorId: this.options.actorId, action: 'sync-apply', entity: 'sync_page', entityIds: [String(page.next_cursor)] }, at);
       if (purged.length > 0) await appendAudit(trx, { actorId: this.options.actorId, action: 'purge', entity: 'patient', entityIds: purged }, at);
       await trx.updateTable('sync_state').set({ cursor: page.next_cursor, last_synced_at: page.server_time, deferred_purge: JSON.stringify(deferred), pull_open: 0 }).where('id', '=', 1).execute();
       this.options.beforeCommit?.();
-      await setApplying(trx, false);
+      rows.setApplying(false);
     });
   }
 }
@@ -84,10 +91,10 @@ const PARENTS_FIRST: readonly SyncedTable[] = (() => {
 })();
 
 /** The ids of every row, table by table, whose scope key leads to this patient. */
-async function rowsOfPatient(trx: Trx, patientId: string): Promise<Map<SyncedTable, string[]>> {
+async function rowsOfPatient(trx: Trx, rows: ServerRows, patientId: string): Promise<Map<SyncedTable, string[]>> {
   const ids = new Map<SyncedTable, string[]>();
   for (const table of PARENTS_FIRST) {
-    if (!(await localColumns(trx, table))) continue;
+    if (!rows.columns(table)) continue;
     const scope = TABLE_POLICY[table].scope;
     let found: string[] = [];
     if (scope.kind === 'self') found = [patientId];
@@ -110,10 +117,10 @@ async function rowsOfPatient(trx: Trx, patientId: string): Promise<Map<SyncedTab
  * server: the patient stays (remembered in sync_state.deferred_purge) until a later pull, after the push.
  * Refused changes stay in the outbox for the user.
  */
-async function purgePatient(trx: Trx, patientId: string): Promise<boolean> {
-  const ids = await rowsOfPatient(trx, patientId);
+async function purgePatient(trx: Trx, rows: ServerRows, patientId: string): Promise<boolean> {
+  const ids = await rowsOfPatient(trx, rows, patientId);
   for (const [table, rowIds] of ids) {
-    for (const rowId of rowIds) if (await hasOutstandingWrite(trx, table, rowId)) return false;
+    for (const rowId of rowIds) if (rows.hasOutstandingWrite(table, rowId)) return false;
   }
   for (const table of [...PARENTS_FIRST].reverse()) {
     const rowIds = ids.get(table) ?? [];
@@ -124,32 +131,84 @@ async function purgePatient(trx: Trx, patientId: string): Promise<boolean> {
   return true;
 }
 
+type Written = Map<string, Set<string>>;
+
+function noteWritten(written: Written, table: string, rowId: string): void {
+  let ids = written.get(table);
+  if (!ids) written.set(table, (ids = new Set()));
+  ids.add(rowId);
+}
+
+interface Reference {
+  table: string;
+  column: string;
+  parent: string;
+}
+
+let referencesCache: readonly Reference[] | null = null;
+
+/** Every reference from one synced table's column to another table's id, read once from the schema. */
+function references(statements: Statements): readonly Reference[] {
+  referencesCache ??= SYNCED_TABLES.flatMap((table) =>
+    (statements.prepare('select "from" as column, "table" as parent from pragma_foreign_key_list(?)').all(table) as { column: string; parent: string }[]).map((r) => ({
+      table,
+      ...r,
+    })),
+  );
+  return referencesCache;
+}
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
 /**
  * Rows whose parent has not arrived (a back-fill is ordered by server_seq, not parent first, and a page may end
  * between them) wait, parked in sync_rows, instead of failing the page: each page first retries every parked row
- * once (references are checked at commit, so parent and child may come back in either order), then parks whatever
- * still refers to a missing row. Parking only removes rows, so the pruning ends; it runs until the store is whole,
- * because one parked parent leaves its children pointing at nothing.
+ * once (references are checked at commit, so parent and child may come back in either order), then parks each
+ * row it wrote that refers to a missing row, and with it every row that refers to a parked one. Only rows written
+ * in this page can be newly orphaned (the store was whole at the last commit), so only they are checked, a few
+ * set-wise queries a page; after a purge the whole store is checked.
  */
-async function parkOrphans(trx: Trx): Promise<void> {
-  const parked = await trx.selectFrom('sync_rows').select(['table_name', 'row_id', 'latest_change']).whereRef('latest_seq', '>', 'server_seq').execute();
-  for (const row of parked) {
-    if (await hasOutstandingWrite(trx, row.table_name, row.row_id)) continue;
-    await writeServerRow(trx, JSON.parse(row.latest_change) as LoggedChange);
+function parkOrphans(statements: Statements, rows: ServerRows, written: Written, afterPurge: boolean): void {
+  const waiting = statements.prepare('select table_name, row_id, latest_change from sync_rows where latest_seq > server_seq').all() as { table_name: string; row_id: string; latest_change: string }[];
+  for (const row of waiting) {
+    if (rows.hasOutstandingWrite(row.table_name, row.row_id)) continue;
+    rows.write(JSON.parse(row.latest_change) as LoggedChange);
+    noteWritten(written, row.table_name, row.row_id);
   }
-  for (;;) {
-    const violations = (await sql<{ table: string; rowid: number }>`select "table", rowid from pragma_foreign_key_check`.execute(trx)).rows.filter((v) =>
-      (SYNCED_TABLES as readonly string[]).includes(v.table),
-    );
-    if (violations.length === 0) return;
-    let removed = 0;
+  let orphans: { table: string; id: string }[] = [];
+  if (afterPurge) {
+    const violations = statements.prepare('select "table", rowid from pragma_foreign_key_check').all() as { table: string; rowid: number }[];
     for (const v of violations) {
-      const found = (await sql<{ id: string }>`select id from ${sql.table(v.table)} where rowid = ${v.rowid}`.execute(trx)).rows[0];
-      if (!found) continue;
-      removed++;
-      await sql`delete from ${sql.table(v.table)} where rowid = ${v.rowid}`.execute(trx);
-      await trx.updateTable('sync_rows').set({ server_seq: 0 }).where('table_name', '=', v.table).where('row_id', '=', found.id).execute();
+      if (!(SYNCED_TABLES as readonly string[]).includes(v.table)) continue;
+      const found = statements.prepare(`select id from ${quoted(v.table)} where rowid = ?`).get(v.rowid) as { id: string } | undefined;
+      if (found) orphans.push({ table: v.table, id: found.id });
     }
-    if (removed === 0) return; // nothing left to park: the commit reports what is wrong
+  } else {
+    for (const ref of references(statements)) {
+      const ids = written.get(ref.table);
+      if (!ids) continue;
+      const missing = statements
+        .prepare(
+          `select t.id from ${quoted(ref.table)} t join json_each(?) j on t.id = j.value
+           where t.${quoted(ref.column)} is not null and not exists (select 1 from ${quoted(ref.parent)} p where p.id = t.${quoted(ref.column)})`,
+        )
+        .all(JSON.stringify([...ids])) as { id: string }[];
+      for (const m of missing) orphans.push({ table: ref.table, id: m.id });
+    }
+  }
+  const parked = new Set<string>();
+  while (orphans.length > 0) {
+    const next: typeof orphans = [];
+    for (const { table, id } of orphans) {
+      if (parked.has(`${table}/${id}`)) continue;
+      parked.add(`${table}/${id}`);
+      // Its children point at nothing once it goes: they wait with it.
+      for (const child of references(statements).filter((r) => r.parent === table)) {
+        for (const c of statements.prepare(`select id from ${quoted(child.table)} where ${quoted(child.column)} = ?`).all(id) as { id: string }[]) next.push({ table: child.table, id: c.id });
+      }
+      statements.prepare(`delete from ${quoted(table)} where id = ?`).run(id);
+      statements.prepare('update sync_rows set server_seq = 0 where table_name = ? and row_id = ?').run(table, id);
+    }
+    orphans = next;
   }
 }

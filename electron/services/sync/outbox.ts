@@ -7,7 +7,7 @@ import { MIGRATION_NAMES } from '../store/migrations';
 import type { Selectable } from 'kysely';
 import type { CaseloadDb, SyncOutboxTable } from '../store/schema';
 import type { Outbox } from './round';
-import { appliedSeq, recordServerRow, releaseHeldRow, setApplying } from './rowApply';
+import { serverRows } from './rowApply';
 
 /**
  * The outbox in the store (migration 0004). Triggers on every synced table record a pending entry per changed
@@ -35,7 +35,7 @@ export class SqliteOutbox implements Outbox {
             continue;
           }
           const tombstone = row.deleted_at !== null && row.deleted_at !== undefined;
-          if (tombstone && entry.base_version === 0 && !(await appliedSeq(trx, entry.table_name, entry.row_id))) {
+          if (tombstone && entry.base_version === 0 && !serverRows(this.db).appliedSeq(entry.table_name, entry.row_id)) {
             // Made and deleted here before the team ever saw it: there is nothing to tell the team.
             await trx.deleteFrom('sync_outbox').where('seq', '=', entry.seq).execute();
             continue;
@@ -86,7 +86,8 @@ export class SqliteOutbox implements Outbox {
    */
   async settle(acks: readonly PushAck[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await setApplying(trx, true);
+      const rows = serverRows(this.db);
+      rows.setApplying(true);
       const released: string[] = [];
       for (const ack of acks) {
         if (ack.status === 'gap') continue;
@@ -105,7 +106,7 @@ export class SqliteOutbox implements Outbox {
         if (rest) continue;
         if (ack.status === 'applied') {
           // The row here is exactly what the log holds at that seq: older changes of it are superseded.
-          const current = await appliedSeq(trx, entry.table_name, entry.row_id);
+          const current = rows.appliedSeq(entry.table_name, entry.row_id);
           if (!current || current.latest_seq <= ack.server_seq) {
             const change: LoggedChange = {
               server_seq: ack.server_seq,
@@ -118,15 +119,15 @@ export class SqliteOutbox implements Outbox {
               payload: entry.payload === null ? null : (JSON.parse(entry.payload) as RowPayload),
               received_at: entry.created_at,
             };
-            await recordServerRow(trx, change, ack.server_seq);
+            rows.record(change, ack.server_seq);
           }
         }
-        if (await releaseHeldRow(trx, entry.table_name, entry.row_id, ack.status !== 'applied')) released.push(entry.row_id);
+        if (rows.release(entry.table_name, entry.row_id, ack.status !== 'applied')) released.push(entry.row_id);
       }
       if (released.length > 0) {
         await appendAudit(trx, { actorId: this.options.actorId, action: 'sync-apply', entity: 'row', entityIds: released }, this.options.now?.() ?? new Date());
       }
-      await setApplying(trx, false);
+      rows.setApplying(false);
     });
   }
 

@@ -1,4 +1,4 @@
-import type { PullResponse, PushAck, SyncCommand } from '../../../shared/sync/protocol';
+import { MAX_PULL_LIMIT, type PullResponse, type PushAck, type SyncCommand } from '../../../shared/sync/protocol';
 import { type SyncTransport, SyncTransportError } from './transport';
 
 /** Commands waiting to be pushed, oldest (lowest mutation_seq) first; a command is resent unchanged until answered. */
@@ -36,7 +36,7 @@ export interface RoundResult {
  * and both halves resume where they stopped because the server is idempotent and the cursor only moves with an
  * applied page. A page is applied even when it holds no changes: it may carry purges and the server's clock.
  */
-export async function syncRound(transport: SyncTransport, outbox: Outbox, inbox: Inbox, limits = { batch: 200, page: 500, maxRequests: 1_000 }): Promise<RoundResult> {
+export async function syncRound(transport: SyncTransport, outbox: Outbox, inbox: Inbox, limits = { batch: 200, page: MAX_PULL_LIMIT, maxRequests: 1_000 }): Promise<RoundResult> {
   const result: RoundResult = { pushed: 0, conflicts: 0, refused: 0, pulled: 0, serverTime: null };
   let requests = 0;
   for (; requests < limits.maxRequests; requests++) {
