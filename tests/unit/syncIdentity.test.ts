@@ -5,7 +5,8 @@ import { adoptServerIdentity, applyDirectory, auditAckedHead, auditEventsAfter, 
 import { SqliteOutbox } from '../../electron/services/sync/outbox';
 import { AuditEventWire } from '../../shared/sync/protocol';
 import { openSyncStore, type SyncStore } from '../helpers/syncStore';
-import { noteRow, patientRow, referralRow } from '../helpers/syncRows';
+import { SqliteInbox } from '../../electron/services/sync/inbox';
+import { contactRow, logged, noteRow, noteVersionRow, page, patientRow, referralRow } from '../helpers/syncRows';
 
 let store: SyncStore;
 afterEach(async () => store?.close());
@@ -56,6 +57,41 @@ describe('sync identity', () => {
       { id: author, display_name: 'Old author', supervisor_id: null },
       { id: added, display_name: 'Sup', supervisor_id: null },
     ]);
+  });
+
+  it("takes the tables a narrower role may not read off the device at once, keeping a change still to push; audited", async () => {
+    const [me, other] = [uuidv7(), uuidv7()];
+    store = await openSyncStore([{ id: me, name: 'Ada' }, { id: other, name: 'Grace' }]);
+    const inbox = new SqliteInbox(store.db, { actorId: me });
+    const [p, r, c, n, v, mine] = Array.from({ length: 6 }, () => uuidv7()) as [string, string, string, string, string, string];
+    await inbox.apply(
+      page([
+        logged(1, 'patients', patientRow(p, other, '9990000018')),
+        logged(2, 'referrals', referralRow(r, p, other)),
+        logged(3, 'contacts', contactRow(c, r, other)),
+        logged(4, 'notes', noteRow(n, r, other, { body: 'seen in clinic' })),
+        logged(5, 'note_versions', noteVersionRow(v, n, other, { body: 'seen in clinic' })),
+      ], { next: 5 }),
+    );
+    // Written here before the role changed and not yet pushed: the server will answer for it.
+    await store.db.insertInto('notes').values(noteRow(mine, r, me, { body: 'my unsent note' }) as never).execute();
+
+    const directory = (role: string) => ({ me, users: [{ id: me, display_name: 'Ada', role, supervisor_id: null, active: true, version: 2 }, { id: other, display_name: 'Grace', role: 'hit', supervisor_id: null, active: true, version: 1 }] });
+    await applyDirectory(store.db, directory('hit') as never, me);
+    expect(await store.db.selectFrom('notes').select('id').execute()).toHaveLength(2); // the same role keeps everything
+    await applyDirectory(store.db, directory('booking-clerk') as never, me);
+
+    expect(await store.db.selectFrom('notes').select('id').execute()).toEqual([{ id: mine }]);
+    expect(await store.db.selectFrom('note_versions').select('id').execute()).toEqual([]);
+    // A clerk keeps demographics, referrals and bookings.
+    expect(await store.db.selectFrom('patients').select('id').execute()).toEqual([{ id: p }]);
+    expect(await store.db.selectFrom('contacts').select('id').execute()).toEqual([{ id: c }]);
+    expect(await store.db.selectFrom('sync_rows').select('row_id').where('table_name', 'in', ['notes', 'note_versions']).execute()).toEqual([]);
+    expect(store.sqlite.pragma('foreign_key_check')).toEqual([]);
+    const purge = await store.db.selectFrom('audit_event').select(['entity', 'entity_ids']).where('action', '=', 'purge').execute();
+    expect(purge).toEqual([{ entity: 'table', entity_ids: expect.stringContaining('"notes"') }]);
+    expect(JSON.parse(purge[0]!.entity_ids)).toEqual(expect.arrayContaining(['notes', 'note_versions']));
+    expect((await verifyAudit(store.db)).ok).toBe(true);
   });
 
   it('hands the audit chain out after the acknowledged head in wire shape, and the head only moves forward', async () => {

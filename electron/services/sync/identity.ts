@@ -1,9 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import { MAX_BODY_BYTES, type AuditEventWire, type AuditPushResponse, type DirectoryResponse, type EnrolResponse } from '../../../shared/sync/protocol';
-import { SYNCED_TABLES } from '../../../shared/sync/tables';
+import type { Role } from '../../../shared/domain/people';
+import { roleReadsTable, SYNCED_TABLES } from '../../../shared/sync/tables';
 import { appendAudit } from '../audit/auditChain';
+import { statementsFor } from '../store/database';
 import type { CaseloadDb } from '../store/schema';
-import { serverRows, type Trx } from './rowApply';
+import { PARENTS_FIRST, parkOrphans } from './inbox';
+import { ServerRows, serverRows, type Trx } from './rowApply';
 
 /**
  * Who this device is to the team server: enrolment, the switch from the locally made owner to the server's user,
@@ -108,6 +111,8 @@ export async function applyDirectory(db: Kysely<CaseloadDb>, directory: Director
         .onConflict((oc) => oc.column('id').doUpdateSet(values))
         .execute();
     }
+    const own = directory.users.find((u) => u.id === actorId);
+    if (own) await forgetTablesBeyondRole(db, trx, actorId, own.role as Role, now);
     const listed = new Set(directory.users.map((u) => u.id));
     const references = await userReferences(trx);
     for (const { id } of await trx.selectFrom('users').select('id').execute()) {
@@ -121,6 +126,31 @@ export async function applyDirectory(db: Kysely<CaseloadDb>, directory: Director
     }
     await appendAudit(trx, { actorId, action: 'directory', entity: 'user', entityIds: [...listed] }, now);
   });
+}
+
+/**
+ * A narrower role (a clinician made booking clerk) stops the server sending and accepting those tables at once;
+ * here the rows already on the device go too, children first, so the device holds what its user may now read.
+ * A row with a change still to push stays until the server has answered it (it will refuse it, and the change
+ * stays in the outbox for the user). Rows that referred to what went wait parked, as after a purge.
+ */
+async function forgetTablesBeyondRole(db: Kysely<CaseloadDb>, trx: Trx, actorId: string, role: Role, now: Date): Promise<void> {
+  const statements = statementsFor(db);
+  const rows = new ServerRows(statements);
+  const forgotten: string[] = [];
+  for (const table of [...PARENTS_FIRST].reverse()) {
+    if (roleReadsTable(role, table) || !rows.columns(table)) continue;
+    const ids = (statements.prepare(`select id from "${table}"`).all() as { id: string }[]).map((r) => r.id).filter((id) => !rows.hasOutstandingWrite(table, id));
+    if (ids.length === 0) continue;
+    statements.prepare(`delete from "${table}" where id in (select value from json_each(?))`).run(JSON.stringify(ids));
+    statements.prepare('delete from sync_rows where table_name = ? and row_id in (select value from json_each(?))').run(table, JSON.stringify(ids));
+    forgotten.push(table);
+  }
+  if (forgotten.length === 0) return;
+  rows.setApplying(true); // rows parked or brought back here are the server's, not changes to push
+  parkOrphans(statements, rows, new Map(), true);
+  rows.setApplying(false);
+  await appendAudit(trx, { actorId, action: 'purge', entity: 'table', entityIds: forgotten }, now);
 }
 
 /**

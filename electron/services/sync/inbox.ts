@@ -82,7 +82,7 @@ export class SqliteInbox implements Inbox {
 }
 
 /** Tables ordered so that every table comes after the one its scope key goes through (parents first). */
-const PARENTS_FIRST: readonly SyncedTable[] = (() => {
+export const PARENTS_FIRST: readonly SyncedTable[] = (() => {
   const depth = (t: SyncedTable): number => {
     const scope = TABLE_POLICY[t].scope;
     return scope.kind === 'via' ? 1 + depth(scope.table) : scope.kind === 'column' ? 1 : 0;
@@ -131,7 +131,7 @@ async function purgePatient(trx: Trx, rows: ServerRows, patientId: string): Prom
   return true;
 }
 
-type Written = Map<string, Set<string>>;
+export type Written = Map<string, Set<string>>;
 
 function noteWritten(written: Written, table: string, rowId: string): void {
   let ids = written.get(table);
@@ -168,7 +168,7 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * in this page can be newly orphaned (the store was whole at the last commit), so only they are checked, a few
  * set-wise queries a page; after a purge the whole store is checked.
  */
-function parkOrphans(statements: Statements, rows: ServerRows, written: Written, afterPurge: boolean): void {
+export function parkOrphans(statements: Statements, rows: ServerRows, written: Written, afterPurge: boolean): void {
   const waiting = statements.prepare('select table_name, row_id, latest_change from sync_rows where latest_seq > server_seq').all() as { table_name: string; row_id: string; latest_change: string }[];
   for (const row of waiting) {
     if (rows.hasOutstandingWrite(row.table_name, row.row_id)) continue;
