@@ -78,6 +78,14 @@ export const syncMethods = {
    * An explicit merge: the chosen value for each disputed field (or the merged body), written as a new version
    * on top of the team's current row and audited; the conflict is closed on every device by sync.
    */
+  /**
+   * Sets aside a change the team server refused for good, once the clinician has copied what they need: it leaves
+   * this laptop's outbox (audited, naming the change and its record), so the badge clears and sign-out is possible.
+   */
+  'sync.setAsideRefused': {
+    input: z.strictObject({ id: recordId, confirm: z.literal('set this refused change aside') }),
+    output: SyncStatus,
+  },
   'sync.resolveConflict': {
     input: z.strictObject({
       id: recordId,

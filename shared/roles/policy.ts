@@ -196,6 +196,8 @@ export const METHOD_POLICY: Policy = {
   'sync.signOut': { roles: EVERYONE, tables: [] },
   'sync.conflicts': { roles: EVERYONE, tables: [] },
   'sync.resolveConflict': { roles: CLINICAL, tables: ['sync_conflicts', ...EPISODE] },
+  // Anyone whose change was refused may set it aside: it touches only this device's outbox.
+  'sync.setAsideRefused': { roles: EVERYONE, tables: [] },
 };
 
 export type PolicyDecision = { allowed: true } | { allowed: false; reason: string };

@@ -91,6 +91,26 @@ test('two clinicians edit one note offline, the conflict is resolved by an expli
     await openSession(ada, 'Okafor', 'Grace');
     await expect(ada.getByRole('textbox', { name: 'Note' })).toHaveValue('Session 2: reviewed the activity diary. Grace walked three times this week. Discussed in supervision: keep step 3.');
 
+    // Sam takes the case over. Ada, not yet told, changes Grace's GP practice: the server refuses it, her laptop
+    // lets Grace go with the handover, and keeps the refused change for her until she sets it aside.
+    const { referral: held } = await call<{ referral: { version: number } }>(sam, 'referrals.get', { id: referral.id });
+    await call(sam, 'referrals.update', { id: referral.id, version: held.version, changes: { caseholderId: server.supervisorId } });
+    await syncNow(sam);
+    const grace = await call<{ version: number }>(ada, 'patients.get', { id: patient.id });
+    await call(ada, 'patients.update', { id: patient.id, version: grace.version, changes: { gpPractice: 'Hillside Surgery' } });
+    await syncNow(ada);
+    await expect(ada.getByTestId('sync-badge')).toHaveText('1 change refused');
+    await ada.getByTestId('sync-badge').click();
+    const refusedItem = ada.getByRole('region', { name: /not accepted by the team server/ });
+    await expect(refusedItem).toContainText('Hillside Surgery');
+    await ada.getByRole('button', { name: 'I have copied what I need…' }).click();
+    await checkScreen(ada, 'sync-15-refused-set-aside');
+    await ada.getByRole('button', { name: 'Set aside', exact: true }).click();
+    await expect(ada.getByText(/The refused change to .* was set aside/)).toBeVisible();
+    await expect(ada.getByTestId('sync-badge')).toHaveText(/^Online · synced/);
+    await ada.getByRole('button', { name: 'Clinic Caseload' }).click();
+    await expect(ada.getByRole('button', { name: 'OKAFOR, Grace' })).toHaveCount(0);
+
     // Sign-out needs the phrase typed exactly; a slip changes nothing.
     await ada.getByTestId('sync-badge').click();
     await ada.getByRole('button', { name: 'Sign out…' }).click();
@@ -98,7 +118,7 @@ test('two clinicians edit one note offline, the conflict is resolved by an expli
     await dialog.getByRole('textbox').fill('remove this caseload');
     await dialog.getByRole('button', { name: 'Sign out and remove' }).click();
     await expect(dialog.getByText('Type “remove this caseload from this device” to confirm')).toBeVisible();
-    await checkScreen(ada, 'sync-15-sign-out-confirm');
+    await checkScreen(ada, 'sync-16-sign-out-confirm');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(ada.getByTestId('sync-badge')).toHaveText(/^Online · synced/);
   } finally {

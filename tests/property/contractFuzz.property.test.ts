@@ -110,6 +110,7 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'sync.signOut': 0,
   'sync.conflicts': 0, // listConflicts (sync/conflicts.ts) writes no view event
   'sync.resolveConflict': 0,
+  'sync.setAsideRefused': 0,
 };
 
 /** Where `version: CURRENT` is looked up for each optimistic-concurrency method. */
@@ -144,10 +145,10 @@ const CLINICAL_DOMAINS = new Set(['exports', 'caseload', 'referrals', 'contacts'
 const FUZZ_ORDER = [...METHOD_NAMES.filter((m) => !CLINICAL_DOMAINS.has(m.split('.')[0]!)), ...METHOD_NAMES.filter((m) => CLINICAL_DOMAINS.has(m.split('.')[0]!))];
 
 /**
- * Setup is refused on a set-up store, there is no backup with a fuzzed name to restore, and choosing a folder
+ * Setup is refused on a set-up store, there is no backup (or refused change) with a fuzzed name or id, and choosing a folder
  * is the shell's (the engine's registry never answers it).
  */
-const NEVER_ACCEPTED: MethodName[] = ['session.setup', 'backup.restore', 'files.chooseFolder', 'sync.enrol', 'sync.signOut', 'sync.resolveConflict'];
+const NEVER_ACCEPTED: MethodName[] = ['session.setup', 'backup.restore', 'files.chooseFolder', 'sync.enrol', 'sync.signOut', 'sync.resolveConflict', 'sync.setAsideRefused'];
 
 const junk = fc.oneof(
   fc.anything({ maxDepth: 2 }),
@@ -553,6 +554,7 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { user
     ),
     'sync.signOut': fc.record({ confirm: field(fc.constant('remove this caseload from this device'), fc.string()) }, { requiredKeys: [] }),
     'sync.conflicts': fc.record({ status: field(fc.constantFrom('open', 'resolved'), fc.constant('all')) }, { requiredKeys: [] }),
+    'sync.setAsideRefused': fc.record({ id, confirm: field(fc.constant('set this refused change aside'), fc.string()) }, { requiredKeys: [] }),
     'sync.resolveConflict': fc.record(
       { id, version: field(fc.integer({ min: 1, max: 3 }), fc.integer({ min: -1, max: 0 })), fields: field(fc.dictionary(fc.constantFrom('body', 'level'), fc.string({ maxLength: 20 })), junk), note: fc.string({ maxLength: 20 }) },
       { requiredKeys: ['id', 'version', 'fields'] },

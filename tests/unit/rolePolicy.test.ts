@@ -249,6 +249,7 @@ const SAMPLES: Record<MethodName, (s: Seed, e: CaseloadEngine, n: number) => Pro
   'sync.signOut': () => ({ confirm: 'remove this caseload from this device' }),
   'sync.conflicts': () => ({}),
   'sync.resolveConflict': () => ({ id: '01900000-0000-7000-8000-000000000000', version: 1, fields: {} }),
+  'sync.setAsideRefused': () => ({ id: '01900000-0000-7000-8000-000000000000', confirm: 'set this refused change aside' }),
 };
 
 /**
@@ -262,6 +263,7 @@ const ALLOWED_BUT_NOT_OK: Partial<Record<MethodName, string>> = {
   'sync.enrol': 'VALIDATION', // nothing listens at the sample's server address
   'sync.signOut': 'VALIDATION', // the store is not enrolled: there is nothing to sign out of
   'sync.resolveConflict': 'NOT_FOUND', // there is no such conflict
+  'sync.setAsideRefused': 'NOT_FOUND', // there is no such refused change
   // The mode is off whenever these run: a lock ends the mode patientMode.start opened.
   'patientMode.current': 'NOT_FOUND',
   'patientMode.answer': 'NOT_FOUND',

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../electron/services/audit/auditChain';
-import { listConflicts, resolveConflict } from '../../electron/services/sync/conflicts';
+import { listConflicts, resolveConflict, setAsideRefused } from '../../electron/services/sync/conflicts';
 import { SqliteInbox } from '../../electron/services/sync/inbox';
 import { SqliteOutbox } from '../../electron/services/sync/outbox';
 import { SyncConflict } from '../../shared/contract/sync';
@@ -119,5 +119,27 @@ describe('sync conflicts inbox', () => {
     expect(refused[0]).toMatchObject({ id: sent!.op_id, table: 'patients', patientId: ids.patient, mine: { fields: { given_name: 'Rosie' }, by: ME } });
     expect(refused[0]!.label).toMatch(/no longer on your caseload/);
     expect(SyncConflict.safeParse(refused[0]).success).toBe(true);
+  });
+
+  it('sets a refused change aside only when asked, by its id: gone from the outbox and the inbox, audited by id, never by content', async () => {
+    const { ctx } = await withConflicts();
+    const outbox = new SqliteOutbox(store.db, { actorId: ME });
+    await store.db.updateTable('patients').set({ given_name: 'Rosie', version: 2, updated_by: ME }).execute();
+    const [sent] = await outbox.pending(10);
+    await outbox.settle([{ op_id: sent!.op_id, status: 'forbidden', reason: 'out_of_scope' }]);
+    const changes = () => store.sqlite.prepare('select total_changes() as n').get() as { n: number };
+    const before = changes().n;
+    await expect(setAsideRefused(ctx, uuidv7())).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(changes().n).toBe(before);
+    expect(await outbox.counts()).toEqual({ pending: 0, refused: 1 });
+
+    await setAsideRefused(ctx, sent!.op_id);
+    expect(await outbox.counts()).toEqual({ pending: 0, refused: 0 });
+    expect((await listConflicts(store.db, 'open')).filter((c) => c.kind === 'refused')).toEqual([]);
+    const audit = await store.db.selectFrom('audit_event').select(['action', 'entity', 'entity_ids']).where('action', '=', 'set-aside').execute();
+    expect(audit).toEqual([{ action: 'set-aside', entity: 'refused_change', entity_ids: JSON.stringify([sent!.op_id, ids.patient]) }]);
+    expect((await verifyAudit(store.db)).ok).toBe(true);
+    // Already set aside: a second call finds nothing.
+    await expect(setAsideRefused(ctx, sent!.op_id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -46,6 +46,8 @@ export type AuditAction =
   | 'merge'
   | 'adopt-identity'
   | 'directory'
+  // A change the server refused, set aside by the clinician once they copied what they needed.
+  | 'set-aside'
   // Letters (electron/services/caseload/letters.ts).
   | 'finalise'
   | 'export'

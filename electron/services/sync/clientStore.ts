@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { appendAudit } from '../audit/auditChain';
 import type { CaseloadContext } from '../caseload/context';
-import { listConflicts, resolveConflict } from './conflicts';
+import { listConflicts, resolveConflict, setAsideRefused } from './conflicts';
 import { adoptServerIdentity, applyDirectory, auditAckedHead, auditEventsAfter, recordAuditAck, recordEnrolment } from './identity';
 import { SqliteInbox } from './inbox';
 import type { Enrolment, SyncLocalStore } from './localStore';
@@ -47,5 +47,6 @@ export function sqliteSyncStore(ctx: CaseloadContext): SyncLocalStore {
     markAuditSent: (ack) => recordAuditAck(db, ack),
     conflicts: (status) => listConflicts(db, status),
     resolveConflict: (input) => resolveConflict(ctx, input),
+    setAsideRefused: (opId) => setAsideRefused(ctx, opId),
   };
 }

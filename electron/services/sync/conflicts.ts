@@ -111,7 +111,8 @@ async function refusedChanges(db: Kysely<CaseloadDb>): Promise<SyncConflict[]> {
       table,
       rowId: e.row_id,
       patientId,
-      patientName: await patientName(db, patientId),
+      // A refused change to the patient's own details names them even once the patient has left this device.
+      patientName: table === 'patients' && typeof sent.given_name === 'string' && typeof sent.family_name === 'string' ? `${sent.given_name} ${sent.family_name}` : await patientName(db, patientId),
       kind: 'refused',
       fields,
       theirs: { fields: {}, by: '', byName: null, at: e.created_at },
@@ -122,6 +123,19 @@ async function refusedChanges(db: Kysely<CaseloadDb>): Promise<SyncConflict[]> {
     });
   }
   return out;
+}
+
+/**
+ * Removes a refused change from the outbox once the clinician has copied what they need from it (the row itself
+ * already shows the team's version). Audited with the change's op id and its record, never its content.
+ */
+export async function setAsideRefused(ctx: CaseloadContext, opId: string): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const entry = await trx.selectFrom('sync_outbox').select(['seq', 'row_id']).where('op_id', '=', opId).where('state', '=', 'refused').executeTakeFirst();
+    if (!entry) throw notFound('refused change');
+    await trx.deleteFrom('sync_outbox').where('seq', '=', entry.seq).execute();
+    await appendAudit(trx, { actorId: ctx.actorId, action: 'set-aside', entity: 'refused_change', entityIds: [opId, entry.row_id] }, ctx.now());
+  });
 }
 
 export async function listConflicts(db: Kysely<CaseloadDb>, status: 'open' | 'resolved'): Promise<SyncConflict[]> {

@@ -11,5 +11,6 @@ export function syncHandlers(runtime: SyncRuntime): HandlerMap<typeof syncMethod
     'sync.signOut': () => runtime.signOut(),
     'sync.conflicts': (i) => runtime.conflicts(i.status),
     'sync.resolveConflict': (i) => runtime.resolveConflict(i),
+    'sync.setAsideRefused': (i) => runtime.setAsideRefused(i.id),
   };
 }

@@ -46,6 +46,7 @@ export interface SyncLocalStore {
   markAuditSent(ack: AuditPushResponse): Promise<void>;
   conflicts(status: 'open' | 'resolved'): Promise<SyncConflict[]>;
   resolveConflict(input: { id: string; version: number; fields: SyncConflict['mine']['fields']; note?: string | undefined }): Promise<SyncConflict>;
+  setAsideRefused(opId: string): Promise<void>;
 }
 
 export type LocalStoreFactory = (ctx: CaseloadContext) => SyncLocalStore;

@@ -195,6 +195,11 @@ export class SyncRuntime {
     return this.store().conflicts(status);
   }
 
+  async setAsideRefused(opId: string): Promise<SyncStatus> {
+    await this.store().setAsideRefused(opId);
+    return this.status();
+  }
+
   async resolveConflict(input: Parameters<SyncLocalStore['resolveConflict']>[0]) {
     const resolved = await this.store().resolveConflict(input);
     this.scheduler?.nudge();

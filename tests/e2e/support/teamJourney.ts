@@ -13,6 +13,8 @@ export const PASSPHRASE = 'clinic room passphrase';
 export interface TeamServer {
   url: string;
   codes: { clinician: string; supervisor: string };
+  clinicianId: string;
+  supervisorId: string;
   stop(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
@@ -36,7 +38,7 @@ export async function startTeamServer(dataDir: string): Promise<TeamServer> {
   });
   const next = (pattern: RegExp) => new Promise<RegExpExecArray>((ok) => waiters.push({ pattern, ok }));
   const ready = await next(/TEAM_SERVER (\{.*\})\n/);
-  const info = JSON.parse(ready[1]!) as { url: string; codes: TeamServer['codes'] };
+  const info = JSON.parse(ready[1]!) as Pick<TeamServer, 'url' | 'codes' | 'clinicianId' | 'supervisorId'>;
   const command = async (line: string, answer: RegExp) => {
     const done = next(answer);
     child.stdin!.write(`${line}\n`);

@@ -8,6 +8,13 @@ import { readableBadge } from './syncWords';
 import { refreshSyncStatus } from './useSyncStatus';
 
 type Value = SyncConflict['mine']['fields'][string];
+/** A column as a person reads it: gp_practice → "GP practice". */
+const ACRONYMS: Record<string, string> = { nhs: 'NHS', gp: 'GP', ltc: 'LTC', phq9: 'PHQ-9', gad7: 'GAD-7', id: 'ID' };
+function fieldLabel(column: string): string {
+  const words = column.split('_').map((w) => ACRONYMS[w] ?? w);
+  const first = words[0] ?? '';
+  return [first === first.toUpperCase() ? first : first.charAt(0).toUpperCase() + first.slice(1), ...words.slice(1)].join(' ');
+}
 const shown = (v: Value | undefined) => (v === null || v === undefined || v === '' ? '(empty)' : String(v));
 
 const KIND_WORDS: Record<SyncConflict['kind'], string> = {
@@ -88,6 +95,12 @@ export function ConflictsInbox({ focusRowId }: { focusRowId?: string | undefined
             await load();
             await refreshSyncStatus();
           }}
+          onSetAside={async (c) => {
+            setSaved(`The refused change to ${c.patientName}'s record was set aside. It is no longer on this laptop.`);
+            setSelected(null);
+            await load();
+            await refreshSyncStatus();
+          }}
         />
       )}
     </Stack>
@@ -105,7 +118,7 @@ function Side({ title, side, fields }: { title: string; side: SyncConflict['mine
         <div key={f}>
           {fields.length > 1 && (
             <Text size="xs" fw={700} c="gray.8">
-              {f}
+              {fieldLabel(f)}
             </Text>
           )}
           <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
@@ -118,13 +131,31 @@ function Side({ title, side, fields }: { title: string; side: SyncConflict['mine
 }
 
 /** One conflict: both versions side by side; per field a choice, or for a document an edited merged text. */
-function ConflictMerge({ conflict, onResolved }: { conflict: SyncConflict; onResolved: (c: SyncConflict) => Promise<void> }) {
-  if (conflict.kind === 'refused') return <RefusedChange conflict={conflict} />;
+function ConflictMerge({ conflict, onResolved, onSetAside }: { conflict: SyncConflict; onResolved: (c: SyncConflict) => Promise<void>; onSetAside: (c: SyncConflict) => Promise<void> }) {
+  if (conflict.kind === 'refused') return <RefusedChange conflict={conflict} onSetAside={onSetAside} />;
   return <MergeForm conflict={conflict} onResolved={onResolved} />;
 }
 
-/** A change the server refused for good has nothing to merge with: it is shown, kept, and can be copied from. */
-function RefusedChange({ conflict }: { conflict: SyncConflict }) {
+/**
+ * A change the server refused for good has nothing to merge with: it is shown and kept until the clinician, having
+ * copied what they need, sets it aside (a second, explicit step, because it then leaves this laptop).
+ */
+function RefusedChange({ conflict, onSetAside }: { conflict: SyncConflict; onSetAside: (c: SyncConflict) => Promise<void> }) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const setAside = async () => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      await api['sync.setAsideRefused']({ id: conflict.id, confirm: 'set this refused change aside' });
+      await onSetAside(conflict);
+    } catch (err) {
+      setFailure(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="refused-title">
       <Title order={2} size="h4" id="refused-title" mb="sm">
@@ -133,9 +164,21 @@ function RefusedChange({ conflict }: { conflict: SyncConflict }) {
       <Text size="sm" mb="sm">
         The team server refused this change: the record is outside your caseload or role, or the note was already
         signed. It stays on this laptop, unsent. Copy what you need into a record you may change, or ask your
-        supervisor to record it.
+        supervisor to record it; then set it aside.
       </Text>
       <Side title="Your change" side={conflict.mine} fields={conflict.fields} />
+      {failure && <Alert color="red" role="alert" mt="sm">{failure}</Alert>}
+      <Group justify="flex-end" mt="sm">
+        {confirming ? (
+          <>
+            <Text size="sm" fw={700}>Set it aside? What it says will no longer be on this laptop.</Text>
+            <Button variant="default" onClick={() => setConfirming(false)}>Keep it</Button>
+            <Button color="red.9" onClick={() => void setAside()} loading={busy}>Set aside</Button>
+          </>
+        ) : (
+          <Button variant="default" onClick={() => setConfirming(true)}>I have copied what I need…</Button>
+        )}
+      </Group>
     </Paper>
   );
 }
@@ -196,7 +239,7 @@ function MergeForm({ conflict, onResolved }: { conflict: SyncConflict; onResolve
           </>
         ) : (
           conflict.fields.map((f) => (
-            <Radio.Group key={f} label={`Keep which ${f}?`} value={choice[f]} onChange={(v) => setChoice({ ...choice, [f]: v as 'theirs' | 'mine' })} error={errors[`fields.${f}`]}>
+            <Radio.Group key={f} label={`Keep which ${fieldLabel(f).toLowerCase()}?`} value={choice[f]} onChange={(v) => setChoice({ ...choice, [f]: v as 'theirs' | 'mine' })} error={errors[`fields.${f}`]}>
               <Group mt={4}>
                 <Radio value="theirs" label={`The team's: ${shown(conflict.theirs.fields[f])}`} />
                 <Radio value="mine" label={`Yours: ${shown(conflict.mine.fields[f])}`} />
