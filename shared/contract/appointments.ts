@@ -117,7 +117,20 @@ export const DayQuery = z
   .strictObject({ date: isoDate, ...Scope })
   .refine((s) => !(s.clinicId && s.clinicianId), { message: 'give a clinic or a clinician, not both', path: ['clinicId'] });
 
+/** An open referral that can be booked: who it is for, and nothing clinical (a booking clerk's dialog lists these). */
+export const BookableReferral = z.strictObject({
+  referralId: recordId,
+  patientId: recordId,
+  nhsNumber: z.string(),
+  givenName: z.string(),
+  familyName: z.string(),
+  receivedDate: z.string(),
+});
+export type BookableReferral = z.infer<typeof BookableReferral>;
+
 export const appointmentMethods = {
+  /** The open referrals the caller may book, in name order (the whole team's for a booking clerk). */
+  'appointments.bookable': { input: z.strictObject({}), output: z.strictObject({ referrals: z.array(BookableReferral) }) },
   'appointments.book': { input: BookingInput, output: Appointment },
   'appointments.reschedule': { input: RescheduleInput, output: z.strictObject({ cancelled: Appointment, booked: Appointment }) },
   'appointments.cancel': { input: CancelInput, output: Appointment },

@@ -113,11 +113,13 @@ export const METHOD_POLICY: Policy = {
   'contacts.recordAttendance': { roles: CLINICAL, tables: ['contacts', 'measures', 'actions'] },
 
   // Clinics and appointments (issue #10 §3): the clerk books and moves appointments for a named clinician and
-  // keeps the team's clinic list; the day view shows measures due and follow-up actions, so it is clinical.
+  // keeps the team's clinic list; the clerk's day and week show who is booked when, without the measures due and
+  // follow-up actions a clinician's show (the service leaves those tables unread for the clerk).
   'clinics.list': { roles: EVERYONE, tables: ['clinics'] },
   'clinics.create': { roles: [...CLINICAL_AND_CLERK, 'admin'], tables: ['clinics'] },
   // Changing a clinic's hours checks its bookings (contacts): not the admin's, who sees no patient rows.
   'clinics.update': { roles: CLINICAL_AND_CLERK, tables: ['clinics', 'contacts'] },
+  'appointments.bookable': { roles: CLINICAL_AND_CLERK, tables: ['patients', 'referrals'] },
   'appointments.book': {
     roles: CLINICAL_AND_CLERK,
     tables: ['referrals', 'contacts', 'clinics'],
@@ -131,8 +133,12 @@ export const METHOD_POLICY: Policy = {
   },
   'appointments.reschedule': { roles: CLINICAL_AND_CLERK, tables: ['referrals', 'contacts', 'clinics'] },
   'appointments.cancel': { roles: CLINICAL_AND_CLERK, tables: ['referrals', 'contacts'] },
-  'clinicDay.day': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts', 'clinics', 'measures', 'actions'] },
-  'clinicDay.week': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts', 'clinics', 'measures', 'actions'] },
+  'clinicDay.day': {
+    roles: CLINICAL_AND_CLERK,
+    tables: ['patients', 'referrals', 'contacts', 'clinics', 'measures', 'actions'],
+    limits: { 'booking-clerk': { permits: () => true, refusal: '', tables: ['patients', 'referrals', 'contacts', 'clinics'] } },
+  },
+  'clinicDay.week': { roles: CLINICAL_AND_CLERK, tables: ['patients', 'referrals', 'contacts', 'clinics'] },
 
   // Clinical content.
   'measures.record': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures'] },

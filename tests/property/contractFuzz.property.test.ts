@@ -111,6 +111,7 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'sync.conflicts': 0, // listConflicts (sync/conflicts.ts) writes no view event
   'sync.resolveConflict': 0,
   'sync.setAsideRefused': 0,
+  'appointments.bookable': 1,
 };
 
 /** Where `version: CURRENT` is looked up for each optimistic-concurrency method. */

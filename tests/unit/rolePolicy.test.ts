@@ -250,6 +250,7 @@ const SAMPLES: Record<MethodName, (s: Seed, e: CaseloadEngine, n: number) => Pro
   'sync.conflicts': () => ({}),
   'sync.resolveConflict': () => ({ id: '01900000-0000-7000-8000-000000000000', version: 1, fields: {} }),
   'sync.setAsideRefused': () => ({ id: '01900000-0000-7000-8000-000000000000', confirm: 'set this refused change aside' }),
+  'appointments.bookable': () => ({}),
 };
 
 /**

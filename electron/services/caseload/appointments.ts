@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { CANCELLATION_CODES, CANCELLED_BY, type Appointment, type BookingInput, type CancelInput, type RescheduleInput, type appointmentMethods } from '../../../shared/contract/appointments';
+import { CANCELLATION_CODES, CANCELLED_BY, type Appointment, type BookableReferral, type BookingInput, type CancelInput, type RescheduleInput, type appointmentMethods } from '../../../shared/contract/appointments';
 import { daysBetween, formatUkDate, todayIso } from '../../../shared/domain/dates';
 import { ATTENDANCE_LABELS } from '../../../shared/domain/episodeCodes';
 import { contactEntryProblems, type ContactType } from '../../../shared/outcomes';
@@ -11,6 +11,7 @@ import { toContact } from './contacts';
 import type { CaseloadContext } from './context';
 import { assertUser, liveReferral, nextColumns, notFound, refuse, stale, type Trx } from './records';
 import { assertClinicianFree, insertContact, type Slot } from './diary';
+import { caseholderScope } from './scope';
 
 /** How far ahead a booking may be made: a year and a day covers an annual review (a local choice, not a data-set rule). */
 export const MAX_DAYS_AHEAD = 366;
@@ -144,8 +145,28 @@ export async function rescheduleAppointment(ctx: CaseloadContext, input: z.outpu
 }
 
 /** The day and week views are clinicDay.ts's. */
+/** Open referrals the person may book, with who they are for; a list read, audited naming every patient shown. */
+export async function bookableReferrals(ctx: CaseloadContext): Promise<{ referrals: BookableReferral[] }> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const scope = await caseholderScope(trx, ctx);
+    let q = trx
+      .selectFrom('referrals')
+      .innerJoin('patients', 'patients.id', 'referrals.patient_id')
+      .select(['referrals.id as referralId', 'patients.id as patientId', 'patients.nhs_number as nhsNumber', 'patients.given_name as givenName', 'patients.family_name as familyName', 'referrals.received_date as receivedDate'])
+      .where('referrals.deleted_at', 'is', null)
+      .where('referrals.discharge_date', 'is', null)
+      .where('referrals.status', '!=', 'discharged')
+      .where('patients.deleted_at', 'is', null);
+    if (scope !== null) q = q.where('referrals.caseholder_id', 'in', scope.length ? scope : ['']);
+    const referrals = await q.orderBy('patients.family_name').orderBy('patients.given_name').orderBy('referrals.received_date').execute();
+    await appendAudit(trx, { actorId: ctx.actorId, action: 'list', entity: 'bookable-referrals', entityIds: [...new Set(referrals.map((r) => r.patientId))] }, ctx.now());
+    return { referrals };
+  });
+}
+
 export function appointmentHandlers(context: ContextSource): Omit<HandlerMap<typeof appointmentMethods>, 'clinicDay.day' | 'clinicDay.week'> {
   return {
+    'appointments.bookable': () => bookableReferrals(context()),
     'appointments.book': (i) => bookAppointment(context(), i),
     'appointments.reschedule': (i) => rescheduleAppointment(context(), i),
     'appointments.cancel': (i) => cancelAppointment(context(), i),

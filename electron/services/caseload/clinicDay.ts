@@ -78,11 +78,13 @@ export async function clinicDay(ctx: CaseloadContext, q: DayQuery): Promise<Clin
     const rows = await bookingsIn(trx, scope, q.date, q.date);
     const referralIds = [...new Set(rows.map((r) => r.referral_id))];
     const ids = rows.map((r) => r.id);
+    // A booking clerk's day is who is booked when: measures and follow-up actions are clinical (DESIGN §6).
+    const clinical = ctx.role !== 'booking-clerk' && referralIds.length > 0;
     const [referrals, contacts, measures, actions, successors, names] = await Promise.all([
       referralIds.length ? trx.selectFrom('referrals').selectAll().where('id', 'in', referralIds).execute() : [],
-      referralIds.length ? trx.selectFrom('contacts').selectAll().where('referral_id', 'in', referralIds).execute() : [],
-      referralIds.length ? trx.selectFrom('measures').selectAll().where('referral_id', 'in', referralIds).execute() : [],
-      referralIds.length
+      clinical ? trx.selectFrom('contacts').selectAll().where('referral_id', 'in', referralIds).execute() : [],
+      clinical ? trx.selectFrom('measures').selectAll().where('referral_id', 'in', referralIds).execute() : [],
+      clinical
         ? trx.selectFrom('actions').selectAll().where('referral_id', 'in', referralIds).where('done_at', 'is', null).where('deleted_at', 'is', null).orderBy('due_date').execute()
         : [],
       ids.length ? trx.selectFrom('contacts').select(['id', 'date', 'start_time', 'rescheduled_from_id']).where('rescheduled_from_id', 'in', ids).where('deleted_at', 'is', null).execute() : [],
@@ -103,7 +105,7 @@ export async function clinicDay(ctx: CaseloadContext, q: DayQuery): Promise<Clin
       const patient = patientById.get(referral.patient_id)!;
       let due: DayAppointment['measuresDue'] = [];
       // Measures are taken at a contact still to come or one attended (5 or 6, ref §5.4), never at one cancelled or missed.
-      if (row.attendance === null || ATTENDED_CODES.has(row.attendance)) {
+      if (clinical && (row.attendance === null || ATTENDED_CODES.has(row.attendance))) {
         try {
           const episode = toEpisode(referral, contactsOf.get(referral.id) ?? [], measuresOf.get(referral.id) ?? []);
           due = outcomes.measuresDue(episode, { date: row.date, type: row.type as ContactType, final: false }).map((d) => ({ ...d, title: outcomes.instrument(d.instrumentId).title }));

@@ -7,7 +7,7 @@ import { showSaveError } from './errors';
  * hands the saved record on; a refusal lands on the fields it names, or in `failure` for the banner. `close`
  * forgets both, so a dialog opened again starts clean.
  */
-export function useSaveForm<Values extends Record<string, unknown>, Saved>(
+export function useSaveForm<Values, Saved>(
   form: UseFormReturnType<Values>,
   save: (values: Values) => Promise<Saved>,
   onSaved: (saved: Saved) => void,

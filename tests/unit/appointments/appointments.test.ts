@@ -60,6 +60,15 @@ describe('clinics', () => {
 });
 
 describe('booking', () => {
+  it('lists the open referrals that can be booked, by name, with nothing clinical, audited as one list read', async () => {
+    const audit = await h.auditCount();
+    const { referrals: open } = await h.call('appointments.bookable', {});
+    expect(open.map((r) => `${r.familyName}, ${r.givenName}`)).toEqual(['Nowak, Tomasz', 'Okafor, Grace', 'Patel, Eleanor', 'Reid, Sam']);
+    expect(open.map((r) => r.referralId).sort()).toEqual([...referrals].sort());
+    expect(Object.keys(open[0]!).sort()).toEqual(['familyName', 'givenName', 'nhsNumber', 'patientId', 'receivedDate', 'referralId']);
+    expect(await h.auditCount()).toBe(audit + 1);
+  });
+
   it('books into a clinic with its site as the location, audited once, as a contact booked ahead (no attendance)', async () => {
     const audit = await h.auditCount();
     const a = await h.call('appointments.book', booking(referrals[0]!, { startTime: '09:00' }));

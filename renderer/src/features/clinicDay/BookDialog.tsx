@@ -48,25 +48,29 @@ function toInput(v: Values) {
 }
 
 /** Books a patient's open episode into a clinic (or outside one) on a day still to come. */
-export function BookDialog({ opened, onClose, onSaved, clinics, colleagues, defaults }: { opened: boolean; onClose: () => void; onSaved: (a: Appointment) => void; clinics: Clinic[]; colleagues: User[]; defaults: { date: string; clinicId: string | null; clinicianId: string | null } }) {
+export function BookDialog({ opened, onClose, onSaved, clinics, colleagues, defaults, forOthersOnly = false }: {
+  opened: boolean;
+  onClose: () => void;
+  onSaved: (a: Appointment) => void;
+  clinics: Clinic[];
+  colleagues: User[];
+  defaults: { date: string; clinicId: string | null; clinicianId: string | null };
+  /** A booking clerk books into clinicians' diaries, never their own. */
+  forOthersOnly?: boolean;
+}) {
+  const firstChoice = defaults.clinicianId ?? (forOthersOnly ? '' : ME);
   const [episodes, setEpisodes] = useState<{ value: string; label: string }[]>([]);
   const form = useForm<Values>({
-    initialValues: { referralId: null, date: formatUkDate(defaults.date), startTime: '09:00', durationMinutes: 50, type: 'treatment', mechanism: '01', clinicId: defaults.clinicId ?? NO_CLINIC, location: '', clinicianId: defaults.clinicianId ?? ME },
-    validate: (v) => schemaErrors(BookingInput, toInput(v), { date: v.date }),
+    initialValues: { referralId: null, date: formatUkDate(defaults.date), startTime: '09:00', durationMinutes: 50, type: 'treatment', mechanism: '01', clinicId: defaults.clinicId ?? NO_CLINIC, location: '', clinicianId: firstChoice },
+    validate: (v) => ({ ...schemaErrors(BookingInput, toInput(v), { date: v.date }), ...(v.clinicianId === '' ? { clinicianId: 'Choose whose diary it goes in' } : {}) }),
     validateInputOnBlur: true,
   });
   const { failure, setFailure, close, submit } = useSaveForm(form, (v: Values) => api['appointments.book'](toInput(v) as Parameters<(typeof api)['appointments.book']>[0]), onSaved, onClose);
   useEffect(() => {
     if (!opened) return;
-    form.setValues({ date: formatUkDate(defaults.date), clinicId: defaults.clinicId ?? NO_CLINIC, clinicianId: defaults.clinicianId ?? ME });
-    api['caseload.list']({})
-      .then(({ rows }) =>
-        setEpisodes(
-          rows
-            .filter((r) => r.episode && r.episode.status !== 'discharged')
-            .map((r) => ({ value: r.episode!.referralId, label: `${r.familyName.toUpperCase()}, ${r.givenName} · ${formatNhsNumber(r.nhsNumber)}` })),
-        ),
-      )
+    form.setValues({ date: formatUkDate(defaults.date), clinicId: defaults.clinicId ?? NO_CLINIC, clinicianId: firstChoice });
+    api['appointments.bookable']({})
+      .then(({ referrals }) => setEpisodes(referrals.map((r) => ({ value: r.referralId, label: `${r.familyName.toUpperCase()}, ${r.givenName} · ${formatNhsNumber(r.nhsNumber)}` }))))
       .catch((err: unknown) => setFailure(errorMessage(err)));
     // Only on opening: the defaults are the day and clinic on screen at that moment.
   }, [opened]);
@@ -76,7 +80,7 @@ export function BookDialog({ opened, onClose, onSaved, clinics, colleagues, defa
         <Stack gap="sm">
           <SimpleGrid cols={2}>
             <Select label="Patient" description="Patients with an open referral" placeholder="Type a name or NHS number" searchable data={episodes} nothingFoundMessage="No open referral matches" data-autofocus {...form.getInputProps('referralId')} />
-            <Select label="Clinician" description="Whose diary it goes in" data={[{ value: ME, label: 'Me' }, ...colleagues.map((u) => ({ value: u.id, label: u.displayName }))]} allowDeselect={false} {...form.getInputProps('clinicianId')} />
+            <Select label="Clinician" description="Whose diary it goes in" data={[...(forOthersOnly ? [] : [{ value: ME, label: 'Me' }]), ...colleagues.map((u) => ({ value: u.id, label: u.displayName }))]} placeholder="Choose a clinician" allowDeselect={false} {...form.getInputProps('clinicianId')} />
           </SimpleGrid>
           <SimpleGrid cols={3}>
             <TextInput label="Date" description="DD/MM/YYYY" autoComplete="off" {...form.getInputProps('date')} />

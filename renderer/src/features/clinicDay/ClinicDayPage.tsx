@@ -44,6 +44,8 @@ export function ClinicDayPage() {
   const [booking, setBooking] = useState(false);
   const [editingClinic, setEditingClinic] = useState<'new' | Clinic | null>(null);
   const [changing, setChanging] = useState<{ row: DayAppointment; mode: 'cancel' | 'reschedule' } | null>(null);
+  // A booking clerk keeps other people's diaries: no "my appointments", and no clinical columns.
+  const [clerk, setClerk] = useState(false);
 
   const loadClinics = useCallback(async () => setClinics((await api['clinics.list']({})).clinics), []);
   const load = useCallback(async () => {
@@ -66,7 +68,14 @@ export function ClinicDayPage() {
   // Other clinicians' days, for a supervisor or a booking clerk filling a colleague's diary.
   useEffect(() => {
     Promise.all([api['session.status']({}), api['users.list']({})])
-      .then(([status, { users }]) => setColleagues(users.filter((u) => u.id !== status.owner?.id && CLINICAL_ROLES.includes(u.role))))
+      .then(([status, { users }]) => {
+        const others = users.filter((u) => u.id !== status.owner?.id && CLINICAL_ROLES.includes(u.role));
+        setColleagues(others);
+        if (status.owner?.role === 'booking-clerk') {
+          setClerk(true);
+          setWho((current) => (current === ME && others[0] ? `clinician:${others[0].id}` : current));
+        }
+      })
       .catch((err: unknown) => setFailure(errorMessage(err)));
   }, []);
 
@@ -110,7 +119,7 @@ export function ClinicDayPage() {
             label="Show"
             w={320}
             data={[
-              { value: ME, label: 'My appointments' },
+              ...(clerk ? [] : [{ value: ME, label: 'My appointments' }]),
               ...(clinics.length ? [{ group: 'Clinics', items: clinics.map((c) => ({ value: `clinic:${c.id}`, label: `${c.name} · ${c.site}` })) }] : []),
               ...(colleagues.length ? [{ group: 'Colleagues', items: colleagues.map((u) => ({ value: `clinician:${u.id}`, label: u.displayName })) }] : []),
             ]}
@@ -145,7 +154,7 @@ export function ClinicDayPage() {
         day.appointments.length === 0 ? (
           <Text c="gray.8">Nothing booked {clinic ? `in ${clinic.name} ` : ''}on {formatUkDate(day.date)}.</Text>
         ) : (
-          <DayTable rows={day.appointments} showClinician={clinic !== null} onRecord={record} onChange={(row, mode) => setChanging({ row, mode })} />
+          <DayTable rows={day.appointments} showClinician={clinic !== null} clinical={!clerk} onRecord={record} onChange={(row, mode) => setChanging({ row, mode })} />
         )
       )}
       {view === 'week' && week && (
@@ -162,6 +171,7 @@ export function ClinicDayPage() {
           opened
           clinics={clinics}
           colleagues={colleagues}
+          forOthersOnly={clerk}
           defaults={{ date, clinicId: clinic?.id ?? null, clinicianId: colleague?.id ?? null }}
           onClose={() => setBooking(false)}
           onSaved={(a) => {

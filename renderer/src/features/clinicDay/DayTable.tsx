@@ -42,7 +42,14 @@ function RecordAttendance({ row, onRecord }: { row: DayAppointment; onRecord: (c
 }
 
 /** One clinic day, in time order: who is due, what to measure, what is outstanding, and what to do next. */
-export function DayTable({ rows, showClinician, onRecord, onChange }: { rows: DayAppointment[]; showClinician: boolean; onRecord: (row: DayAppointment, code: number) => Promise<void>; onChange: (row: DayAppointment, mode: 'cancel' | 'reschedule') => void }) {
+export function DayTable({ rows, showClinician, clinical, onRecord, onChange }: {
+  rows: DayAppointment[];
+  showClinician: boolean;
+  /** False for a booking clerk: no measures, actions, attendance or session, and no episode to open. */
+  clinical: boolean;
+  onRecord: (row: DayAppointment, code: number) => Promise<void>;
+  onChange: (row: DayAppointment, mode: 'cancel' | 'reschedule') => void;
+}) {
   const { go } = useNavigation();
   const today = todayIso();
   return (
@@ -52,8 +59,8 @@ export function DayTable({ rows, showClinician, onRecord, onChange }: { rows: Da
           <Table.Th>Time</Table.Th>
           <Table.Th>Patient</Table.Th>
           <Table.Th>Appointment</Table.Th>
-          <Table.Th>Measures due</Table.Th>
-          <Table.Th>Outstanding actions</Table.Th>
+          {clinical && <Table.Th>Measures due</Table.Th>}
+          {clinical && <Table.Th>Outstanding actions</Table.Th>}
           <Table.Th>Attendance</Table.Th>
           <Table.Th>Changes</Table.Th>
         </Table.Tr>
@@ -71,14 +78,18 @@ export function DayTable({ rows, showClinician, onRecord, onChange }: { rows: Da
                 <div className={classes.small}>{a.durationMinutes} min</div>
               </Table.Td>
               <Table.Td>
-                <button type="button" className={classes.patient} onClick={() => go({ view: 'episode', referralId: a.referralId })}>{name}</button>
+                {clinical ? (
+                  <button type="button" className={classes.patient} onClick={() => go({ view: 'episode', referralId: a.referralId })}>{name}</button>
+                ) : (
+                  <div className={classes.patient}>{name}</div>
+                )}
                 <div className={classes.small}>NHS {formatNhsNumber(row.patient.nhsNumber)} · born {formatUkDate(row.patient.dateOfBirth)}</div>
               </Table.Td>
               <Table.Td>
                 <div className={classes.plain}>{contactTypeLabel(a.type)} · {CONSULTATION_MECHANISMS[a.mechanism as ConsultationMechanism] ?? a.mechanism}</div>
                 <div className={classes.small}>{row.clinicName ? `${row.clinicName} · ` : ''}{a.location}{showClinician ? ` · ${row.clinicianName}` : ''}</div>
               </Table.Td>
-              <Table.Td>
+              {clinical && <Table.Td>
                 {row.measuresDue.length === 0 ? (
                   <span className={classes.small}>—</span>
                 ) : (
@@ -88,8 +99,8 @@ export function DayTable({ rows, showClinician, onRecord, onChange }: { rows: Da
                     ))}
                   </div>
                 )}
-              </Table.Td>
-              <Table.Td>
+              </Table.Td>}
+              {clinical && <Table.Td>
                 {row.outstandingActions.length === 0 ? (
                   <span className={classes.small}>None</span>
                 ) : (
@@ -99,16 +110,16 @@ export function DayTable({ rows, showClinician, onRecord, onChange }: { rows: Da
                     ))}
                   </ul>
                 )}
-              </Table.Td>
+              </Table.Td>}
               <Table.Td>
                 <Stack gap={4}>
                   <Status row={row} />
-                  {booked && a.date <= today && <RecordAttendance row={row} onRecord={(code) => onRecord(row, code)} />}
+                  {clinical && booked && a.date <= today && <RecordAttendance row={row} onRecord={(code) => onRecord(row, code)} />}
                 </Stack>
               </Table.Td>
               <Table.Td>
                 <Group gap={4} wrap="nowrap">
-                  {(a.attendance === 5 || a.attendance === 6) && (
+                  {clinical && (a.attendance === 5 || a.attendance === 6) && (
                     <Button size="xs" variant="light" onClick={() => go({ view: 'session', referralId: a.referralId, contactId: a.id })} aria-label={`Open the session with ${name}`}>Session</Button>
                   )}
                   {(booked || (cancelled && !row.rescheduledTo)) && (
