@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { CANCELLATION_CODES } from '../../../shared/contract/appointments';
 import type { Contact, ContactInput, contactMethods } from '../../../shared/contract/contacts';
 import { addDays, daysBetween, formatUkDate, todayIso } from '../../../shared/domain/dates';
 import { DID_NOT_ATTEND } from '../../../shared/domain/episodeCodes';
@@ -89,6 +90,10 @@ export async function recordAttendance(ctx: CaseloadContext, id: string, version
     if (!row) throw notFound('contact');
     await referralInScope(trx, ctx, row.referral_id, 'contact');
     if (row.version !== version) throw stale();
+    // A cancellation freed the clinician's time (and the slot may be booked again): it is not undone from here.
+    if (row.attendance !== null && CANCELLATION_CODES.has(row.attendance)) {
+      throw refuse('attendance', `cannot be recorded: this appointment was cancelled (code ${row.attendance}); rebook it from the clinic day, or record the contact that happened`);
+    }
     assertAttendanceDate(ctx, row.date, 'attendance');
     if (attendance !== 5 && attendance !== 6) {
       const measured = await trx.selectFrom('measures').select('id').where('contact_id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();

@@ -21,7 +21,7 @@ function booking(referralId: string, overrides: Partial<MethodInput<'appointment
 }
 
 /** A refused call names its field, says why, and writes nothing at all. */
-async function refusedWithNothingWritten<M extends 'appointments.book' | 'appointments.reschedule' | 'appointments.cancel' | 'clinics.create' | 'clinics.update' | 'contacts.create'>(
+async function refusedWithNothingWritten<M extends 'appointments.book' | 'appointments.reschedule' | 'appointments.cancel' | 'clinics.create' | 'clinics.update' | 'contacts.create' | 'contacts.recordAttendance'>(
   method: M,
   input: MethodInput<M>,
   path: string,
@@ -111,6 +111,8 @@ describe('cancel and reschedule', () => {
     const cancelled = await h.call('appointments.cancel', { id: a.id, version: a.version, cancelledBy: 'patient', reason: 'Hospital appointment clash' });
     expect(cancelled).toMatchObject({ attendance: 2, cancellationReason: 'Hospital appointment clash', version: a.version + 1 });
     await refusedWithNothingWritten('appointments.cancel', { id: a.id, version: cancelled.version, cancelledBy: 'service' }, 'id', /already cancelled by the patient \(code 2\)/);
+    // A cancelled appointment freed its time: it cannot be marked attended after all (its slot may be rebooked).
+    await refusedWithNothingWritten('contacts.recordAttendance', { id: a.id, version: cancelled.version, attendance: 5 }, 'attendance', /was cancelled \(code 2\)/);
     await h.call('appointments.book', booking(referrals[3]!, { startTime: '11:00' }));
   });
 
