@@ -132,34 +132,44 @@ async function backfillRows(trx: Trx, actor: Actor, tables: readonly SyncedTable
 /**
  * Visible log rows after the cursor, up to the team's last seq; returns up to `room + 1` to tell if more remain.
  * The scope test joins the device's scope memory (rememberScope has just made it equal to `scope`) rather than
- * sending thousands of patient ids as parameters: a supervisor's first sync reads its pages in a few
- * milliseconds instead of planning a vast IN list for each.
+ * sending thousands of patient ids as parameters. The log is read in windows of consecutive seqs (a team's seqs
+ * have no gaps, so a window of W seqs is W rows): each query's work is bounded by its window whatever plan the
+ * database picks, even with statistics not yet caught up after a large import, when a single "everything after
+ * the cursor, sorted, first N" query sorted the whole rest of the log for every page.
  */
 async function logRows(trx: Trx, actor: Actor, scope: Scope, tables: readonly SyncedTable[], after: number, lastSeq: number, room: number): Promise<LoggedChange[]> {
   if (tables.length === 0) return [];
   const teamTables = TEAM_TABLES.filter((t) => tables.includes(t));
-  const rows = await trx
-    .selectFrom('change_log as cl')
-    .innerJoin('current_rows as cr', (join) =>
-      join.onRef('cr.team_id', '=', 'cl.team_id').onRef('cr.table_name', '=', 'cl.table_name').onRef('cr.row_id', '=', 'cl.row_id'),
-    )
-    .leftJoin('device_scope as ds', (join) => join.onRef('ds.patient_id', '=', 'cr.patient_id').on('ds.device_id', '=', actor.deviceId).on('ds.in_scope', '=', true))
-    .select(['cl.server_seq', 'cl.op_id', 'cl.client_id', 'cl.table_name', 'cl.row_id', 'cl.row_version', 'cl.tombstone', 'cl.payload', 'cl.received_at'])
-    .where('cl.team_id', '=', actor.teamId)
-    .where('cl.server_seq', '>', after)
-    .where('cl.server_seq', '<=', lastSeq)
-    .where('cl.table_name', 'in', tables)
-    .where(({ or, eb }) =>
-      or([
-        ...(teamTables.length > 0 ? [eb('cl.table_name', 'in', teamTables)] : []),
-        ...(scope.all ? [eb('cr.patient_id', 'is not', null)] : [eb('ds.patient_id', 'is not', null)]),
-      ]),
-    )
-    .orderBy('cl.server_seq')
-    .limit(room + 1)
-    .execute();
-  return rows.map(toLoggedChange);
+  const window = Math.max(2 * (room + 1), LOG_WINDOW);
+  const found: LoggedChange[] = [];
+  for (let from = after; found.length <= room && from < lastSeq; from += window) {
+    const rows = await trx
+      .selectFrom('change_log as cl')
+      .innerJoin('current_rows as cr', (join) =>
+        join.onRef('cr.team_id', '=', 'cl.team_id').onRef('cr.table_name', '=', 'cl.table_name').onRef('cr.row_id', '=', 'cl.row_id'),
+      )
+      .leftJoin('device_scope as ds', (join) => join.onRef('ds.patient_id', '=', 'cr.patient_id').on('ds.device_id', '=', actor.deviceId).on('ds.in_scope', '=', true))
+      .select(['cl.server_seq', 'cl.op_id', 'cl.client_id', 'cl.table_name', 'cl.row_id', 'cl.row_version', 'cl.tombstone', 'cl.payload', 'cl.received_at'])
+      .where('cl.team_id', '=', actor.teamId)
+      .where('cl.server_seq', '>', from)
+      .where('cl.server_seq', '<=', Math.min(from + window, lastSeq))
+      .where('cl.table_name', 'in', tables)
+      .where(({ or, eb }) =>
+        or([
+          ...(teamTables.length > 0 ? [eb('cl.table_name', 'in', teamTables)] : []),
+          ...(scope.all ? [eb('cr.patient_id', 'is not', null)] : [eb('ds.patient_id', 'is not', null)]),
+        ]),
+      )
+      .orderBy('cl.server_seq')
+      .limit(room + 1 - found.length)
+      .execute();
+    found.push(...rows.map(toLoggedChange));
+  }
+  return found;
 }
+
+/** Seqs read per query when paging the log (see logRows). */
+const LOG_WINDOW = 4_000;
 
 /** Patients that left scope and whose departure the device's cursor has not yet passed. */
 async function purgeList(trx: Trx, actor: Actor, after: number): Promise<string[]> {

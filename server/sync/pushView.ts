@@ -32,6 +32,9 @@ export class PushView {
   private readonly reached = new Map<string, boolean>();
   /** Keys of the rows this batch has appended, in `rows` with their newest state. */
   private readonly appendedKeys = new Set<string>();
+  /** Per patient read so far: each live referral's caseholder as stored, and whether the writer holds a grant. */
+  private readonly storedReferrals = new Map<string, Map<string, string | null>>();
+  private readonly grants = new Map<string, boolean>();
 
   private constructor(
     private readonly trx: Trx,
@@ -58,7 +61,42 @@ export class PushView {
       return id ? [id] : [];
     });
     await view.checkForeign([...rowIds, ...patientIds]);
+    // The patients the batch is about, read set-wise for the reach test: a clinic's worth of edits touches a
+    // different patient with nearly every command.
+    const patients = new Set(patientIds);
+    for (const c of commands) if (c.table === 'patients') patients.add(c.row_id);
+    for (const row of view.rows.values()) if (row?.patient_id) patients.add(row.patient_id);
+    await view.readPatients([...patients]);
     return view;
+  }
+
+  private async readPatients(patientIds: readonly string[]): Promise<void> {
+    const fresh = patientIds.filter((p) => !this.storedReferrals.has(p));
+    if (fresh.length === 0 || this.actor.role === 'booking-clerk' || this.actor.role === 'admin') return;
+    const [referrals, grants] = await Promise.all([
+      this.trx
+        .selectFrom('current_rows')
+        .select(['row_id', 'patient_id', sql<string | null>`payload->>'caseholder_id'`.as('caseholder_id')])
+        .where('team_id', '=', this.actor.teamId)
+        .where('table_name', '=', 'referrals')
+        .where('deleted', '=', false)
+        .where('patient_id', 'in', fresh)
+        .execute(),
+      this.trx
+        .selectFrom('grants')
+        .select('patient_id')
+        .where('user_id', '=', this.actor.userId)
+        .where('team_id', '=', this.actor.teamId)
+        .where('patient_id', 'in', fresh)
+        .where('revoked_at', 'is', null)
+        .execute(),
+    ]);
+    for (const p of fresh) {
+      this.storedReferrals.set(p, new Map());
+      this.grants.set(p, false);
+    }
+    for (const r of referrals) this.storedReferrals.get(r.patient_id!)?.set(r.row_id, r.caseholder_id);
+    for (const g of grants) this.grants.set(g.patient_id, true);
   }
 
   private async checkForeign(ids: readonly string[]): Promise<void> {
@@ -121,33 +159,18 @@ export class PushView {
   }
 
   private async reachesNow(patientId: string, viaUnreferred: boolean): Promise<boolean> {
-    const caseholders = await this.referralCaseholders(patientId);
+    await this.readPatients([patientId]);
+    const caseholders = this.referralCaseholders(patientId);
     if ([...caseholders.values()].some((c) => c !== null && this.reach.includes(c))) return true;
-    const grant = await this.trx
-      .selectFrom('grants')
-      .select('patient_id')
-      .where('user_id', '=', this.actor.userId)
-      .where('team_id', '=', this.actor.teamId)
-      .where('patient_id', '=', patientId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (grant) return true;
+    if (this.grants.get(patientId)) return true;
     if (caseholders.size > 0 || !viaUnreferred) return false;
     const patient = await this.current('patients', patientId);
     return patient !== undefined && !patient.deleted && (patient.payload as RowPayload | null)?.created_by === this.actor.userId;
   }
 
   /** The caseholder of each live referral of the patient, the batch's own appends included. */
-  private async referralCaseholders(patientId: string): Promise<Map<string, string | null>> {
-    const stored = await this.trx
-      .selectFrom('current_rows')
-      .select(['row_id', sql<string | null>`payload->>'caseholder_id'`.as('caseholder_id')])
-      .where('team_id', '=', this.actor.teamId)
-      .where('table_name', '=', 'referrals')
-      .where('deleted', '=', false)
-      .where('patient_id', '=', patientId)
-      .execute();
-    const caseholders = new Map(stored.map((r) => [r.row_id, r.caseholder_id]));
+  private referralCaseholders(patientId: string): Map<string, string | null> {
+    const caseholders = new Map(this.storedReferrals.get(patientId));
     for (const k of this.appendedKeys) {
       if (!k.startsWith('referrals/')) continue;
       const id = k.slice('referrals/'.length);
