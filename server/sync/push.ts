@@ -142,7 +142,7 @@ async function decide(trx: Trx, view: PushView, appended: readonly Appended[], a
     if (await view.belongsToAnotherTeam(table, command.row_id, patientId)) return { ack: 'forbidden', reason: 'out_of_scope' };
     // The row as it stands must be the writer's now, and where the write leaves it must be theirs too.
     if (current && !(current.patient_id && (await view.reaches(current.patient_id)))) return { ack: 'forbidden', reason: 'out_of_scope' };
-    if (!patientId || !(await reachesAfterWrite(trx, view, actor, reach, command, patientId, !current))) return { ack: 'forbidden', reason: 'out_of_scope' };
+    if (!patientId || !(await reachesAfterWrite(view, actor, reach, command, patientId, !current))) return { ack: 'forbidden', reason: 'out_of_scope' };
   }
   if (patientId === undefined) return { ack: 'forbidden', reason: 'out_of_scope' };
   const entry: LogEntry = {
@@ -221,7 +221,7 @@ async function decide(trx: Trx, view: PushView, appended: readonly Appended[], a
  * the write itself (a patient the user registers, a referral they or a supervisee will hold). A clerk reaches
  * every patient of the team; an admin none.
  */
-async function reachesAfterWrite(trx: Trx, view: PushView, actor: Actor, reach: readonly string[], command: SyncCommand, patientId: string, isNew: boolean): Promise<boolean> {
+async function reachesAfterWrite(view: PushView, actor: Actor, reach: readonly string[], command: SyncCommand, patientId: string, isNew: boolean): Promise<boolean> {
   if (isNew && command.table === 'referrals' && command.payload !== null && actor.role !== 'booking-clerk') {
     // A new referral: the patient is the writer's afterwards only if they or a supervisee hold it, or another
     // route (a grant, another referral they reach) keeps the patient theirs.
@@ -230,15 +230,7 @@ async function reachesAfterWrite(trx: Trx, view: PushView, actor: Actor, reach: 
   }
   if (await view.reaches(patientId)) return true;
   if (isNew && command.table === 'patients' && command.payload?.created_by === actor.userId && actor.role !== 'admin') {
-    const referral = await trx
-      .selectFrom('current_rows')
-      .select('row_id')
-      .where('team_id', '=', actor.teamId)
-      .where('table_name', '=', 'referrals')
-      .where('deleted', '=', false)
-      .where('patient_id', '=', patientId)
-      .executeTakeFirst();
-    return referral === undefined;
+    return !(await view.hasLiveReferral(patientId));
   }
   return false;
 }

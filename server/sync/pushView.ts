@@ -70,9 +70,10 @@ export class PushView {
     return view;
   }
 
-  private async readPatients(patientIds: readonly string[]): Promise<void> {
+  /** Reads what the reach test needs about these patients; a clerk's or admin's reach needs none unless `always`. */
+  private async readPatients(patientIds: readonly string[], always = false): Promise<void> {
     const fresh = patientIds.filter((p) => !this.storedReferrals.has(p));
-    if (fresh.length === 0 || this.actor.role === 'booking-clerk' || this.actor.role === 'admin') return;
+    if (fresh.length === 0 || (!always && (this.actor.role === 'booking-clerk' || this.actor.role === 'admin'))) return;
     const [referrals, grants] = await Promise.all([
       this.trx
         .selectFrom('current_rows')
@@ -166,6 +167,12 @@ export class PushView {
     if (caseholders.size > 0 || !viaUnreferred) return false;
     const patient = await this.current('patients', patientId);
     return patient !== undefined && !patient.deleted && (patient.payload as RowPayload | null)?.created_by === this.actor.userId;
+  }
+
+  /** Whether the patient has any live referral, the batch's own appends included. */
+  async hasLiveReferral(patientId: string): Promise<boolean> {
+    await this.readPatients([patientId], true);
+    return this.referralCaseholders(patientId).size > 0;
   }
 
   /** The caseholder of each live referral of the patient, the batch's own appends included. */
