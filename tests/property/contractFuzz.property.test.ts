@@ -8,7 +8,7 @@ import { AppErrorShape } from '../../shared/contract/errors';
 import { BOX_KINDS, type BoxKind } from '../../shared/domain/formulation';
 import { createEngineDispatcher } from '../../electron/services/dispatch';
 import type { CaseloadEngine } from '../../electron/services/engine';
-import { todayIso } from '../../shared/domain/dates';
+import { addDays, todayIso } from '../../shared/domain/dates';
 import { PASSPHRASE, removeDir, setUpEngine, tempDir, validNhsNumber } from '../helpers/tempStore';
 
 /**
@@ -641,6 +641,11 @@ describe('contract fuzzing', () => {
       const contact = { referralId: r.id, startTime: '10:00', durationMinutes: 50, type: 'treatment', mechanism: '01', location: 'Clinic' } as const;
       await engine.handlers()['contacts.create']({ ...contact, date: '2020-02-01', attendance: 5 });
       await engine.handlers()['contacts.create']({ ...contact, date: '2020-02-08', attendance: 3 });
+      // More missed sessions, each leaving a follow-up action open, so actions.complete meets enough real ones
+      // (each can be completed once) whatever the random contacts before it happened to create.
+      for (let week = 2; week < 42; week++) {
+        await engine.handlers()['contacts.create']({ ...contact, date: addDays('2020-02-01', 7 * week), attendance: 3 });
+      }
       await engine.handlers()['notes.create']({ referralId: r.id, body: 'Seed note' });
     }
   });
