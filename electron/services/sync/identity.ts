@@ -6,7 +6,7 @@ import { appendAudit } from '../audit/auditChain';
 import { statementsFor } from '../store/database';
 import type { CaseloadDb } from '../store/schema';
 import { PARENTS_FIRST, parkOrphans } from './inbox';
-import { ServerRows, serverRows, type Trx } from './rowApply';
+import { quoted, ServerRows, serverRows, type Trx } from './rowApply';
 
 /**
  * Who this device is to the team server: enrolment, the switch from the locally made owner to the server's user,
@@ -140,9 +140,9 @@ async function forgetTablesBeyondRole(db: Kysely<CaseloadDb>, trx: Trx, actorId:
   const forgotten: string[] = [];
   for (const table of [...PARENTS_FIRST].reverse()) {
     if (roleReadsTable(role, table) || !rows.columns(table)) continue;
-    const ids = (statements.prepare(`select id from "${table}"`).all() as { id: string }[]).map((r) => r.id).filter((id) => !rows.hasOutstandingWrite(table, id));
+    const ids = (statements.prepare(`select id from ${quoted(table)}`).all() as { id: string }[]).map((r) => r.id).filter((id) => !rows.hasOutstandingWrite(table, id));
     if (ids.length === 0) continue;
-    statements.prepare(`delete from "${table}" where id in (select value from json_each(?))`).run(JSON.stringify(ids));
+    statements.prepare(`delete from ${quoted(table)} where id in (select value from json_each(?))`).run(JSON.stringify(ids));
     statements.prepare('delete from sync_rows where table_name = ? and row_id in (select value from json_each(?))').run(table, JSON.stringify(ids));
     forgotten.push(table);
   }

@@ -5,7 +5,7 @@ import { appendAudit } from '../audit/auditChain';
 import type { CaseloadDb } from '../store/schema';
 import type { Inbox } from './round';
 import { statementsFor, type Statements } from '../store/database';
-import { ServerRows, type Trx } from './rowApply';
+import { quoted, ServerRows, type Trx } from './rowApply';
 
 /**
  * Pulled pages land here (DESIGN §5.7). The transport has verified the page's checksum; `apply` writes its rows,
@@ -157,8 +157,6 @@ function references(statements: Statements): readonly Reference[] {
   );
   return referencesCache;
 }
-
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Rows whose parent has not arrived (a back-fill is ordered by server_seq, not parent first, and a page may end

@@ -24,7 +24,7 @@ export interface AppliedSeq {
 const columnsCache = new Map<string, ReadonlySet<string> | null>();
 
 /** Table and column names only ever come from this store's own schema (pragma table_info), never from a payload. */
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+export const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export class ServerRows {
   constructor(private readonly statements: Statements) {}
