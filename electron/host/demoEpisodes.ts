@@ -21,7 +21,7 @@ function spread(total: number, items: number, last = 0): number[] {
 }
 
 /** Writes one synthetic episode through the same services the screens use, so it is audited and valid. */
-async function seedEpisode(h: Handlers, patientId: string, e: SyntheticEpisode, now: Date, diary: Map<string, number>): Promise<void> {
+async function seedEpisode(h: Handlers, patientId: string, e: SyntheticEpisode, now: Date, diary: Map<string, number>): Promise<string> {
   const at = (daysAgo: number) => day(-daysAgo, now);
   let r = await h['referrals.create']({
     patientId,
@@ -60,13 +60,38 @@ async function seedEpisode(h: Handlers, patientId: string, e: SyntheticEpisode, 
     await h['contacts.create']({ referralId: r.id, date, startTime, durationMinutes: 50, type: e.status === 'waiting-assessment' ? 'assessment' : 'treatment', mechanism: '01', location: e.team, attendance: null });
   }
   if (e.discharge) await h['referrals.discharge']({ id: r.id, version: r.version, endCode: e.discharge.endCode, dischargeDate: at(e.discharge.daysAgo) });
+  for (const p of e.pauses ?? []) await h['waiting.addPause']({ referralId: r.id, startDate: at(p.fromDaysAgo), endDate: at(p.untilDaysAgo), reason: p.reason });
+  return r.id;
+}
+
+/**
+ * A diabetes course (issue #10 §7) with the demo's diabetes patients in treatment, and its first session a week
+ * ago, so the groups screens open on real content. Measures are left to enter, as after a real session.
+ */
+async function seedDemoGroup(h: Handlers, memberIds: readonly string[], now: Date): Promise<void> {
+  if (memberIds.length === 0) return;
+  const group = await h['groups.create']({
+    title: 'Living well with diabetes',
+    condition: 'diabetes',
+    coFacilitatorName: 'Priya Shah',
+    coFacilitatorRole: 'Diabetes specialist nurse',
+    location: 'Diabetes centre, Watford General',
+    startsOn: day(-7, now),
+    plannedSessions: 6,
+  });
+  for (const referralId of memberIds) await h['groups.addMember']({ groupId: group.group.id, referralId, joinedOn: day(-7, now) });
+  await h['groups.recordSession']({ groupId: group.group.id, date: day(-7, now), startTime: '14:00', durationMinutes: 90, mechanism: '01', attendance: memberIds.map((referralId) => ({ referralId, attendance: 5 })) });
 }
 
 /** One synthetic episode per patient, cycling through the stages; patients beyond the list stay unreferred. */
 export async function seedDemoEpisodes(h: Handlers, patientIds: readonly string[], now = new Date()): Promise<void> {
   const diary = new Map<string, number>();
+  const groupMembers: string[] = [];
   for (const [i, id] of patientIds.entries()) {
     const e = SYNTHETIC_EPISODES[i % (SYNTHETIC_EPISODES.length + 2)];
-    if (e) await seedEpisode(h, id, e, now, diary);
+    if (!e) continue;
+    const referralId = await seedEpisode(h, id, e, now, diary);
+    if (e.groupMember) groupMembers.push(referralId);
   }
+  await seedDemoGroup(h, groupMembers, now);
 }

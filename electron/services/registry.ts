@@ -5,8 +5,10 @@ import { caseloadHandlers } from './caseload/caseloadList';
 import { clinicDayHandlers } from './caseload/clinicDay';
 import { clinicHandlers } from './caseload/clinics';
 import { contactHandlers } from './caseload/contacts';
+import { employmentHandlers } from './caseload/employment';
 import { followUpHandlers } from './caseload/followUp';
 import { formulationHandlers } from './caseload/formulation';
+import { groupHandlers } from './caseload/groups';
 import { letterHandlers } from './caseload/letters';
 import { measureHandlers } from './caseload/measures';
 import { noteHandlers } from './caseload/notes';
@@ -17,6 +19,7 @@ import { screeningHandlers } from './caseload/screenings';
 import { serviceSettingsHandlers } from './caseload/serviceSettings';
 import { supervisionHandlers } from './caseload/supervision';
 import { userHandlers } from './caseload/users';
+import { waitingHandlers } from './caseload/waiting';
 import type { CaseloadEngine } from './engine';
 import { exportHandlers } from './exports/exports';
 import type { Handlers } from './handlers';
@@ -51,6 +54,9 @@ export function serviceRegistry(engine: CaseloadEngine): Handlers {
     ...letterHandlers(context, (purpose) => engine.chosenFolder(purpose)),
     ...formulationHandlers(context, (purpose) => engine.chosenFolder(purpose)),
     ...exportHandlers(context, (purpose) => engine.chosenFolder(purpose)),
+    ...waitingHandlers(context),
+    ...employmentHandlers(context),
+    ...groupHandlers(context),
     ...followUpHandlers(context),
     ...supervisionHandlers(context, { before: () => sync.barrier(), after: () => sync.sendNow() }),
     ...screeningHandlers(context),

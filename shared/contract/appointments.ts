@@ -72,6 +72,8 @@ export const DayAppointment = z.strictObject({
   patient: PatientBrief,
   referralStatus: z.string(),
   clinicName: z.string().nullable(),
+  /** The group course and session a member's attendance belongs to (issue #10 §7), e.g. "Living well with diabetes, session 2". */
+  groupName: z.string().nullable(),
   clinicianName: z.string(),
   /** `measuresDue` for this contact (empty once cancelled). */
   measuresDue: z.array(DueMeasure),
@@ -100,6 +102,7 @@ export const WeekAppointment = z.strictObject({
   type: z.enum(CONTACT_TYPES),
   attendance: z.number().int().nullable(),
   clinicName: z.string().nullable(),
+  groupName: z.string().nullable(),
   location: z.string(),
 });
 export type WeekAppointment = z.infer<typeof WeekAppointment>;

@@ -34,6 +34,8 @@ export const Contact = z.strictObject({
   clinicianId: z.string(),
   /** IDS202 therapy type (ref §5.5): the care plan's intervention when the contact was made. */
   therapyType: z.string().nullable(),
+  /** The group session this was the patient's attendance at (issue #10 §7); null for an individual contact. */
+  groupSessionId: z.string().nullable(),
   ...recordMeta,
 });
 export type Contact = z.infer<typeof Contact>;

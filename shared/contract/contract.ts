@@ -9,7 +9,9 @@ import { contactMethods } from './contacts';
 import { exportMethods } from './exports';
 import { fileMethods } from './files';
 import { followUpMethods } from './followUp';
+import { employmentMethods } from './employment';
 import { formulationMethods } from './formulation';
+import { groupMethods } from './groups';
 import { letterMethods } from './letters';
 import { measureMethods } from './measures';
 import { noteMethods } from './notes';
@@ -24,6 +26,7 @@ import { sessionMethods } from './session';
 import { supervisionMethods } from './supervision';
 import { syncMethods } from './sync';
 import { userMethods } from './users';
+import { waitingMethods } from './waiting';
 
 /**
  * The one contract between the renderer and the main process (DESIGN.md §2, "one contract, two transports").
@@ -46,6 +49,9 @@ export const contract = {
   ...noteMethods,
   ...letterMethods,
   ...formulationMethods,
+  ...waitingMethods,
+  ...employmentMethods,
+  ...groupMethods,
   ...exportMethods,
   ...followUpMethods,
   ...supervisionMethods,

@@ -1,5 +1,6 @@
 import { daysBetween, formatUkDate } from './dates';
 import { DID_NOT_ATTEND } from './episodeCodes';
+import { SIX_WEEKS_DAYS } from './waitingClock';
 
 /**
  * Why a case should come up in supervision (issue #11 §1), as pure rules over facts the services gather from the
@@ -61,8 +62,6 @@ export interface CaseFacts {
   missingAtLastContact: readonly string[];
 }
 
-/** ref §4, §8: the waiting standards are 6 weeks (42 days) and 18 weeks (126 days) to first treatment. */
-const SIX_WEEKS = 42;
 /** Issue #11 §1: "nearing 18 weeks" is 16 weeks or more (112 days) without a first treatment. */
 const SIXTEEN_WEEKS = 112;
 /** Issue #11 §1: no contact in 14 days. */
@@ -85,7 +84,7 @@ export function supervisionFlags(f: CaseFacts): SupervisionFlag[] {
     const waited = daysBetween(f.receivedDate, f.today);
     if (waited >= SIXTEEN_WEEKS) {
       flags.push({ kind: 'nearing-18-weeks', reason: `Waiting ${waited} days (${Math.floor(waited / 7)} weeks) for first treatment; the 18-week standard is 126 days (ref §4)` });
-    } else if (waited > SIX_WEEKS) {
+    } else if (waited > SIX_WEEKS_DAYS) {
       flags.push({ kind: 'waiting-over-6-weeks', reason: `Waiting ${waited} days (${Math.floor(waited / 7)} weeks) for first treatment; the 6-week standard is 42 days (ref §4)` });
     }
   }

@@ -4,7 +4,7 @@ import { dateInPeriod, referralInPeriod, type ExportSource } from './source';
 
 /**
  * Data-set-shaped CSV files (issue #11 §3): one file per table of the NHS Talking Therapies data set that the app
- * records (ref §5.1: IDS101, IDS201, IDS202, IDS602, IDS603, IDS606, IDS607), with the reference's code lists.
+ * records (ref §5.1: IDS101, IDS108, IDS201, IDS202, IDS602, IDS603, IDS606, IDS607), with the reference's code lists.
  * They follow the data set's shape; they are NOT a certified submission (no IDS000 header, no MPI, no validation
  * against the Technical Output Specification). Column names are the reference's field names where it gives one
  * (ref §5.1–§5.6); the others are descriptive local names, marked so in DATA_SET_NOTICE.
@@ -14,7 +14,7 @@ import { dateInPeriod, referralInPeriod, type ExportSource } from './source';
 export const DATA_SET_NOTICE =
   'Data-set shaped, not a certified submission: these files follow the tables of the NHS Talking Therapies data set (reference §5.1) ' +
   'with its code lists, but carry no IDS000 header or master patient index and have not been validated against the Technical Output Specification. ' +
-  'Column names are the data set’s where the reference gives them; LocalPatientId, ServiceRequestId, CareContactId, CareActId and the Local* columns are local identifiers. ' +
+  'Column names are the data set’s where the reference gives them; LocalPatientId, ServiceRequestId, CareContactId, CareActId are local identifiers, and the Local* columns local names. ' +
   'An empty field was not recorded.';
 
 /**
@@ -81,6 +81,8 @@ export interface FileCompleteness {
 }
 
 const IDS101 = ['ServiceRequestId', 'LocalPatientId', 'ReferralRequestReceivedDate', 'SourceOfReferralIAPT', 'ServDischDate', 'EndCode', 'LocalPathway', 'LocalStep'];
+// ref §5.1 names IDS108 (waiting-time pauses) without its fields: the columns are local names, the reason stays in the record.
+const IDS108 = ['LocalPauseId', 'ServiceRequestId', 'LocalPauseStartDate', 'LocalPauseEndDate'];
 const IDS201 = ['CareContactId', 'ServiceRequestId', 'CareContDate', 'CareContTime', 'ClinContDurOfCareCont', 'AppType', 'ConsMechanism', 'AttendOrDNACode', 'IAPTLTCServiceInd'];
 const IDS202 = ['CareActId', 'CareContactId', 'ServiceRequestId', 'CodeProcAndProcStatus', 'ClinContactDurOfCareAct'];
 const IDS602 = ['LocalPatientId', 'ServiceRequestId', 'LongTermConditionCode'];
@@ -126,6 +128,16 @@ export function dataSetFiles(source: ExportSource, options: DataSetOptions = {})
       rows: referrals.map((r) => [r.id, r.patientId, r.receivedDate, r.sourceCode || null, r.dischargeDate, r.endCode, r.pathway, r.step]),
       // ref §5.6: an end code is given at discharge; an open referral has neither.
       notApplicable: (row) => (row[4] === null ? ['ServDischDate', 'EndCode'] : []),
+    },
+    {
+      table: 'IDS108',
+      file: 'IDS108_waiting_time_pause.csv',
+      columns: IDS108,
+      // Pauses overlapping the period; an open pause has no end date yet, which is not a gap in the record.
+      rows: source.pauses
+        .filter((p) => inScope.has(p.referralId) && p.startDate <= source.period.to && (p.endDate === null || p.endDate >= source.period.from))
+        .map((p) => [p.id, p.referralId, p.startDate, p.endDate]),
+      notApplicable: (row) => (row[3] === null ? ['LocalPauseEndDate'] : []),
     },
     {
       table: 'IDS201',

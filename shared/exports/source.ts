@@ -49,12 +49,21 @@ export interface ExportMeasure {
   completedBy: string;
 }
 
+/** A patient-initiated waiting-time pause (ref §5.1 IDS108); an open one has no end date yet. */
+export interface ExportPause {
+  id: string;
+  referralId: string;
+  startDate: string;
+  endDate: string | null;
+}
+
 export interface ExportSource {
   period: { from: string; to: string };
   patients: ExportPatient[];
   referrals: ExportReferral[];
   contacts: ExportContact[];
   measures: ExportMeasure[];
+  pauses: ExportPause[];
 }
 
 /** A referral belongs to a period when it was open for any part of it: received by its end, not discharged before its start. */

@@ -18,6 +18,7 @@ const ASSESSMENT_TYPES: ReadonlySet<ContactType> = new Set(['assessment', 'asses
  * - every session: PHQ-9 and GAD-7, the ADSM where the problem calls for one (GAD-7 stays, so the fallback
  *   works), WSAS and the phobia scales;
  * - first and final contacts: employment status;
+ * - at assessment the assessment PEQ, at the final contact the treatment PEQ;
  * - integrated LTC pathway, at assessment, the final contact and the follow-up: service use; with diabetes
  *   also DDS-17 and HbA1c.
  */
@@ -36,6 +37,10 @@ export function dueAt(episode: Episode, contact: { date: string; type: ContactTy
   if (isFirst || contact.final) {
     due.push({ instrumentId: 'employment', reason: `${isFirst ? 'First' : 'Final'} contact: employment status (ref §1, IDS004).` });
   }
+
+  // The patient experience questionnaires (ref §1 PEQ): the assessment PEQ once assessed, the treatment PEQ at the end.
+  if (ASSESSMENT_TYPES.has(contact.type)) due.push({ instrumentId: 'peq-assessment', reason: 'Assessment: patient experience of the assessment (ref §1, PEQ).' });
+  if (contact.final) due.push({ instrumentId: 'peq-treatment', reason: 'Final contact: patient experience of treatment (ref §1, PEQ).' });
 
   const ltcPoint = ASSESSMENT_TYPES.has(contact.type) ? 'assessment' : contact.final ? 'final contact' : contact.type === 'follow-up' ? '3-month follow-up' : null;
   if (episode.pathway === 'integrated-ltc' && ltcPoint) {

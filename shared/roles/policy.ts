@@ -133,12 +133,13 @@ export const METHOD_POLICY: Policy = {
   },
   'appointments.reschedule': { roles: CLINICAL_AND_CLERK, tables: ['referrals', 'contacts', 'clinics'] },
   'appointments.cancel': { roles: CLINICAL_AND_CLERK, tables: ['referrals', 'contacts'] },
+  // A group member's booking names its course and session (groups, group_sessions), for the clerk too.
   'clinicDay.day': {
     roles: CLINICAL_AND_CLERK,
-    tables: ['patients', 'referrals', 'contacts', 'clinics', 'measures', 'actions'],
-    limits: { 'booking-clerk': { permits: () => true, refusal: '', tables: ['patients', 'referrals', 'contacts', 'clinics'] } },
+    tables: ['patients', 'referrals', 'contacts', 'clinics', 'groups', 'group_sessions', 'measures', 'actions'],
+    limits: { 'booking-clerk': { permits: () => true, refusal: '', tables: ['patients', 'referrals', 'contacts', 'clinics', 'groups', 'group_sessions'] } },
   },
-  'clinicDay.week': { roles: CLINICAL_AND_CLERK, tables: ['patients', 'referrals', 'contacts', 'clinics'] },
+  'clinicDay.week': { roles: CLINICAL_AND_CLERK, tables: ['patients', 'referrals', 'contacts', 'clinics', 'groups', 'group_sessions'] },
 
   // Clinical content.
   'measures.record': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures'] },
@@ -168,6 +169,25 @@ export const METHOD_POLICY: Policy = {
   'formulation.get': { roles: CLINICAL, tables: ['referrals', 'formulations'] },
   'formulation.save': { roles: CLINICAL, tables: ['referrals', 'formulations'] },
   'formulation.export': { roles: CLINICAL, tables: ['patients', 'referrals', 'formulations'] },
+
+  // Waiting-time pauses (issue #10 §8, IDS108): waiting-list administration, so the clerk's too (the patient rings
+  // the office to say they are away); the clock reads the contacts to find the first treatment.
+  'waiting.get': { roles: CLINICAL_AND_CLERK, tables: ['patients', 'referrals', 'contacts', 'waiting_pauses'] },
+  'waiting.addPause': { roles: CLINICAL_AND_CLERK, tables: ['patients', 'referrals', 'contacts', 'waiting_pauses'] },
+  'waiting.endPause': { roles: CLINICAL_AND_CLERK, tables: ['patients', 'referrals', 'contacts', 'waiting_pauses'] },
+  // Employment status is a measure and employment support part of the clinical record (issue #10 §6).
+  'employment.get': { roles: CLINICAL, tables: ['patients', 'referrals', 'measures', 'employment_support'] },
+  'employment.refer': { roles: CLINICAL, tables: ['patients', 'referrals', 'measures', 'employment_support'] },
+  'employment.setDates': { roles: CLINICAL, tables: ['patients', 'referrals', 'measures', 'employment_support'] },
+  // Group courses (issue #10 §7): who is in a course and their attendance and measures are clinical.
+  'groups.list': { roles: CLINICAL, tables: ['patients', 'referrals', 'groups', 'group_sessions', 'group_members'] },
+  'groups.create': { roles: CLINICAL, tables: ['patients', 'referrals', 'groups', 'group_sessions', 'group_members'] },
+  'groups.get': { roles: CLINICAL, tables: ['patients', 'referrals', 'groups', 'group_sessions', 'group_members', 'contacts', 'measures'] },
+  'groups.addMember': { roles: CLINICAL, tables: ['patients', 'referrals', 'groups', 'group_sessions', 'group_members', 'contacts', 'measures'] },
+  'groups.recordSession': {
+    roles: CLINICAL,
+    tables: ['patients', 'referrals', 'groups', 'group_sessions', 'group_members', 'contacts', 'measures', 'care_plans', 'actions'],
+  },
 
   // Exports carry scores and clinical codes out of the store: clinicians and supervisors, for the referrals in
   // their own scope only (never the booking clerk, who sees no measures; never the admin, who sees no patients).

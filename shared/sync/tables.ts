@@ -12,6 +12,9 @@ export const SYNCED_TABLES = [
   'referrals',
   // Before contacts: a booking names its clinic (contacts.clinic_id references clinics.id).
   'clinics',
+  // Before contacts: a member's group attendance names its session (contacts.group_session_id).
+  'groups',
+  'group_sessions',
   'contacts',
   'measures',
   'screenings',
@@ -29,6 +32,9 @@ export const SYNCED_TABLES = [
   'formulations',
   'supervision_sessions',
   'supervision_cases',
+  'group_members',
+  'waiting_pauses',
+  'employment_support',
 ] as const;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
 
@@ -129,12 +135,25 @@ export const TABLE_POLICY: Record<SyncedTable, TablePolicy> = {
   // referral's patient like the rest of the episode.
   supervision_sessions: { scope: { kind: 'team' }, clinical: true, highRisk: [] },
   supervision_cases: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
+  // Groups (issue #10 §7). A course and its meetings name staff, a place and dates, never a patient: the team's,
+  // like clinics, so a clerk's clinic day can show a group booking. Who is in a course follows each member's
+  // referral and is clinical (a "Living well with diabetes" membership says what the patient lives with).
+  groups: { scope: { kind: 'team' }, clinical: false, highRisk: [] },
+  group_sessions: { scope: { kind: 'team' }, clinical: false, highRisk: ['date', 'start_time'] },
+  group_members: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
+  // Waiting-time pauses (ref §5.1 IDS108) change the reported wait picture: a concurrent change of their dates
+  // meets a clinician as a conflict. Booking one is the clerk's work too (the patient rings to say they are away).
+  waiting_pauses: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: false, highRisk: ['start_date', 'end_date'] },
+  // Employment support (ref §1 IDS004): part of the episode's clinical record.
+  employment_support: { scope: { kind: 'via', column: 'referral_id', table: 'referrals' }, clinical: true, highRisk: [] },
 };
+
+const ADMIN_TABLES: ReadonlySet<SyncedTable> = new Set(['service_settings', 'clinics']);
 
 /** Roles that never receive or write clinical tables. An admin manages the directory and sees no patient rows. */
 export function roleReadsTable(role: Role, table: SyncedTable): boolean {
-  // The admin has the team's own settings, never a team-wide clinical table (supervision sessions).
-  if (role === 'admin') return TABLE_POLICY[table].scope.kind === 'team' && !TABLE_POLICY[table].clinical;
+  // The admin has the team's own settings and clinic list, nothing about care (supervision, group courses).
+  if (role === 'admin') return ADMIN_TABLES.has(table);
   if (role === 'booking-clerk') return !TABLE_POLICY[table].clinical;
   return true;
 }

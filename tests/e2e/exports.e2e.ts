@@ -89,7 +89,7 @@ test('a HIT exports a year’s data-set CSVs and FHIR bundle after the warning, 
   await expect(page.getByText('Data-set CSV files saved')).toBeVisible();
   await checkScreen(page, '92-exports-csv-saved');
   const files = readdirSync(host.exportDir).sort();
-  expect(files.filter((f) => f.endsWith('.csv')).map((f) => f.split('-')[1])).toEqual(['IDS101', 'IDS201', 'IDS202', 'IDS602', 'IDS603', 'IDS606', 'IDS607']);
+  expect(files.filter((f) => f.endsWith('.csv')).map((f) => f.split('-')[1])).toEqual(['IDS101', 'IDS108', 'IDS201', 'IDS202', 'IDS602', 'IDS603', 'IDS606', 'IDS607']);
   const read = (table: string) => parseCsv(readFileSync(join(host.exportDir, files.find((f) => f.includes(table))!), 'utf8'));
   const ids101 = read('IDS101');
   expect(ids101).toHaveLength(4);

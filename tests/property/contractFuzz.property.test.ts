@@ -112,10 +112,23 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'sync.resolveConflict': 0,
   'sync.setAsideRefused': 0,
   'appointments.bookable': 1,
+  'waiting.get': 1,
+  'waiting.addPause': 1,
+  'waiting.endPause': 1,
+  'employment.get': 1,
+  'employment.refer': 1,
+  'employment.setDates': 1,
+  'groups.list': 1,
+  'groups.create': 1,
+  'groups.get': 1,
+  'groups.addMember': 1,
+  'groups.recordSession': 1, // one event naming the session, each member's contact and any DNA follow-up
 };
 
 /** Where `version: CURRENT` is looked up for each optimistic-concurrency method. */
-const VERSIONED_TABLE: Partial<Record<MethodName, 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions' | 'users' | 'letters' | 'clinics'>> = {
+const VERSIONED_TABLE: Partial<Record<MethodName, 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions' | 'users' | 'letters' | 'clinics' | 'waiting_pauses' | 'employment_support'>> = {
+  'waiting.endPause': 'waiting_pauses',
+  'employment.setDates': 'employment_support',
   'letters.update': 'letters',
   'letters.finalise': 'letters',
   'letters.recordSent': 'letters',
@@ -142,7 +155,7 @@ const VERSION_BY_REFERRAL: Partial<Record<MethodName, 'care_plans' | 'referrals'
  * The foundation's methods run first, on a small store: a backup copies the whole database each time, so
  * fuzzing it after the clinical methods have added thousands of rows would only measure copying.
  */
-const CLINICAL_DOMAINS = new Set(['exports', 'caseload', 'referrals', 'contacts', 'clinics', 'appointments', 'clinicDay', 'measures', 'risk', 'notes', 'letters', 'formulation', 'carePlan', 'actions', 'contactAttempts', 'screenings', 'serviceSettings']);
+const CLINICAL_DOMAINS = new Set(['exports', 'caseload', 'referrals', 'contacts', 'clinics', 'appointments', 'clinicDay', 'measures', 'risk', 'notes', 'letters', 'formulation', 'carePlan', 'actions', 'contactAttempts', 'screenings', 'serviceSettings', 'waiting', 'employment', 'groups']);
 const FUZZ_ORDER = [...METHOD_NAMES.filter((m) => !CLINICAL_DOMAINS.has(m.split('.')[0]!)), ...METHOD_NAMES.filter((m) => CLINICAL_DOMAINS.has(m.split('.')[0]!))];
 
 /**
@@ -227,6 +240,13 @@ interface Pools {
   /** In the supervisor's store: their supervisees and the referrals those hold. */
   supervisees: string[];
   superviseeReferrals: string[];
+  /** Groups members may join (the fuzz's own), and the seeded ones sessions are recorded for, with their active members. */
+  groups: string[];
+  sessionGroups: { id: string; members: string[] }[];
+  openPauses: string[];
+  /** Seeded referrals still waiting, with no pause yet: where waiting.addPause may put one. */
+  waitingReferrals: string[];
+  employmentSupport: string[];
 }
 
 /** Booking dates run from today to a little past the 366 days ahead a booking may be made. */
@@ -239,7 +259,7 @@ const bookingDate = field(fc.integer({ min: 0, max: 380 }).map(daysAhead), fc.on
 const clockTimes = Array.from({ length: 12 * 12 }, (_, i) => `${String(7 + Math.floor(i / 12)).padStart(2, '0')}:${String((i % 12) * 5).padStart(2, '0')}`);
 const bookingTime = field(fc.constantFrom(...clockTimes), fc.constantFrom('25:00', '9am', '12:60'));
 
-function payloads(method: MethodName, ids: () => string[], pools: Pools = { users: [], patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], letters: [], finalLetters: [], formulations: [], actions: [], goals: [], stepped: [], clinics: [], bookings: [], supervisees: [], superviseeReferrals: [] }): fc.Arbitrary<unknown> {
+function payloads(method: MethodName, ids: () => string[], pools: Pools = { users: [], patients: [], openReferrals: [], newReferrals: [], contacts: [], notes: [], letters: [], finalLetters: [], formulations: [], actions: [], goals: [], stepped: [], clinics: [], bookings: [], supervisees: [], superviseeReferrals: [], groups: [], sessionGroups: [], openPauses: [], waitingReferrals: [], employmentSupport: [] }): fc.Arbitrary<unknown> {
   const id = fc.oneof(fc.constantFrom(...ids(), '00000000-0000-7000-8000-000000000000'), fc.uuid(), fc.string());
   const pick = (xs: string[]) => field(xs.length ? fc.constantFrom(...xs) : fc.uuid(), id);
   const referralId = pick(pools.openReferrals);
@@ -482,6 +502,48 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { user
       { id: pick(pools.letters), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), sentOn: field(fc.constant(new Date().toISOString().slice(0, 10)), episodeDate), sentTo: name },
       { requiredKeys: ['id', 'version', 'sentOn', 'sentTo'] },
     ),
+    'waiting.get': fc.record({ referralId: pick([...pools.openReferrals, ...pools.newReferrals]) }, { requiredKeys: [] }),
+    'waiting.addPause': fc.record(
+      { referralId: pick(pools.waitingReferrals), startDate: episodeDate, endDate: field(episodeDate, fc.constant('2019-01-01')), reason: clinicalText },
+      { requiredKeys: ['referralId', 'startDate', 'reason'] },
+    ),
+    'waiting.endPause': fc.record({ id: pick(pools.openPauses), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), endDate: episodeDate }, { requiredKeys: ['id', 'version', 'endDate'] }),
+    'employment.get': fc.record({ referralId }, { requiredKeys: [] }),
+    'employment.refer': fc.record({ referralId, referredOn: episodeDate, provider: name }, { requiredKeys: ['referralId', 'referredOn', 'provider'] }),
+    'employment.setDates': fc.record(
+      { id: pick(pools.employmentSupport), version: field(fc.constant(CURRENT), fc.integer({ min: -1, max: 4 })), startedOn: fc.oneof(fc.constant(null), episodeDate), endedOn: fc.oneof(fc.constant(null), episodeDate) },
+      { requiredKeys: ['id', 'version', 'startedOn', 'endedOn'] },
+    ),
+    'groups.create': fc.record(
+      {
+        title: name,
+        condition: field(fc.constantFrom('diabetes', 'copd', 'persistent-pain', 'cardiac', 'ibs', 'other'), fc.constant('asthma')),
+        coFacilitatorName: name,
+        coFacilitatorRole: name,
+        location: name,
+        startsOn: episodeDate,
+        plannedSessions: field(fc.integer({ min: 1, max: 24 }), fc.integer({ min: -1, max: 40 })),
+      },
+      { requiredKeys: ['title', 'condition', 'coFacilitatorName', 'coFacilitatorRole', 'location', 'startsOn', 'plannedSessions'] },
+    ),
+    'groups.get': fc.record({ id: pick([...pools.groups, ...pools.sessionGroups.map((g) => g.id)]) }, { requiredKeys: [] }),
+    'groups.addMember': fc.record({ groupId: pick(pools.groups), referralId: pick([...pools.openReferrals, ...pools.newReferrals]), joinedOn: episodeDate }, { requiredKeys: ['groupId', 'referralId', 'joinedOn'] }),
+    'groups.recordSession': (pools.sessionGroups.length ? fc.constantFrom(...pools.sessionGroups) : fc.constant({ id: '00000000-0000-7000-8000-000000000000', members: [] as string[] })).chain((g) =>
+      fc.record(
+        {
+          groupId: field(fc.constant(g.id), id),
+          date: episodeDate,
+          startTime: bookingTime,
+          durationMinutes: field(fc.integer({ min: 15, max: 120 }), fc.integer({ min: -5, max: 14 })),
+          mechanism: field(fc.constantFrom('01', '02', '11'), fc.constant('03')),
+          attendance: field(
+            fc.tuple(...g.members.map((m) => fc.record({ referralId: fc.constant(m), attendance: field(fc.integer({ min: 2, max: 7 }), fc.constantFrom(1, 8, 'DNA')) }))),
+            fc.oneof(fc.constant([]), fc.constant(g.members.slice(1).map((m) => ({ referralId: m, attendance: 5 }))), fc.constant(g.members.map(() => ({ referralId: g.members[0], attendance: 5 })))),
+          ),
+        },
+        { requiredKeys: ['groupId', 'date', 'startTime', 'durationMinutes', 'mechanism', 'attendance'] },
+      ),
+    ),
     'supervision.review': fc.record({ superviseeIds: field(fc.constant([] as string[]), fc.array(id, { minLength: 1, maxLength: 2 })) }, { requiredKeys: [] }),
     'supervision.weeklyLists': fc.record({ weekEnding: episodeDate, superviseeIds: field(fc.constant([] as string[]), fc.array(id, { minLength: 1, maxLength: 2 })) }, { requiredKeys: ['weekEnding'] }),
     'supervision.forReferral': fc.record({ referralId }, { requiredKeys: [] }),
@@ -572,6 +634,7 @@ describe('contract fuzzing', () => {
   let currentPassphrase = PASSPHRASE;
   const knownIds: string[] = [];
   const seededReferrals: string[] = [];
+  const seededGroups: string[] = [];
   let pools: Pools;
 
   /** Reads what the store holds now, so each method's payloads can name real rows (bounded, for speed). */
@@ -595,6 +658,20 @@ describe('contract fuzzing', () => {
       : [];
     const goals = await db.selectFrom('care_plan_goals').innerJoin('referrals', 'referrals.id', 'care_plan_goals.referral_id').select(['care_plan_goals.id', 'care_plan_goals.referral_id']).where('referrals.status', '!=', 'discharged').limit(100).execute();
     const clinics = await db.selectFrom('clinics').select('id').limit(100).execute();
+    const sessionGroupIds = seededGroups;
+    const groups = await db.selectFrom('groups').select('id').where('id', 'not in', sessionGroupIds.length ? sessionGroupIds : ['']).orderBy('created_at', 'desc').limit(150).execute();
+    const members = sessionGroupIds.length
+      ? await db
+          .selectFrom('group_members')
+          .innerJoin('referrals', 'referrals.id', 'group_members.referral_id')
+          .select(['group_members.group_id', 'group_members.referral_id'])
+          .where('group_members.group_id', 'in', sessionGroupIds)
+          .where('referrals.status', '!=', 'discharged')
+          .execute()
+      : [];
+    const openPauses = await db.selectFrom('waiting_pauses').select('id').where('end_date', 'is', null).limit(300).execute();
+    const employmentSupport = await db.selectFrom('employment_support').select('id').limit(100).execute();
+    const waitingReferrals = await db.selectFrom('referrals').select('id').where('team', '=', 'Waiting list').limit(100).execute();
     const bookings = await db.selectFrom('contacts').select('id').where((eb) => eb.or([eb('attendance', 'is', null), eb('attendance', 'in', [2, 4])])).orderBy('created_at', 'desc').limit(300).execute();
     return {
       users: users.map((u) => u.id),
@@ -613,6 +690,11 @@ describe('contract fuzzing', () => {
       bookings: bookings.map((b) => b.id),
       supervisees: supervisees.map((u) => u.id),
       superviseeReferrals: superviseeReferrals.map((r) => r.id),
+      groups: groups.map((g) => g.id),
+      sessionGroups: sessionGroupIds.map((id) => ({ id, members: members.filter((m) => m.group_id === id).map((m) => m.referral_id) })),
+      openPauses: openPauses.map((p) => p.id),
+      waitingReferrals: waitingReferrals.map((r) => r.id),
+      employmentSupport: employmentSupport.map((e) => e.id),
     };
   }
 
@@ -647,6 +729,22 @@ describe('contract fuzzing', () => {
         await engine.handlers()['contacts.create']({ ...contact, date: addDays('2020-02-01', 7 * week), attendance: 3 });
       }
       await engine.handlers()['notes.create']({ referralId: r.id, body: 'Seed note' });
+      await engine.handlers()['employment.refer']({ referralId: r.id, referredOn: '2020-01-10', provider: 'Seed employment adviser' });
+    }
+    // Courses the seeded episodes belong to: each takes 24 sessions at most, so several keep recordSession accepting.
+    for (let g = 0; g < 6; g++) {
+      const group = await engine.handlers()['groups.create']({ title: `Seed course ${g}`, condition: 'diabetes', coFacilitatorName: 'Seed Nurse', coFacilitatorRole: 'Diabetes specialist nurse', location: 'Seed clinic', startsOn: '2020-01-01', plannedSessions: 24 });
+      for (const referralId of seededReferrals) await engine.handlers()['groups.addMember']({ groupId: group.group.id, referralId, joinedOn: '2020-01-01' });
+      seededGroups.push(group.group.id);
+    }
+    // Referrals still waiting, each paused from March 2020 until further notice: what waiting.endPause ends.
+    for (let i = 0; i < 120; i++) {
+      const r = await engine.handlers()['referrals.create']({ patientId: p.id, receivedDate: '2020-01-01', referrerRole: 'gp', ltcCodes: [], reason: 'Waiting', riskKnown: false, consent: true, urgency: 'routine', pathway: 'core', team: 'Seed team', status: 'waiting-treatment' });
+      await engine.handlers()['waiting.addPause']({ referralId: r.id, startDate: '2020-03-01', reason: 'Away' });
+    }
+    // And some not paused yet; each takes a few random pauses before they overlap or close its wait.
+    for (let i = 0; i < 60; i++) {
+      await engine.handlers()['referrals.create']({ patientId: p.id, receivedDate: '2020-01-01', referrerRole: 'gp', ltcCodes: [], reason: 'Waiting', riskKnown: false, consent: true, urgency: 'routine', pathway: 'core', team: 'Waiting list', status: 'waiting-treatment' });
     }
   });
   afterAll(async () => {

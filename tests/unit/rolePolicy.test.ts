@@ -70,6 +70,11 @@ interface Seed {
   clinicId: string;
   movableBookingId: string;
   cancellableBookingId: string;
+  groupId: string;
+  joinerReferralId: string;
+  pauseReferralId: string;
+  openPauseId: string;
+  employmentSupportId: string;
 }
 
 /** Appointments are booked ahead: a date this many days from today. */
@@ -120,7 +125,18 @@ async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
     h['appointments.book']({ referralId: diary.id, date: ahead(days), startTime: '09:00', durationMinutes: 50, type: 'treatment', mechanism: '01', clinicId: null, location: 'Clinic room 2', clinicianId: clinician.id });
   const movable = await book(20);
   const cancellable = await book(21);
+  const group = await h['groups.create']({ title: 'Living well with diabetes', condition: 'diabetes', coFacilitatorName: 'Priya Shah', coFacilitatorRole: 'Diabetes specialist nurse', location: 'Lister Hospital', startsOn: '2024-02-01', plannedSessions: 6 });
+  await h['groups.addMember']({ groupId: group.group.id, referralId: r.id, joinedOn: '2024-02-01' });
+  const joiner = await referral('in-treatment');
+  const waiting = await referral('awaiting-spa');
+  const paused = await h['waiting.addPause']({ referralId: waiting.id, startDate: '2024-03-01', reason: 'Abroad for a family wedding' });
+  const support = await h['employment.refer']({ referralId: r.id, referredOn: '2024-02-09', provider: 'IPS employment adviser' });
   return {
+    groupId: group.group.id,
+    joinerReferralId: joiner.id,
+    pauseReferralId: waiting.id,
+    openPauseId: paused.pauses[0]!.id,
+    employmentSupportId: support.support[0]!.id,
     clinicId: clinic.id,
     movableBookingId: movable.id,
     cancellableBookingId: cancellable.id,
@@ -145,7 +161,7 @@ async function seed(engine: CaseloadEngine, n: number): Promise<Seed> {
   };
 }
 
-type Table = 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions' | 'users' | 'letters' | 'clinics';
+type Table = 'patients' | 'referrals' | 'contacts' | 'notes' | 'actions' | 'users' | 'letters' | 'clinics' | 'waiting_pauses' | 'employment_support';
 async function versionOf(engine: CaseloadEngine, table: Table, id: string): Promise<number> {
   const row = await engine.context().db.selectFrom(table).select('version').where('id', '=', id).executeTakeFirstOrThrow();
   return row.version;
@@ -251,6 +267,17 @@ const SAMPLES: Record<MethodName, (s: Seed, e: CaseloadEngine, n: number) => Pro
   'sync.resolveConflict': () => ({ id: '01900000-0000-7000-8000-000000000000', version: 1, fields: {} }),
   'sync.setAsideRefused': () => ({ id: '01900000-0000-7000-8000-000000000000', confirm: 'set this refused change aside' }),
   'appointments.bookable': () => ({}),
+  'waiting.get': (s) => ({ referralId: s.pauseReferralId }),
+  'waiting.addPause': (s) => ({ referralId: s.pauseReferralId, startDate: '2024-01-10', endDate: '2024-01-20', reason: 'On holiday' }),
+  'waiting.endPause': async (s, e) => ({ id: s.openPauseId, version: await versionOf(e, 'waiting_pauses', s.openPauseId), endDate: '2024-04-01' }),
+  'employment.get': (s) => ({ referralId: s.referralId }),
+  'employment.refer': (s) => ({ referralId: s.referralId, referredOn: '2024-02-10', provider: 'Jobcentre Plus work coach' }),
+  'employment.setDates': async (s, e) => ({ id: s.employmentSupportId, version: await versionOf(e, 'employment_support', s.employmentSupportId), startedOn: '2024-02-20', endedOn: null }),
+  'groups.list': () => ({}),
+  'groups.create': () => ({ title: 'Living well with COPD', condition: 'copd', coFacilitatorName: 'Tom Reed', coFacilitatorRole: 'Respiratory physiotherapist', location: 'QEII Hospital', startsOn: TODAY, plannedSessions: 8 }),
+  'groups.get': (s) => ({ id: s.groupId }),
+  'groups.addMember': (s) => ({ groupId: s.groupId, referralId: s.joinerReferralId, joinedOn: '2024-02-01' }),
+  'groups.recordSession': (s) => ({ groupId: s.groupId, date: '2024-02-22', startTime: '14:00', durationMinutes: 90, mechanism: '01', attendance: [{ referralId: s.referralId, attendance: 5 }, { referralId: s.joinerReferralId, attendance: 3 }] }),
 };
 
 /**

@@ -11,6 +11,7 @@ import type { CaseloadContext } from './context';
 import { toEpisode } from './episodeAdapter';
 import { toAction } from './followUp';
 import { refuse, type Trx } from './records';
+import { groupSessionNames } from './groups';
 import { serviceOutcomes } from './serviceSettings';
 
 type DayQuery = z.output<typeof DayQueryInput>;
@@ -60,11 +61,18 @@ function bookingsIn(trx: Trx, scope: Scope, from: string, to: string) {
 async function namesOf(trx: Trx, rows: readonly ContactsTable[]) {
   const clinicIds = [...new Set(rows.map((r) => r.clinic_id).filter((id): id is string => !!id))];
   const clinicianIds = [...new Set(rows.map((r) => r.clinician_id))];
-  const [clinics, users] = await Promise.all([
+  const sessionIds = [...new Set(rows.map((r) => r.group_session_id).filter((id): id is string => !!id))];
+  const [clinics, users, group] = await Promise.all([
     clinicIds.length ? trx.selectFrom('clinics').select(['id', 'name']).where('id', 'in', clinicIds).execute() : [],
     clinicianIds.length ? trx.selectFrom('users').select(['id', 'display_name']).where('id', 'in', clinicianIds).execute() : [],
+    groupSessionNames(trx, sessionIds),
   ]);
-  return { clinic: new Map(clinics.map((c) => [c.id, c.name])), clinician: new Map(users.map((u) => [u.id, u.display_name])) };
+  return {
+    clinic: new Map(clinics.map((c) => [c.id, c.name])),
+    clinician: new Map(users.map((u) => [u.id, u.display_name])),
+    /** A member's group attendance shows the course it was at: "Living well with diabetes, session 2". */
+    groupOf: (row: ContactsTable) => (row.group_session_id ? (group.get(row.group_session_id) ?? null) : null),
+  };
 }
 
 /**
@@ -120,6 +128,7 @@ export async function clinicDay(ctx: CaseloadContext, q: DayQuery): Promise<Clin
         patient: { id: patient.id, nhsNumber: patient.nhs_number, givenName: patient.given_name, familyName: patient.family_name, dateOfBirth: patient.date_of_birth },
         referralStatus: referral.status,
         clinicName: row.clinic_id ? (names.clinic.get(row.clinic_id) ?? null) : null,
+        groupName: names.groupOf(row),
         clinicianName: names.clinician.get(row.clinician_id) ?? row.clinician_id,
         measuresDue: due,
         outstandingActions: (actionsOf.get(referral.id) ?? []).map(toAction),
@@ -163,6 +172,7 @@ export async function clinicWeek(ctx: CaseloadContext, q: DayQuery): Promise<Cli
           type: r.type as ContactType,
           attendance: r.attendance,
           clinicName: r.clinic_id ? (names.clinic.get(r.clinic_id) ?? null) : null,
+          groupName: names.groupOf(r),
           location: r.location,
         };
       }),

@@ -30,17 +30,18 @@ export function toContact(row: ContactsTable): Contact {
     attendance: row.attendance,
     clinicianId: row.clinician_id,
     therapyType: row.therapy_type,
+    groupSessionId: row.group_session_id ?? null,
     ...meta(row),
   };
 }
 
 /** Attendance is what happened, so it cannot be recorded for a day that has not come yet. */
-function assertAttendanceDate(ctx: CaseloadContext, date: string, path: string): void {
+export function assertAttendanceDate(ctx: CaseloadContext, date: string, path: string): void {
   if (daysBetween(todayIso(ctx.now()), date) > 0) throw refuse(path, 'cannot be recorded for a contact in the future; book it without attendance');
 }
 
 /** A DNA prompts a follow-up action (issue #8 item 5), written in the same transaction as the attendance. */
-async function followUpIfMissed(ctx: CaseloadContext, trx: Trx, contact: ContactsTable): Promise<string[]> {
+export async function followUpIfMissed(ctx: CaseloadContext, trx: Trx, contact: ContactsTable): Promise<string[]> {
   if (contact.attendance !== DID_NOT_ATTEND) return [];
   const action = {
     ...newColumns(ctx),

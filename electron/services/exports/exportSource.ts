@@ -6,7 +6,7 @@ import { caseholderScope } from '../caseload/scope';
 /**
  * The rows an export is made from, read through the caller's scope (shared/roles/scope.ts: own referrals, a
  * supervisor's supervisees' too): the referrals open during the period, their patients, and the contacts and
- * measures of those referrals. Soft-deleted rows never leave. Period filtering of dated rows is the mapping's.
+ * measures of those referrals, and their waiting-time pauses. Soft-deleted rows never leave. Period filtering of dated rows is the mapping's.
  */
 export async function readExportSource(trx: Trx, ctx: CaseloadContext, period: { from: string; to: string }): Promise<ExportSource> {
   const scope = await caseholderScope(trx, ctx);
@@ -33,6 +33,7 @@ export async function readExportSource(trx: Trx, ctx: CaseloadContext, period: {
   const measures = await inChunks(referralIds, (chunk) =>
     trx.selectFrom('measures').selectAll().where('referral_id', 'in', chunk).where('deleted_at', 'is', null).where('date', '>=', period.from).where('date', '<=', period.to).execute(),
   );
+  const pauses = await inChunks(referralIds, (chunk) => trx.selectFrom('waiting_pauses').selectAll().where('referral_id', 'in', chunk).where('deleted_at', 'is', null).execute());
   const byDateThenId = <T extends { date: string; id: string }>(a: T, b: T) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id);
   return {
     period,
@@ -72,5 +73,8 @@ export async function readExportSource(trx: Trx, ctx: CaseloadContext, period: {
       date: m.date,
       completedBy: m.completed_by,
     })),
+    pauses: pauses
+      .sort((a, b) => a.start_date.localeCompare(b.start_date) || a.id.localeCompare(b.id))
+      .map((p) => ({ id: p.id, referralId: p.referral_id, startDate: p.start_date, endDate: p.end_date })),
   };
 }

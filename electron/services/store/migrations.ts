@@ -493,6 +493,63 @@ export const MIGRATIONS: Record<string, Migration> = {
       await sql`create index sync_rows_waiting on sync_rows (table_name, row_id) where latest_seq > server_seq`.execute(db);
     },
   },
+  '0012_groups_pauses_employment': {
+    async up(db: Kysely<unknown>) {
+      // A condition-specific course (issue #10 §7), co-facilitated with a named physical-health colleague. It names
+      // staff and a place, never a patient, so it travels to the whole team; who is in it is in group_members.
+      await clinical(db.schema.createTable('groups'))
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('condition', 'text', (c) => c.notNull())
+        .addColumn('facilitator_id', 'text', (c) => c.notNull())
+        .addColumn('co_facilitator_name', 'text', (c) => c.notNull())
+        .addColumn('co_facilitator_role', 'text', (c) => c.notNull())
+        .addColumn('location', 'text', (c) => c.notNull())
+        .addColumn('starts_on', 'text', (c) => c.notNull())
+        .addColumn('planned_sessions', 'integer', (c) => c.notNull())
+        .execute();
+      await clinical(db.schema.createTable('group_members'))
+        .addColumn('group_id', 'text', (c) => c.notNull().references('groups.id'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('joined_on', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('group_members_group').on('group_members').columns(['group_id']).execute();
+      await db.schema.createIndex('group_members_referral').on('group_members').columns(['referral_id']).execute();
+      // A meeting of the course. Each member's attendance is a contact of their own referral naming this session,
+      // so it counts in their episode and in classifyEpisode like any other contact (one way to record a session).
+      // Its number is its place by date, worked out when read: two devices recording sessions offline cannot
+      // give two meetings the same number.
+      await clinical(db.schema.createTable('group_sessions'))
+        .addColumn('group_id', 'text', (c) => c.notNull().references('groups.id'))
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('start_time', 'text', (c) => c.notNull())
+        .addColumn('duration_minutes', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('group_sessions_group').on('group_sessions').columns(['group_id', 'date']).execute();
+      await db.schema.alterTable('contacts').addColumn('group_session_id', 'text', (c) => c.references('group_sessions.id')).execute();
+      await db.schema.createIndex('contacts_group_session').on('contacts').columns(['group_session_id']).execute();
+
+      // Patient-initiated waiting-time pauses (ref §5.1 IDS108): dated and reasoned, shown beside the wait and
+      // reported separately; never subtracted from it.
+      await clinical(db.schema.createTable('waiting_pauses'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('start_date', 'text', (c) => c.notNull())
+        .addColumn('end_date', 'text')
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('waiting_pauses_referral').on('waiting_pauses').columns(['referral_id', 'start_date']).execute();
+
+      // A referral to employment support with its dates (ref §1, §5.1 IDS004: employment-support referral and discharge dates).
+      await clinical(db.schema.createTable('employment_support'))
+        .addColumn('referral_id', 'text', (c) => c.notNull().references('referrals.id'))
+        .addColumn('referred_on', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('started_on', 'text')
+        .addColumn('ended_on', 'text')
+        .execute();
+      await db.schema.createIndex('employment_support_referral').on('employment_support').columns(['referral_id']).execute();
+      for (const table of ['groups', 'group_members', 'group_sessions', 'waiting_pauses', 'employment_support']) await recordWritesInOutbox(db, table);
+    },
+  },
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

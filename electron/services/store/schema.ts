@@ -84,6 +84,8 @@ export interface ContactsTable extends ClinicalColumns {
   clinic_id?: string | null;
   rescheduled_from_id?: string | null;
   cancellation_reason?: string | null;
+  /** Migration 0012: the group session this contact was a member's attendance at. */
+  group_session_id?: string | null;
 }
 export interface ClinicsTable extends ClinicalColumns {
   name: string;
@@ -295,6 +297,41 @@ export interface SyncConflictsTable extends ClinicalColumns {
   resolved_at: string | null;
   resolution_note: string | null;
 }
+/** Migration 0012 (issue #10 §7, §8, §6). */
+export interface GroupsTable extends ClinicalColumns {
+  title: string;
+  condition: string;
+  facilitator_id: string;
+  co_facilitator_name: string;
+  co_facilitator_role: string;
+  location: string;
+  starts_on: string;
+  planned_sessions: number;
+}
+export interface GroupMembersTable extends ClinicalColumns {
+  group_id: string;
+  referral_id: string;
+  joined_on: string;
+}
+export interface GroupSessionsTable extends ClinicalColumns {
+  group_id: string;
+  date: string;
+  start_time: string;
+  duration_minutes: number;
+}
+export interface WaitingPausesTable extends ClinicalColumns {
+  referral_id: string;
+  start_date: string;
+  end_date: string | null;
+  reason: string;
+}
+export interface EmploymentSupportTable extends ClinicalColumns {
+  referral_id: string;
+  referred_on: string;
+  provider: string;
+  started_on: string | null;
+  ended_on: string | null;
+}
 export interface CaseloadDb {
   settings: SettingsTable;
   users: UsersTable;
@@ -317,6 +354,11 @@ export interface CaseloadDb {
   formulations: FormulationsTable;
   supervision_sessions: SupervisionSessionsTable;
   supervision_cases: SupervisionCasesTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  group_sessions: GroupSessionsTable;
+  waiting_pauses: WaitingPausesTable;
+  employment_support: EmploymentSupportTable;
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
   sync_outbox: SyncOutboxTable;

@@ -40,6 +40,11 @@ const LABELS: Record<SyncedTable, string> = {
   sync_conflicts: 'Conflict',
   supervision_sessions: 'Supervision session',
   supervision_cases: 'Case discussed in supervision',
+  groups: 'Group course',
+  group_sessions: 'Group session',
+  group_members: 'Group membership',
+  waiting_pauses: 'Waiting-time pause',
+  employment_support: 'Employment support referral',
 };
 /** Why the server refused a change, in the clinician's words (PushAck forbidden reasons, and one the outbox infers). */
 const REFUSALS: Record<string, string> = {

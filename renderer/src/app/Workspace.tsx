@@ -11,6 +11,8 @@ import { ExportsPage } from '../features/exports/ExportsPage';
 import { LettersPage } from '../features/letters/LettersPage';
 import { ClinicDayPage } from '../features/clinicDay/ClinicDayPage';
 import { EpisodePage } from '../features/patient/EpisodePage';
+import { GroupPage } from '../features/groups/GroupPage';
+import { GroupsPage } from '../features/groups/GroupsPage';
 import { PatientPage } from '../features/patient/PatientPage';
 import { SessionPage } from '../features/sessions/SessionPage';
 import { SupervisionPage } from '../features/supervision/SupervisionPage';
@@ -57,6 +59,10 @@ function Screen({ place, ownId, go, onStatus }: { place: Place; ownId: string; g
       return <ClinicDayPage />;
     case 'reports':
       return <ReportsPage />;
+    case 'groups':
+      return <GroupsPage />;
+    case 'group':
+      return <GroupPage key={place.groupId} groupId={place.groupId} />;
     case 'patient':
       return <PatientPage key={place.patientId} patientId={place.patientId} />;
     case 'episode':
@@ -120,6 +126,7 @@ export function Workspace({
             {role === 'admin' && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'users' })}>Team</Button>}
             {role !== 'admin' && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'clinicDay' })}>Clinic day</Button>}
             {/* Service reports are for the clinical roles, over their scope (shared/roles/policy.ts). */}
+            {(CLINICAL_ROLES as readonly Role[]).includes(role) && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'groups' })}>Groups</Button>}
             {(role === 'pwp' || role === 'hit' || role === 'supervisor') && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'reports' })}>Reports</Button>}
             {(CLINICAL_ROLES as readonly Role[]).includes(role) && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'exports' })}>Exports</Button>}
             {role === 'supervisor' && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'supervision' })}>Supervision</Button>}

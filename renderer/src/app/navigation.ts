@@ -11,6 +11,8 @@ export type Place =
   | { view: 'patients' }
   | { view: 'sync'; tab: 'status' | 'conflicts' }
   | { view: 'clinicDay' }
+  | { view: 'groups' }
+  | { view: 'group'; groupId: string }
   | { view: 'patient'; patientId: string }
   | { view: 'episode'; referralId: string }
   | { view: 'letters'; referralId: string }

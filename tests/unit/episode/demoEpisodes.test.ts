@@ -35,7 +35,12 @@ describe('demo episodes', () => {
     expect(details.filter((d) => d.openRiskAlerts.length > 0)).toHaveLength(1);
     expect(episodes.filter((e) => e.riskFlag)).toHaveLength(1);
     expect(details.some((d) => d.actions.some((a) => a.kind === 'dna-follow-up'))).toBe(true);
-    expect(Math.max(...details.map((d) => d.classification.treatmentContacts))).toBe(10);
+    // Ten individual sessions and the diabetes course's first meeting, which counts in the member's episode.
+    expect(Math.max(...details.map((d) => d.classification.treatmentContacts))).toBe(11);
+    const { groups } = await h['groups.list']({});
+    expect(groups.map((g) => [g.title, g.memberCount, g.sessionsHeld])).toEqual([['Living well with diabetes', 1, 1]]);
+    const waiting = details.find((d) => d.referral.status === 'waiting-treatment')!;
+    expect((await h['waiting.get']({ referralId: waiting.referral.id })).pausedDays).toBe(7);
     expect(episodes.some((e) => e.nextAppointment !== null)).toBe(true);
     expect((await h['audit.verify']({})).problems).toEqual([]);
   });

@@ -91,7 +91,7 @@ describe('exports', () => {
     const before = await auditCount();
     const result = await call('exports.dataSet', { period: PERIOD, toolCodes: { wsas: '1234567' } });
     expect(await auditCount()).toBe(before + 1);
-    expect(result.files.map((f) => f.file.split('-')[1])).toEqual(['IDS101', 'IDS201', 'IDS202', 'IDS602', 'IDS603', 'IDS606', 'IDS607']);
+    expect(result.files.map((f) => f.file.split('-')[1])).toEqual(['IDS101', 'IDS108', 'IDS201', 'IDS202', 'IDS602', 'IDS603', 'IDS606', 'IDS607']);
     const file = (table: string) => readCsv(result.files.find((f) => f.file.includes(table))!.path);
     const column = (rows: string[][], name: string) => rows.slice(1).map((r) => r[rows[0]!.indexOf(name)]!);
 

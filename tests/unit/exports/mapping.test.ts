@@ -23,6 +23,12 @@ const source: ExportSource = {
     { id: 'm2', referralId: 'r1', contactId: null, instrumentId: 'spin', answers: [], total: 30, date: '2025-05-02', completedBy: 'clinician' },
     { id: 'm3', referralId: 'r1', contactId: 'c1', instrumentId: 'service-use', answers: [3, 1, 0, 2, 0, 4], total: null, date: '2025-06-01', completedBy: 'clinician' },
   ],
+  pauses: [
+    { id: 'w1', referralId: 'r1', startDate: '2025-05-10', endDate: '2025-05-20' },
+    // Ended before the period: not in it.
+    { id: 'w0', referralId: 'r1', startDate: '2025-03-01', endDate: '2025-03-20' },
+    { id: 'w2', referralId: 'r1', startDate: '2026-03-01', endDate: null },
+  ],
 };
 
 describe('data-set mapping', () => {
@@ -35,6 +41,9 @@ describe('data-set mapping', () => {
     expect(files.IDS202!.rows).toEqual([['c1-1', 'c1', 'r1', '304891004', 50]]);
     expect(files.IDS602!.rows.map((r) => r[2])).toEqual(['44054006', '13645005']);
     expect(files.IDS603!.rows).toEqual([['r1', 'F411', 'ICD-10', 'Primary']]);
+    // ref §5.1 IDS108: the pauses overlapping the period; an open one's missing end is not counted as a gap.
+    expect(files.IDS108!.rows).toEqual([['w1', 'r1', '2025-05-10', '2025-05-20'], ['w2', 'r1', '2026-03-01', null]]);
+    expect(completeness(dataSetFiles(source)).find((c) => c.table === 'IDS108')!.columns.every((c) => c.empty === 0)).toBe(true);
     // ref §5.6: SPIN has no code unless the service gives one; healthcare use is not a scored assessment.
     expect(files.IDS606!.rows).toEqual([['m2', 'r1', 'spin', null, 30, '2025-05-02', 62]]);
     expect(files.IDS607!.rows.map((r) => r[4])).toEqual(['720433000']);

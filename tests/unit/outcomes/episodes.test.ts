@@ -198,6 +198,14 @@ describe('measuresDue (ref §1, §2.1, §3)', () => {
     expect(ids(base, { date: '2026-03-01', type: 'treatment', final: true })).toContain('employment');
     expect(ids(base, { date: '2026-02-01', type: 'treatment' })).not.toContain('employment');
   });
+  it('the assessment PEQ at assessment, the treatment PEQ at the final contact (ref §1)', () => {
+    expect(ids(base, { date: '2026-01-12', type: 'assessment' })).toContain('peq-assessment');
+    expect(ids(base, { date: '2026-01-12', type: 'assessment' })).not.toContain('peq-treatment');
+    expect(ids(base, { date: '2026-03-01', type: 'treatment', final: true })).toContain('peq-treatment');
+    expect(ids(base, { date: '2026-03-01', type: 'treatment', final: true })).not.toContain('peq-assessment');
+    expect(ids(base, { date: '2026-02-01', type: 'treatment' })).not.toEqual(expect.arrayContaining(['peq-assessment']));
+    expect(ids(base, { date: '2026-02-01', type: 'treatment' })).not.toContain('peq-treatment');
+  });
   it('integrated LTC pathway: service use at assessment, final contact and follow-up; DDS-17 and HbA1c with diabetes', () => {
     const ltc: EpisodeInput = { ...base, pathway: 'integrated-ltc', ltcCodes: ['44054006'] };
     for (const c of [{ date: '2026-01-12', type: 'assessment' as const }, { date: '2026-03-01', type: 'treatment' as const, final: true }, { date: '2026-06-01', type: 'follow-up' as const }]) {

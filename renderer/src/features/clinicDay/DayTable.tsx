@@ -87,7 +87,7 @@ export function DayTable({ rows, showClinician, clinical, onRecord, onChange }: 
               </Table.Td>
               <Table.Td>
                 <div className={classes.plain}>{contactTypeLabel(a.type)} · {CONSULTATION_MECHANISMS[a.mechanism as ConsultationMechanism] ?? a.mechanism}</div>
-                <div className={classes.small}>{row.clinicName ? `${row.clinicName} · ` : ''}{a.location}{showClinician ? ` · ${row.clinicianName}` : ''}</div>
+                <div className={classes.small}>{row.groupName ? `${row.groupName} · ` : ''}{row.clinicName ? `${row.clinicName} · ` : ''}{a.location}{showClinician ? ` · ${row.clinicianName}` : ''}</div>
               </Table.Td>
               {clinical && <Table.Td>
                 {row.measuresDue.length === 0 ? (

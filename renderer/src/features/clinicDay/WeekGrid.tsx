@@ -23,7 +23,7 @@ export function WeekGrid({ week, onOpenDay }: { week: ClinicWeek; onOpenDay: (da
                 <div key={a.id} data-testid="week-appointment">
                   <Text size="xs" fw={700} td={cancelled ? 'line-through' : undefined}>{a.startTime} {a.patientName}</Text>
                   <Text size="xs" c="gray.8">
-                    {a.clinicName ?? a.location}
+                    {a.groupName ?? a.clinicName ?? a.location}
                     {a.attendance !== null ? ` · ${ATTENDANCE_LABELS[a.attendance]}` : ''}
                   </Text>
                 </div>

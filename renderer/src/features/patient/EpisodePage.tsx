@@ -14,6 +14,8 @@ import { AssessmentPanel } from '../referral/AssessmentPanel';
 import { ContactAttempts } from '../referral/ContactAttempts';
 import { contactTypeLabel, NewContactDialog } from '../sessions/NewContactDialog';
 import { PatientHeader } from './PatientHeader';
+import { EmploymentPanel } from '../employment/EmploymentPanel';
+import { WaitingPanel } from '../waiting/WaitingPanel';
 
 /** One episode of care: the referral, its decisions, contacts, follow-ups, risk reviews and notes. */
 export function EpisodePage({ referralId }: { referralId: string }) {
@@ -114,6 +116,8 @@ export function EpisodePage({ referralId }: { referralId: string }) {
 
       <OutcomePanel detail={detail} outcomes={outcomes} />
 
+      <WaitingPanel key={`waiting-${contacts.length}`} referralId={referral.id} open={referral.status !== 'discharged'} />
+
       <AssessmentPanel referral={referral} onSaved={() => void load()} onNotSuitable={() => setDischarging('not-suitable')} />
 
       {referral.status !== 'discharged' && <ContactAttempts referralId={referral.id} attempts={detail.contactAttempts} onLogged={() => void load()} />}
@@ -145,7 +149,7 @@ export function EpisodePage({ referralId }: { referralId: string }) {
                   <Table.Tr key={c.id}>
                     <Table.Td>{formatUkDate(c.date)}</Table.Td>
                     <Table.Td>{c.startTime}</Table.Td>
-                    <Table.Td>{contactTypeLabel(c.type)}</Table.Td>
+                    <Table.Td>{contactTypeLabel(c.type)}{c.groupSessionId ? ' (group)' : ''}</Table.Td>
                     <Table.Td>{CONSULTATION_MECHANISMS[c.mechanism as ConsultationMechanism]}</Table.Td>
                     <Table.Td>{c.attendance === null ? 'Booked' : ATTENDANCE_LABELS[c.attendance]}</Table.Td>
                     <Table.Td>{measures.map((m) => `${outcomes.instrument(m.instrumentId).title.split(' (')[0]} ${m.total ?? '—'}`).join(', ')}</Table.Td>
@@ -163,6 +167,8 @@ export function EpisodePage({ referralId }: { referralId: string }) {
           </Table>
         )}
       </Paper>
+
+      <EmploymentPanel key={`employment-${detail.measures.length}`} referralId={referral.id} open={referral.status !== 'discharged'} />
 
       {(detail.riskAssessments.length > 0 || detail.notes.length > 0) && (
         <Paper withBorder p="md">

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Grid, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Grid, Group, List, Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { DueMeasure } from '../../../../shared/contract/measures';
 import type { ReferralDetail } from '../../../../shared/contract/referrals';
@@ -28,6 +28,8 @@ export function SessionPage({ referralId, contactId }: { referralId: string; con
   const [saving, setSaving] = useState(false);
   const [reviewing, setReviewing] = useState(false);
   const [handingOver, setHandingOver] = useState(false);
+  // The last session before discharge adds the end-of-treatment measures (employment status, treatment PEQ).
+  const [finalSession, setFinalSession] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -35,11 +37,11 @@ export function SessionPage({ referralId, contactId }: { referralId: string; con
       const contact = d.contacts.find((c) => c.id === contactId);
       if (!contact) throw new Error('missing contact');
       setDetail(d);
-      setDue((await api['measures.due']({ referralId, date: contact.date, type: contact.type })).due);
+      setDue((await api['measures.due']({ referralId, date: contact.date, type: contact.type, final: finalSession })).due);
     } catch (err) {
       setFailure(errorMessage(err));
     }
-  }, [referralId, contactId]);
+  }, [referralId, contactId, finalSession]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -135,6 +137,15 @@ export function SessionPage({ referralId, contactId }: { referralId: string; con
                   <Button size="xs" variant="light" onClick={() => setHandingOver(true)}>Hand to patient…</Button>
                 )}
               </Group>
+              {detail.referral.status !== 'discharged' && (
+                <Switch
+                  size="sm"
+                  mb="xs"
+                  label="Last session before discharge (adds employment status and the treatment PEQ)"
+                  checked={finalSession}
+                  onChange={(e) => setFinalSession(e.currentTarget.checked)}
+                />
+              )}
               <List size="sm" spacing={2}>
                 {due.map((d) => (
                   <List.Item key={d.instrumentId}>
