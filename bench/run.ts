@@ -7,6 +7,7 @@ import { chooseCipher, type Cipher } from '../electron/services/store/cipher';
 import { kyselyFor, migrate, openEncrypted, type Sqlite } from '../electron/services/store/database';
 import { assertSchema } from '../electron/services/store/schemaFingerprint';
 import { lettersBench } from './letters';
+import { caseloadRenderBench } from './caseloadRender';
 import { clinicDayBench } from './clinicDay';
 import { reportsBench } from './reports';
 import { supervisionBench } from './supervision';
@@ -160,6 +161,7 @@ async function main(): Promise<void> {
     ...(await syncBench()),
     ...(await lettersBench()),
     ...(await clinicDayBench()),
+    ...(await caseloadRenderBench()),
     ...(await reportsBench()),
     ...(await supervisionBench()),
   ];

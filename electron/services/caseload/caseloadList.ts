@@ -11,7 +11,7 @@ import { openRiskAlerts } from './measures';
 import { serviceOutcomes } from './serviceSettings';
 import { caseholderScope, patientInScope } from './scope';
 
-const LIMIT = 500;
+const LIMIT = 5000;
 
 function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();

@@ -1,6 +1,7 @@
 import { Alert, Anchor, Badge, Button, Checkbox, Group, Paper, Select, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { CaseloadRow } from '../../../../shared/contract/caseload';
 import type { MethodInput } from '../../../../shared/contract/contract';
 import { formatUkDate, todayIso } from '../../../../shared/domain/dates';
@@ -13,6 +14,8 @@ import { useOutcomes } from '../../lib/useOutcomes';
 import { AddPatientModal } from './AddPatientModal';
 
 type SortKey = 'name' | 'waiting' | 'next' | 'phq9';
+/** A row's height before it is measured: a name with its date of birth beneath. */
+const ROW_HEIGHT = 57;
 type CaseloadInput = MethodInput<'caseload.list'>;
 
 function age(dob: string, today: string): number {
@@ -83,6 +86,25 @@ export function CaseloadPage() {
   const anxietyTitle = (id: string) => outcomes.instrument(id).title.split(' (')[0]!;
   const shown = rows ? [...rows].sort(SORTS[sort]) : null;
   const filtered = Boolean(debounced.trim() || status || pathway || riskOnly);
+  // Only the rows near the window are in the page, so 2,000 open as fast as 20; the overscan keeps the next rows
+  // in the page as focus moves, so Tab and a screen reader still walk the whole list (aria-rowcount says its size).
+  const body = useRef<HTMLTableSectionElement>(null);
+  // Where the rows start on the page (below the filters and any message), which the window's scroll is measured from.
+  const [bodyTop, setBodyTop] = useState(0);
+  useLayoutEffect(() => {
+    const top = body.current ? body.current.getBoundingClientRect().top + window.scrollY : 0;
+    if (top !== bodyTop) setBodyTop(top);
+  });
+  const virtualizer = useWindowVirtualizer({
+    count: shown?.length ?? 0,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    scrollMargin: bodyTop,
+  });
+  const windowRows = virtualizer.getVirtualItems();
+  const margin = virtualizer.options.scrollMargin;
+  const padTop = windowRows.length > 0 ? windowRows[0]!.start - margin : 0;
+  const padBottom = windowRows.length > 0 ? virtualizer.getTotalSize() - (windowRows[windowRows.length - 1]!.end - margin) : 0;
 
   return (
     <>
@@ -121,9 +143,9 @@ export function CaseloadPage() {
       )}
       {failure && <Alert color="red" role="alert" mb="md">{failure}</Alert>}
       <Paper withBorder radius="md">
-        <Table striped highlightOnHover verticalSpacing="xs" aria-label="Caseload">
+        <Table striped highlightOnHover verticalSpacing="xs" aria-label="Caseload" aria-rowcount={(shown?.length ?? 0) + 1}>
           <Table.Thead>
-            <Table.Tr>
+            <Table.Tr aria-rowindex={1}>
               <Table.Th>Name</Table.Th>
               <Table.Th>Age</Table.Th>
               <Table.Th>NHS number</Table.Th>
@@ -135,11 +157,13 @@ export function CaseloadPage() {
               <Table.Th>Risk</Table.Th>
             </Table.Tr>
           </Table.Thead>
-          <Table.Tbody>
-            {shown?.map((p) => {
+          <Table.Tbody ref={body}>
+            {padTop > 0 && <tr aria-hidden="true" style={{ height: padTop }} />}
+            {shown && windowRows.map((v) => {
+              const p = shown[v.index]!;
               const e = p.episode;
               return (
-                <Table.Tr key={p.patientId}>
+                <Table.Tr key={p.patientId} data-index={v.index} ref={virtualizer.measureElement} aria-rowindex={v.index + 2}>
                   <Table.Td fw={600}>
                     <Anchor
                       component="button"
@@ -165,6 +189,7 @@ export function CaseloadPage() {
                 </Table.Tr>
               );
             })}
+            {padBottom > 0 && <tr aria-hidden="true" style={{ height: padBottom }} />}
             {shown?.length === 0 && (
               <Table.Tr>
                 <Table.Td colSpan={9}>
