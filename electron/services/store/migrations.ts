@@ -493,6 +493,20 @@ export const MIGRATIONS: Record<string, Migration> = {
       await sql`create index sync_rows_waiting on sync_rows (table_name, row_id) where latest_seq > server_seq`.execute(db);
     },
   },
+  '0013_report_indexes': {
+    async up(db: Kysely<unknown>) {
+      // A year's report reads every contact and score of tens of thousands of referrals. From the tables that is
+      // a row lookup each, in pages full of notes-sized columns; these covering indexes hold just what the outcome
+      // engine reads (episodeAdapter.ts), in referral order, and skip deleted rows. The caseload and supervision
+      // views read the same columns for a clinician's referrals.
+      await sql`create index contacts_episode on contacts (referral_id, date, start_time, id, type, attendance) where deleted_at is null`.execute(db);
+      await sql`create index measures_episode on measures (referral_id, date, instrument_id, total, contact_id) where deleted_at is null`.execute(db);
+      // Healthcare use reads service-use records only: a handful beside the scores, found without reading those.
+      await sql`create index measures_service_use on measures (referral_id, date) where instrument_id = 'service-use' and deleted_at is null`.execute(db);
+      // A follow-up after discharge counts for the period's DNA rate: found by date, not by reading every contact.
+      await sql`create index contacts_follow_up on contacts (date, referral_id) where type = 'follow-up' and deleted_at is null`.execute(db);
+    },
+  },
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();
