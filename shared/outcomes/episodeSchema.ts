@@ -172,9 +172,9 @@ export function parseEpisodeFast(raw: unknown): Episode | undefined {
   if ('ltcCodes' in e) {
     if (!Array.isArray(e.ltcCodes)) return undefined;
     for (const code of e.ltcCodes as unknown[]) if (typeof code !== 'string' || !SNOMED.test(code)) return undefined;
-    ltcCodes = [...(e.ltcCodes as string[])];
+    ltcCodes = e.ltcCodes as string[];
   }
-  const contacts: Contact[] = [];
+  let contacts: Contact[] = [];
   const ids = new Set<string>();
   if ('contacts' in e) {
     if (!Array.isArray(e.contacts)) return undefined;
@@ -187,26 +187,17 @@ export function parseEpisodeFast(raw: unknown): Episode | undefined {
         if (!nonEmpty(c.id) || ids.has(c.id)) return undefined;
         ids.add(c.id);
       }
-      // Built key by key in the schema's order (spreading is slow at this volume).
-      const out = {} as Contact;
-      if ('id' in c) out.id = c.id as string;
-      out.date = c.date;
-      if ('time' in c) out.time = c.time as string;
-      out.type = c.type as ContactType;
-      out.attendance = a;
-      contacts.push(out);
     }
+    contacts = e.contacts as Contact[];
   }
-  const measures: MeasureRecord[] = [];
+  let measures: MeasureRecord[] = [];
   if ('measures' in e) {
     if (!Array.isArray(e.measures)) return undefined;
     for (const m of e.measures as unknown[]) {
       if (!plainWith(m, MEASURE_KEYS) || !isDate(m.date) || !nonEmpty(m.instrumentId) || typeof m.total !== 'number' || !Number.isFinite(m.total)) return undefined;
       if ('contactId' in m && (!nonEmpty(m.contactId) || !ids.has(m.contactId))) return undefined;
-      const out: MeasureRecord = { date: m.date, instrumentId: m.instrumentId, total: m.total };
-      if ('contactId' in m) out.contactId = m.contactId as string;
-      measures.push(out);
     }
+    measures = e.measures as MeasureRecord[];
   }
   const out = {} as Episode;
   if ('id' in e) out.id = e.id as string;

@@ -25,8 +25,16 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, path: string): z.
   return r.data;
 }
 
-/** True when every possible total of the instrument is a whole number (sums of whole answers, whole score entries). */
+const integral = new WeakMap<InstrumentDefinition, boolean>();
+/** `wholeTotals`, once per definition: a report checks hundreds of thousands of stored totals. */
 function integralTotal(def: InstrumentDefinition): boolean {
+  let known = integral.get(def);
+  if (known === undefined) integral.set(def, (known = wholeTotals(def)));
+  return known;
+}
+
+/** True when every possible total of the instrument is a whole number (sums of whole answers, whole score entries). */
+function wholeTotals(def: InstrumentDefinition): boolean {
   if (def.scoring.method === 'value') return def.items[0]?.range?.integer === true;
   if (def.scoring.method !== 'sum') return false;
   return def.items.every((item) => (item.range ? item.range.integer : (item.options ?? def.responseOptions).every((o) => Number.isInteger(o.value))));

@@ -507,7 +507,8 @@ export const MIGRATIONS: Record<string, Migration> = {
       await sql`create index contacts_follow_up on contacts (date, referral_id) where type = 'follow-up' and deleted_at is null`.execute(db);
       // A clinician's caseload: their patients by the referrals they hold, and those they registered and have not
       // referred yet, each found from the clinician rather than by reading every patient of the service.
-      await sql`create index referrals_caseholder_patient on referrals (caseholder_id, patient_id) where deleted_at is null`.execute(db);
+      // Not partial: the planner would take a partial one to scan every live referral (then reading each row).
+      await sql`create index referrals_caseholder_patient on referrals (caseholder_id, deleted_at, patient_id)`.execute(db);
       await sql`create index patients_created_by on patients (created_by) where deleted_at is null`.execute(db);
       // Item-9 alerts still without a risk review: few at any time, looked up for every referral a list shows.
       await sql`create index measures_open_risk on measures (referral_id) where deleted_at is null and risk_review_id is null and risk_flags <> '[]'`.execute(db);
