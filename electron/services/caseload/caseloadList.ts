@@ -12,25 +12,42 @@ import { caseholderScope } from './scope';
 
 const LIMIT = 500;
 
-type PatientRow = [id: string, nhsNumber: string, givenName: string, familyName: string, dateOfBirth: string, gpPractice: string];
+type PatientRow = [id: string, nhsNumber: string, givenName: string, familyName: string, dateOfBirth: string, gpPractice: string, rowid: number];
 type ReferralRow = [patientId: string, id: string, status: string, pathway: string, receivedDate: string, problemDescriptor: string | null];
 type Score = { total: number; date: string; createdAt: string; rowid: number };
 type Episode = NonNullable<CaseloadRow['episode']>;
 
-const PATIENT_COLUMNS = 'id, nhs_number, given_name, family_name, date_of_birth, gp_practice';
-// Those with a live referral held by someone in scope, or registered by someone in scope and not yet referred to
-// anyone (scope.ts patientInScope, as two index lookups rather than a pass over every patient of the service).
-const PATIENTS_IN_SCOPE = `
+const PATIENT_COLUMNS = 'id, nhs_number, given_name, family_name, date_of_birth, gp_practice, rowid';
+// Those in scope (scope.ts patientInScope) are those with a live referral held by someone in scope, and those
+// registered by someone in scope and not yet referred to anyone: two index lookups, each sorted by name, rather
+// than one pass over every patient of the service (together in one statement, SQLite sorts them far slower).
+const PATIENTS_HELD = `
   select ${PATIENT_COLUMNS} from patients
   where deleted_at is null and id in (
     select patient_id from referrals indexed by referrals_caseholder_patient
-      where caseholder_id in (select value from json_each(:scope)) and deleted_at is null
-    union all
-    select p.id from patients p indexed by patients_created_by
-      where p.created_by in (select value from json_each(:scope)) and p.deleted_at is null
-        and not exists (select 1 from referrals r where r.patient_id = p.id and r.deleted_at is null))
+      where caseholder_id in (select value from json_each(:scope)) and deleted_at is null)
+  order by family_name, given_name, rowid`;
+const PATIENTS_UNREFERRED = `
+  select ${PATIENT_COLUMNS} from patients indexed by patients_created_by
+  where created_by in (select value from json_each(:scope)) and deleted_at is null
+    and not exists (select 1 from referrals r where r.patient_id = patients.id and r.deleted_at is null)
   order by family_name, given_name, rowid`;
 const ALL_PATIENTS = `select ${PATIENT_COLUMNS} from patients where deleted_at is null order by family_name, given_name, rowid`;
+
+/** SQLite's own order for text (BINARY: UTF-8 bytes), which JavaScript's differs from beyond the BMP. */
+const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+const nameOrder = (a: PatientRow, b: PatientRow) => utf8Order(a[3], b[3]) || utf8Order(a[2], b[2]) || a[6] - b[6];
+
+/** Two lists each sorted by name (family, given, then as stored), merged in that order. */
+function byName(a: PatientRow[], b: PatientRow[]): PatientRow[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: PatientRow[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(nameOrder(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
+  return out.concat(a.slice(i), b.slice(j));
+}
 
 /** Last score of an instrument (by date, then when recorded, then as stored), with the one before it for the trend. */
 function lastScore(scores: Map<string, Score[]> | undefined, instrumentId: string): Episode['lastPhq9'] {
@@ -152,9 +169,10 @@ export async function listCaseload(ctx: CaseloadContext, input: z.output<typeof 
     const scope = await caseholderScope(trx, ctx);
     // Plain statements on the same connection, inside this transaction (database.ts statementsFor).
     const statements = statementsFor(ctx.db);
-    const patients = (
-      scope === null ? statements.prepare(ALL_PATIENTS).raw().all() : statements.prepare(PATIENTS_IN_SCOPE).raw().all({ scope: JSON.stringify(scope) })
-    ) as PatientRow[];
+    const patients =
+      scope === null
+        ? (statements.prepare(ALL_PATIENTS).raw().all() as PatientRow[])
+        : byName(statements.prepare(PATIENTS_HELD).raw().all({ scope: JSON.stringify(scope) }) as PatientRow[], statements.prepare(PATIENTS_UNREFERRED).raw().all({ scope: JSON.stringify(scope) }) as PatientRow[]);
     const found = input.query ? patients.filter((p) => matchesPatient(input.query!, { nhsNumber: p[1], givenName: p[2], familyName: p[3], dateOfBirth: p[4] })) : patients;
     const outcomes = await serviceOutcomes(trx);
 
