@@ -164,6 +164,7 @@ export function classify(episode: Episode, rules: EpisodeRules): EpisodeClassifi
   const dataQuality: string[] = [];
   for (const c of [...episode.contacts].sort(byContactOrder)) {
     const where = contactWindow(c, episode);
+    if (where === 'in' || where === 'follow-up') continue; // the wording below is for the others only
     const what = `A ${c.type} contact on ${c.date}${c.id ? ` (${c.id})` : ''}`;
     // ref §4: outside the window a contact is ignored by the count, not an error.
     if (where === 'before-referral') dataQuality.push(`${what} is before the referral was received (${episode.referralReceived}); it is not counted (ref §4).`);
@@ -221,51 +222,56 @@ export function classify(episode: Episode, rules: EpisodeRules): EpisodeClassifi
   const reliablyRecovered = recovered && reliablyImproved; // ref §4: Recovery AND ReliableImprovement (NHSE SQL)
   const noReliableChange = !reliablyImproved && !reliablyDeteriorated;
 
-  const casenessCaveat = caveat(anxietyDef, 'caseness');
-  const changeCaveat = caveat(anxietyDef, 'reliableChange');
-  const cuts = `PHQ-9 ${showCut(phqCase.operator, phqCase.threshold)}, ${anxName} ${showCut(anxCase.operator, anxCase.threshold)}`;
-  const at = (which: 'first' | 'last') => `PHQ-9 ${phq9[which]!.total} on ${phq9[which]!.date}, ${anxName} ${anxiety[which]!.total} on ${anxiety[which]!.date}`;
-  const changeText = `PHQ-9 ${phqChange === 'none' ? 'no reliable change' : `reliably ${phqChange}`}, ${anxName} ${anxChange === 'none' ? 'no reliable change' : `reliably ${anxChange}`}`;
-  const rcText = (def: InstrumentDefinition) => `${shortName(def)} change ${showCut(def.reliableChange!.operator, def.reliableChange!.value)}`;
-  const notPaired = `no paired scores: PHQ-9 has ${plural(phq9.count, 'score')} and ${anxName} ${plural(anxiety.count, 'score')}; each needs at least two (ref §4)`;
+  // The reasons are words for a person (episode screen, supervision flags, letters), never read by the figures:
+  // a report classifies tens of thousands of episodes, so they are put together on first reading, once.
+  const wordReasons = (): EpisodeReasons => {
+    const casenessCaveat = caveat(anxietyDef, 'caseness');
+    const changeCaveat = caveat(anxietyDef, 'reliableChange');
+    const cuts = `PHQ-9 ${showCut(phqCase.operator, phqCase.threshold)}, ${anxName} ${showCut(anxCase.operator, anxCase.threshold)}`;
+    const at = (which: 'first' | 'last') => `PHQ-9 ${phq9[which]!.total} on ${phq9[which]!.date}, ${anxName} ${anxiety[which]!.total} on ${anxiety[which]!.date}`;
+    const changeText = `PHQ-9 ${phqChange === 'none' ? 'no reliable change' : `reliably ${phqChange}`}, ${anxName} ${anxChange === 'none' ? 'no reliable change' : `reliably ${anxChange}`}`;
+    const rcText = (def: InstrumentDefinition) => `${shortName(def)} change ${showCut(def.reliableChange!.operator, def.reliableChange!.value)}`;
+    const notPaired = `no paired scores: PHQ-9 has ${plural(phq9.count, 'score')} and ${anxName} ${plural(anxiety.count, 'score')}; each needs at least two (ref §4)`;
 
-  const reasons: EpisodeReasons = {
-    finishedCourse: finishedCourse
-      ? `Discharged on ${episode.dischargeDate} after ${treatment.length} attended treatment contacts between referral and discharge (ref §4: ≥ 2).`
-      : discharged
-        ? `Discharged with ${plural(treatment.length, 'attended treatment contact')}; a finished course needs at least 2 (ref §4).`
-        : `Not discharged yet (${plural(treatment.length, 'attended treatment contact')} so far).`,
-    waits:
-      waitDays === null
-        ? 'No attended treatment contact, so no wait to first treatment.'
-        : `${waitDays} days from referral (${episode.referralReceived}) to first treatment (${firstTreatmentDate}); 6 weeks = 42 days, 18 weeks = 126 days (ref §4).`,
-    anxietyMeasure: anxietyReason,
-    pairedScores: pairedScores
-      ? `Paired scores: first and last taken per instrument — ${at('first')}; then ${at('last')} (ref §4).`
-      : `No paired scores: ${notPaired.slice('no paired scores: '.length)}.`,
-    casenessAtStart: pairedScores
-      ? `${casenessAtStart ? 'At' : 'Not at'} caseness at the start: ${at('first')} (cut-offs ${cuts}; ref §2.2, §4)${casenessCaveat}.`
-      : `Unknown: ${notPaired}.`,
-    recovered: recovered
-      ? `Recovered: at caseness at the start and below both cut-offs at the last scores (${at('last')}; ${cuts}; ref §4)${casenessCaveat}.`
-      : casenessAtStart === false
-        ? 'Not counted for recovery: not at caseness at the start (ref §4).'
-        : !pairedScores
-          ? `Not recovered: ${notPaired}.`
-          : `Not recovered: at the last scores (${at('last')}) at least one measure meets its cut-off (${cuts})${casenessCaveat}.`,
-    reliablyImproved: pairedScores
-      ? `${reliablyImproved ? 'Reliably improved' : 'Not reliably improved'}: ${changeText} (reliable: ${rcText(phq9Def)}, ${rcText(anxietyDef)}; ref §2.2, §4)${changeCaveat}.`
-      : `Not reliably improved: ${notPaired}.`,
-    reliablyRecovered: reliablyRecovered ? 'Reliably recovered: recovered and reliably improved (ref §4).' : `Not reliably recovered: ${!recovered ? 'not recovered' : 'not reliably improved'} (ref §4).`,
-    reliablyDeteriorated: pairedScores
-      ? `${reliablyDeteriorated ? 'Reliably deteriorated' : 'Not reliably deteriorated'}: ${changeText} (ref §4)${changeCaveat}.`
-      : `Not reliably deteriorated: ${notPaired}.`,
-    noReliableChange: noReliableChange
-      ? pairedScores && phqChange !== 'none' && anxChange !== 'none'
-        ? `No reliable change overall: mixed change (${changeText}) counts as neither improvement nor deterioration.`
-        : `No reliable change: ${pairedScores ? changeText : notPaired}.`
-      : 'Reliable change was measured (see above).',
+    return {
+      finishedCourse: finishedCourse
+        ? `Discharged on ${episode.dischargeDate} after ${treatment.length} attended treatment contacts between referral and discharge (ref §4: ≥ 2).`
+        : discharged
+          ? `Discharged with ${plural(treatment.length, 'attended treatment contact')}; a finished course needs at least 2 (ref §4).`
+          : `Not discharged yet (${plural(treatment.length, 'attended treatment contact')} so far).`,
+      waits:
+        waitDays === null
+          ? 'No attended treatment contact, so no wait to first treatment.'
+          : `${waitDays} days from referral (${episode.referralReceived}) to first treatment (${firstTreatmentDate}); 6 weeks = 42 days, 18 weeks = 126 days (ref §4).`,
+      anxietyMeasure: anxietyReason,
+      pairedScores: pairedScores
+        ? `Paired scores: first and last taken per instrument — ${at('first')}; then ${at('last')} (ref §4).`
+        : `No paired scores: ${notPaired.slice('no paired scores: '.length)}.`,
+      casenessAtStart: pairedScores
+        ? `${casenessAtStart ? 'At' : 'Not at'} caseness at the start: ${at('first')} (cut-offs ${cuts}; ref §2.2, §4)${casenessCaveat}.`
+        : `Unknown: ${notPaired}.`,
+      recovered: recovered
+        ? `Recovered: at caseness at the start and below both cut-offs at the last scores (${at('last')}; ${cuts}; ref §4)${casenessCaveat}.`
+        : casenessAtStart === false
+          ? 'Not counted for recovery: not at caseness at the start (ref §4).'
+          : !pairedScores
+            ? `Not recovered: ${notPaired}.`
+            : `Not recovered: at the last scores (${at('last')}) at least one measure meets its cut-off (${cuts})${casenessCaveat}.`,
+      reliablyImproved: pairedScores
+        ? `${reliablyImproved ? 'Reliably improved' : 'Not reliably improved'}: ${changeText} (reliable: ${rcText(phq9Def)}, ${rcText(anxietyDef)}; ref §2.2, §4)${changeCaveat}.`
+        : `Not reliably improved: ${notPaired}.`,
+      reliablyRecovered: reliablyRecovered ? 'Reliably recovered: recovered and reliably improved (ref §4).' : `Not reliably recovered: ${!recovered ? 'not recovered' : 'not reliably improved'} (ref §4).`,
+      reliablyDeteriorated: pairedScores
+        ? `${reliablyDeteriorated ? 'Reliably deteriorated' : 'Not reliably deteriorated'}: ${changeText} (ref §4)${changeCaveat}.`
+        : `Not reliably deteriorated: ${notPaired}.`,
+      noReliableChange: noReliableChange
+        ? pairedScores && phqChange !== 'none' && anxChange !== 'none'
+          ? `No reliable change overall: mixed change (${changeText}) counts as neither improvement nor deterioration.`
+          : `No reliable change: ${pairedScores ? changeText : notPaired}.`
+        : 'Reliable change was measured (see above).',
+    };
   };
+  let reasons: EpisodeReasons | undefined;
 
   const mus = rules.isMus(episode.problemDescriptor);
   const supplementary = SUPPLEMENTARY_MEASURES.flatMap((id): SupplementaryScores[] => {
@@ -301,7 +307,9 @@ export function classify(episode: Episode, rules: EpisodeRules): EpisodeClassifi
     reliablyDeteriorated,
     noReliableChange,
     supplementary,
-    reasons,
+    get reasons() {
+      return (reasons ??= wordReasons());
+    },
     dataQuality,
   };
 }

@@ -59,7 +59,10 @@ export function effectSizes(courses: readonly FinishedCourse[]): EffectSize[] {
   for (const { result } of courses) {
     for (const s of [result.phq9, result.anxiety, ...result.supplementary]) {
       if (s.first === null || s.last === null) continue;
-      pairs.set(s.instrumentId, [...(pairs.get(s.instrumentId) ?? []), { first: s.first.total, last: s.last.total }]);
+      // Appended in place: copying the list on each pair is quadratic in the finished courses.
+      const list = pairs.get(s.instrumentId);
+      if (list) list.push({ first: s.first.total, last: s.last.total });
+      else pairs.set(s.instrumentId, [{ first: s.first.total, last: s.last.total }]);
     }
   }
   return [...pairs.keys()].sort().map((id) => effectSize(id, pairs.get(id)!));

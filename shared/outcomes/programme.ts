@@ -150,7 +150,12 @@ const attendedInWindow = (e: Episode) => e.contacts.filter((c) => ATTENDED_CODES
  */
 function repeatIndexes(items: readonly ReportItem[]): Set<number> {
   const byPatient = new Map<string, ReportItem[]>();
-  for (const i of items) if (i.episode.patientId !== undefined) byPatient.set(i.episode.patientId, [...(byPatient.get(i.episode.patientId) ?? []), i]);
+  for (const i of items) {
+    if (i.episode.patientId === undefined) continue;
+    const group = byPatient.get(i.episode.patientId);
+    if (group) group.push(i);
+    else byPatient.set(i.episode.patientId, [i]);
+  }
   const repeats = new Set<number>();
   for (const group of byPatient.values()) {
     for (const later of group) {
@@ -192,15 +197,22 @@ function aggregate(items: readonly ReportItem[], repeats: ReadonlySet<number>, e
   const band = (lo: number, hi: number) => rate(secondGaps.filter((g) => g >= lo && g <= hi).length, secondGaps.length, 'no second treatment in the period');
 
   // ref §4 "DNA rate": contacts in the period; a contact outside its referral's window is not counted (a follow-up is).
-  const periodContacts = items.map((i) => i.episode.contacts.filter((c) => inPeriod(c.date, period) && ['in', 'follow-up'].includes(contactWindow(c, i.episode))));
+  const countsForDna = (w: ReturnType<typeof contactWindow>) => w === 'in' || w === 'follow-up';
+  const periodContacts = items.map((i) => i.episode.contacts.filter((c) => inPeriod(c.date, period) && countsForDna(contactWindow(c, i.episode))));
   const allContacts = periodContacts.flat();
 
   // ref §4 "Open, no contact > 90 days" (NHSE KM 143–160): the last contact is the last attended *treatment* session
   // (TherapySession_LastDate), and the denominator is the open referrals that have had one. A referral still waiting
   // for treatment is not "without contact": counting it would dilute the rate with the waiting list.
   const lastTreatment = (i: ReportItem) => treatmentContactsOf(i.episode).map((c) => c.date).filter((d) => d <= period.end).pop();
-  const open = items.filter((i) => i.episode.referralReceived <= period.end && (i.episode.dischargeDate === undefined || i.episode.dischargeDate > period.end) && lastTreatment(i) !== undefined);
-  const stale = open.filter((i) => daysBetween(lastTreatment(i)!, period.end) > NO_CONTACT_DAYS);
+  const lastOfOpen = new Map<ReportItem, string>(); // each found once: it sorts the episode's contacts
+  for (const i of items) {
+    if (i.episode.referralReceived > period.end || (i.episode.dischargeDate !== undefined && i.episode.dischargeDate <= period.end)) continue;
+    const last = lastTreatment(i);
+    if (last !== undefined) lastOfOpen.set(i, last);
+  }
+  const open = [...lastOfOpen.keys()];
+  const stale = open.filter((i) => daysBetween(lastOfOpen.get(i)!, period.end) > NO_CONTACT_DAYS);
 
   const matchable = received.filter((i) => i.episode.patientId !== undefined);
 
@@ -321,7 +333,14 @@ function labelOf(key: string, dimension: Dimension): string {
 export function programmeRatesSplit(items: readonly ReportItem[], excluded: ExcludedEpisode[], period: Period, dimension: Dimension): ProgrammeRatesSplit {
   const repeats = repeatIndexes(items);
   const groups = new Map<string, ReportItem[]>();
-  for (const i of items) for (const key of keysOf(i.episode, dimension)) groups.set(key, [...(groups.get(key) ?? []), i]);
+  for (const i of items) {
+    for (const key of keysOf(i.episode, dimension)) {
+      // Appended in place: copying the group on each add is quadratic, minutes for a year of a large service.
+      const group = groups.get(key);
+      if (group) group.push(i);
+      else groups.set(key, [i]);
+    }
+  }
   const keys = [...groups.keys()].sort((a, b) => (a === NOT_RECORDED ? 1 : b === NOT_RECORDED ? -1 : a.localeCompare(b)));
   return {
     dimension,

@@ -2,94 +2,195 @@ import type { z } from 'zod';
 import type { CaseloadQuery, CaseloadRow, caseloadMethods } from '../../../shared/contract/caseload';
 import { daysBetween, todayIso } from '../../../shared/domain/dates';
 import { matchesPatient } from '../../../shared/domain/patientSearch';
-import { ATTENDED_CODES, TREATMENT_TYPES, type ContactType } from '../../../shared/outcomes';
+import { ATTENDED_CODES, TREATMENT_TYPES, type ContactType, type Outcomes } from '../../../shared/outcomes';
 import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
-import type { ContactsTable, MeasuresTable, ReferralsTable, RiskAssessmentsTable } from '../store/schema';
+import { statementsFor, type Statements } from '../store/database';
 import type { CaseloadContext } from './context';
-import { openRiskAlerts } from './measures';
 import { serviceOutcomes } from './serviceSettings';
-import { caseholderScope, patientInScope } from './scope';
+import { caseholderScope } from './scope';
 
 const LIMIT = 5000;
 
-function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const r of rows) out.set(key(r), [...(out.get(key(r)) ?? []), r]);
+type PatientRow = [id: string, nhsNumber: string, givenName: string, familyName: string, dateOfBirth: string, gpPractice: string, rowid: number];
+type ReferralRow = [patientId: string, id: string, status: string, pathway: string, receivedDate: string, problemDescriptor: string | null];
+type Score = { total: number; date: string; createdAt: string; rowid: number };
+type Episode = NonNullable<CaseloadRow['episode']>;
+
+const PATIENT_COLUMNS = 'id, nhs_number, given_name, family_name, date_of_birth, gp_practice, rowid';
+// Those in scope (scope.ts patientInScope) are those with a live referral held by someone in scope, and those
+// registered by someone in scope and not yet referred to anyone: two index lookups, each sorted by name, rather
+// than one pass over every patient of the service (together in one statement, SQLite sorts them far slower).
+const PATIENTS_HELD = `
+  select ${PATIENT_COLUMNS} from patients
+  where deleted_at is null and id in (
+    select patient_id from referrals indexed by referrals_caseholder_patient
+      where caseholder_id in (select value from json_each(:scope)) and deleted_at is null)
+  order by family_name, given_name, rowid`;
+const PATIENTS_UNREFERRED = `
+  select ${PATIENT_COLUMNS} from patients indexed by patients_created_by
+  where created_by in (select value from json_each(:scope)) and deleted_at is null
+    and not exists (select 1 from referrals r where r.patient_id = patients.id and r.deleted_at is null)
+  order by family_name, given_name, rowid`;
+const ALL_PATIENTS = `select ${PATIENT_COLUMNS} from patients where deleted_at is null order by family_name, given_name, rowid`;
+
+/** SQLite's own order for text (BINARY: UTF-8 bytes), which JavaScript's differs from beyond the BMP. */
+const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+const nameOrder = (a: PatientRow, b: PatientRow) => utf8Order(a[3], b[3]) || utf8Order(a[2], b[2]) || a[6] - b[6];
+
+/** Two lists each sorted by name (family, given, then as stored), merged in that order. */
+function byName(a: PatientRow[], b: PatientRow[]): PatientRow[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: PatientRow[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(nameOrder(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
+  return out.concat(a.slice(i), b.slice(j));
+}
+
+/** Last score of an instrument (by date, then when recorded, then as stored), with the one before it for the trend. */
+function lastScore(scores: Map<string, Score[]> | undefined, instrumentId: string): Episode['lastPhq9'] {
+  const scored = scores?.get(instrumentId);
+  if (!scored || scored.length === 0) return null;
+  const sorted = [...scored].sort((a, b) => a.date.localeCompare(b.date) || a.createdAt.localeCompare(b.createdAt) || a.rowid - b.rowid);
+  const last = sorted[sorted.length - 1]!;
+  return { instrumentId, total: last.total, date: last.date, previous: sorted[sorted.length - 2]?.total ?? null };
+}
+
+/** The current episode of each patient: the latest open referral, else the latest of any (received, then made). */
+function currentReferrals(statements: Statements, patientIds: readonly string[]): Map<string, ReferralRow> {
+  const rows = statements
+    .prepare(
+      `select patient_id, id, status, pathway, received_date, problem_descriptor from referrals
+       where patient_id in (select value from json_each(:ids)) and deleted_at is null
+       order by patient_id, received_date, created_at, rowid`,
+    )
+    .raw()
+    .all({ ids: JSON.stringify(patientIds) }) as ReferralRow[];
+  const current = new Map<string, ReferralRow>();
+  for (const r of rows) {
+    const held = current.get(r[0]);
+    if (!held || r[2] !== 'discharged' || held[2] === 'discharged') current.set(r[0], r);
+  }
+  return current;
+}
+
+/** The episode summaries of these referrals, from the covering indexes of migration 0013 (a few reads per batch). */
+function episodes(statements: Statements, outcomes: Outcomes, referrals: readonly ReferralRow[], today: string): Map<string, Episode> {
+  const ids = JSON.stringify(referrals.map((r) => r[1]));
+  const sessions = new Map<string, number>();
+  const next = new Map<string, string>();
+  const contacts = statements
+    .prepare(
+      `select referral_id, date, type, attendance from contacts indexed by contacts_episode
+       where referral_id in (select value from json_each(:ids)) and deleted_at is null`,
+    )
+    .raw()
+    .all({ ids }) as [string, string, string, number | null][];
+  for (const [referralId, date, type, attendance] of contacts) {
+    if (attendance !== null && ATTENDED_CODES.has(attendance) && TREATMENT_TYPES.has(type as ContactType)) sessions.set(referralId, (sessions.get(referralId) ?? 0) + 1);
+    if (attendance === null && date >= today) {
+      const held = next.get(referralId);
+      if (held === undefined || date < held) next.set(referralId, date);
+    }
+  }
+  const scores = new Map<string, Map<string, Score[]>>();
+  const measures = statements
+    .prepare(
+      `select referral_id, instrument_id, total, date, created_at, rowid from measures indexed by measures_episode
+       where referral_id in (select value from json_each(:ids)) and deleted_at is null and total is not null`,
+    )
+    .raw()
+    .all({ ids }) as [string, string, number, string, string, number][];
+  for (const [referralId, instrumentId, total, date, createdAt, rowid] of measures) {
+    let byInstrument = scores.get(referralId);
+    if (!byInstrument) scores.set(referralId, (byInstrument = new Map()));
+    const list = byInstrument.get(instrumentId);
+    if (list) list.push({ total, date, createdAt, rowid });
+    else byInstrument.set(instrumentId, [{ total, date, createdAt, rowid }]);
+  }
+  // An item-9 alert without a risk review (measures.ts openRiskAlerts), read from its own small index.
+  const alerts = new Set(
+    (
+      statements
+        .prepare(
+          `select distinct referral_id from measures indexed by measures_open_risk
+           where referral_id in (select value from json_each(:ids)) and deleted_at is null and risk_review_id is null and risk_flags <> '[]'`,
+        )
+        .raw()
+        .all({ ids }) as [string][]
+    ).map((r) => r[0]),
+  );
+  const latestRisk = new Map<string, { date: string; createdAt: string; level: string }>();
+  const risks = statements
+    .prepare(`select referral_id, date, created_at, level from risk_assessments where referral_id in (select value from json_each(:ids)) and deleted_at is null`)
+    .raw()
+    .all({ ids }) as [string, string, string, string][];
+  for (const [referralId, date, createdAt, level] of risks) {
+    const held = latestRisk.get(referralId);
+    if (!held || date > held.date || (date === held.date && createdAt >= held.createdAt)) latestRisk.set(referralId, { date, createdAt, level });
+  }
+
+  const out = new Map<string, Episode>();
+  for (const [, id, status, pathway, receivedDate, descriptor] of referrals) {
+    let anxiety = 'gad7';
+    try {
+      anxiety = outcomes.adsmFor(descriptor) ?? 'gad7';
+    } catch {
+      // an unreadable descriptor leaves GAD-7, as the engine's fallback does
+    }
+    const own = scores.get(id);
+    const treated = sessions.get(id) ?? 0;
+    out.set(id, {
+      referralId: id,
+      status: status as Episode['status'],
+      pathway: pathway as Episode['pathway'],
+      receivedDate,
+      daysWaiting: status !== 'discharged' && treated === 0 ? Math.max(0, daysBetween(receivedDate, today)) : null,
+      sessions: treated,
+      nextAppointment: next.get(id) ?? null,
+      lastPhq9: lastScore(own, 'phq9'),
+      lastAnxiety: lastScore(own, anxiety) ?? lastScore(own, 'gad7'),
+      riskFlag: alerts.has(id) || latestRisk.get(id)?.level === 'high',
+    });
+  }
   return out;
 }
 
-/** Last score of an instrument, with the one before it for the trend. */
-function lastScore(measures: MeasuresTable[], instrumentId: string) {
-  const scored = measures.filter((m) => m.instrument_id === instrumentId && m.total !== null).sort((a, b) => a.date.localeCompare(b.date) || a.created_at.localeCompare(b.created_at));
-  const last = scored[scored.length - 1];
-  if (!last) return null;
-  return { instrumentId, total: last.total!, date: last.date, previous: scored[scored.length - 2]?.total ?? null };
-}
-
-/** One row per patient; a list view is one audit event naming every patient and referral shown. */
+/**
+ * One row per patient, by name; a list view is one audit event naming every patient and referral shown. Patients
+ * are summarised in batches, in name order, until the page is full: a clinician's years of patients are listed,
+ * but only those shown (or filtered out on the way) are read further.
+ */
 export async function listCaseload(ctx: CaseloadContext, input: z.output<typeof CaseloadQuery>): Promise<CaseloadRow[]> {
   return ctx.db.transaction().execute(async (trx) => {
     const today = todayIso(ctx.now());
     const scope = await caseholderScope(trx, ctx);
-    const patients = (await trx.selectFrom('patients').selectAll().where('deleted_at', 'is', null).where(patientInScope(scope)).orderBy('family_name').orderBy('given_name').execute())
-      .filter((p) => matchesPatient(input.query ?? '', { nhsNumber: p.nhs_number, givenName: p.given_name, familyName: p.family_name, dateOfBirth: p.date_of_birth }));
-    const ids = patients.map((p) => p.id);
-    const referrals: ReferralsTable[] = ids.length ? await trx.selectFrom('referrals').selectAll().where('patient_id', 'in', ids).where('deleted_at', 'is', null).execute() : [];
-    // The current episode: the latest open referral, else the latest of any.
-    const current = new Map<string, ReferralsTable>();
-    for (const r of [...referrals].sort((a, b) => a.received_date.localeCompare(b.received_date) || a.created_at.localeCompare(b.created_at))) {
-      const held = current.get(r.patient_id);
-      if (!held || r.status !== 'discharged' || held.status === 'discharged') current.set(r.patient_id, r);
-    }
-    const refIds = [...current.values()].map((r) => r.id);
-    const [contacts, measures, risks] = refIds.length
-      ? await Promise.all([
-          trx.selectFrom('contacts').selectAll().where('referral_id', 'in', refIds).where('deleted_at', 'is', null).execute(),
-          trx.selectFrom('measures').selectAll().where('referral_id', 'in', refIds).where('deleted_at', 'is', null).execute(),
-          trx.selectFrom('risk_assessments').selectAll().where('referral_id', 'in', refIds).where('deleted_at', 'is', null).execute(),
-        ])
-      : [[] as ContactsTable[], [] as MeasuresTable[], [] as RiskAssessmentsTable[]];
-    const contactsOf = groupBy(contacts, (c) => c.referral_id);
-    const measuresOf = groupBy(measures, (m) => m.referral_id);
-    const risksOf = groupBy(risks, (r) => r.referral_id);
+    // Plain statements on the same connection, inside this transaction (database.ts statementsFor).
+    const statements = statementsFor(ctx.db);
+    const patients =
+      scope === null
+        ? (statements.prepare(ALL_PATIENTS).raw().all() as PatientRow[])
+        : byName(statements.prepare(PATIENTS_HELD).raw().all({ scope: JSON.stringify(scope) }) as PatientRow[], statements.prepare(PATIENTS_UNREFERRED).raw().all({ scope: JSON.stringify(scope) }) as PatientRow[]);
+    const found = input.query ? patients.filter((p) => matchesPatient(input.query!, { nhsNumber: p[1], givenName: p[2], familyName: p[3], dateOfBirth: p[4] })) : patients;
     const outcomes = await serviceOutcomes(trx);
 
-    const rows: CaseloadRow[] = patients.map((p) => {
-      const r = current.get(p.id);
-      let episode: CaseloadRow['episode'] = null;
-      if (r) {
-        const cs = contactsOf.get(r.id) ?? [];
-        const ms = measuresOf.get(r.id) ?? [];
-        const treated = cs.filter((c) => c.attendance !== null && ATTENDED_CODES.has(c.attendance) && TREATMENT_TYPES.has(c.type as ContactType));
-        const next = cs.filter((c) => c.attendance === null && c.date >= today).map((c) => c.date).sort()[0] ?? null;
-        const latestRisk = [...(risksOf.get(r.id) ?? [])].sort((a, b) => a.date.localeCompare(b.date) || a.created_at.localeCompare(b.created_at)).pop();
-        let anxiety = 'gad7';
-        try {
-          anxiety = outcomes.adsmFor(r.problem_descriptor) ?? 'gad7';
-        } catch {
-          // an unreadable descriptor leaves GAD-7, as the engine's fallback does
-        }
-        episode = {
-          referralId: r.id,
-          status: r.status as NonNullable<CaseloadRow['episode']>['status'],
-          pathway: r.pathway as NonNullable<CaseloadRow['episode']>['pathway'],
-          receivedDate: r.received_date,
-          daysWaiting: r.status !== 'discharged' && treated.length === 0 ? Math.max(0, daysBetween(r.received_date, today)) : null,
-          sessions: treated.length,
-          nextAppointment: next,
-          lastPhq9: lastScore(ms, 'phq9'),
-          lastAnxiety: lastScore(ms, anxiety) ?? lastScore(ms, 'gad7'),
-          riskFlag: openRiskAlerts(ms).length > 0 || latestRisk?.level === 'high',
-        };
+    const shown: CaseloadRow[] = [];
+    for (let from = 0; from < found.length && shown.length < LIMIT; from += LIMIT) {
+      const batch = found.slice(from, from + LIMIT);
+      const current = currentReferrals(statements, batch.map((p) => p[0]));
+      const summaries = episodes(statements, outcomes, [...current.values()], today);
+      for (const [patientId, nhsNumber, givenName, familyName, dateOfBirth, gpPractice] of batch) {
+        const referral = current.get(patientId);
+        const episode = referral ? summaries.get(referral[1])! : null;
+        if (input.status && episode?.status !== input.status) continue;
+        if (input.pathway && episode?.pathway !== input.pathway) continue;
+        if (input.riskOnly && episode?.riskFlag !== true) continue;
+        shown.push({ patientId, nhsNumber, givenName, familyName, dateOfBirth, gpPractice, episode });
+        if (shown.length === LIMIT) break;
       }
-      return { patientId: p.id, nhsNumber: p.nhs_number, givenName: p.given_name, familyName: p.family_name, dateOfBirth: p.date_of_birth, gpPractice: p.gp_practice, episode };
-    });
-    const shown = rows
-      .filter((row) => (input.status ? row.episode?.status === input.status : true))
-      .filter((row) => (input.pathway ? row.episode?.pathway === input.pathway : true))
-      .filter((row) => (input.riskOnly ? row.episode?.riskFlag === true : true))
-      .slice(0, LIMIT);
+    }
     await appendAudit(
       trx,
       { actorId: ctx.actorId, action: 'list', entity: 'caseload', entityIds: shown.flatMap((row) => [row.patientId, ...(row.episode ? [row.episode.referralId] : [])]) },

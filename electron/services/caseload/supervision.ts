@@ -2,9 +2,10 @@ import type { z } from 'zod';
 import type { RecordSupervisionInput, ReferralSupervision, ReviewCase, SuperviseeReview, SupervisionRecord, supervisionMethods, WeeklyLists } from '../../../shared/contract/supervision';
 import { addDays, daysBetween, todayIso } from '../../../shared/domain/dates';
 import { casePriority, supervisionFlags, type SupervisionFlag } from '../../../shared/domain/supervisionFlags';
-import { ATTENDED_CODES, CONTACT_TYPES, type ContactType, type Outcomes } from '../../../shared/outcomes';
+import { ATTENDED_CODES, CONTACT_TYPES, type ContactType, type EpisodeInput, type Outcomes } from '../../../shared/outcomes';
 import { appendAudit } from '../audit/auditChain';
 import type { ContextSource, HandlerMap } from '../handlers';
+import { statementsFor, type Statements } from '../store/database';
 import type { ActionsTable, ContactsTable, MeasuresTable, ReferralsTable, RiskAssessmentsTable, SupervisionCasesTable, SupervisionSessionsTable } from '../store/schema';
 import type { CaseloadContext } from './context';
 import { toEpisode } from './episodeAdapter';
@@ -49,24 +50,89 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
   return map;
 }
 
-interface EpisodeRows {
-  referral: ReferralsTable;
-  contacts: ContactsTable[];
-  measures: MeasuresTable[];
-  risks: RiskAssessmentsTable[];
+/** The columns of a referral's contacts, scores and risk reviews the review reads (from migration 0013's covering indexes). */
+type ContactRow = Pick<ContactsTable, 'id' | 'date' | 'start_time' | 'type' | 'attendance' | 'deleted_at'>;
+/** `answers` is read for the latest PHQ-9 only (its item 9); null on every other score. */
+type MeasureRow = Pick<MeasuresTable, 'date' | 'instrument_id' | 'total' | 'contact_id' | 'deleted_at' | 'created_at'> & { answers: string | null };
+type RiskRow = Pick<RiskAssessmentsTable, 'date' | 'created_at' | 'level'>;
+
+const REVIEW_REFERRAL_COLUMNS = ['id', 'patient_id', 'caseholder_id', 'source_code', 'step', 'received_date', 'problem_descriptor', 'pathway', 'ltc_codes', 'discharge_date', 'end_code', 'discuss_in_supervision'] as const;
+/** What the review reads of a referral: the adapter's columns and the clinician's "discuss in supervision". */
+type ReviewReferral = Pick<ReferralsTable, (typeof REVIEW_REFERRAL_COLUMNS)[number]>;
+
+interface EpisodeRows<R extends ReviewReferral = ReviewReferral> {
+  referral: R;
+  contacts: ContactRow[];
+  measures: MeasureRow[];
+  risks: RiskRow[];
 }
 
-async function episodeRows(trx: Trx, referrals: ReferralsTable[]): Promise<EpisodeRows[]> {
-  const ids = referrals.map((r) => r.id);
-  const [contacts, measures, risks] = await Promise.all([
-    inChunks(ids, (c) => trx.selectFrom('contacts').selectAll().where('referral_id', 'in', c).where('deleted_at', 'is', null).execute()),
-    inChunks(ids, (c) => trx.selectFrom('measures').selectAll().where('referral_id', 'in', c).where('deleted_at', 'is', null).execute()),
-    inChunks(ids, (c) => trx.selectFrom('risk_assessments').selectAll().where('referral_id', 'in', c).where('deleted_at', 'is', null).execute()),
-  ]);
-  const c = groupBy(contacts, (r) => r.referral_id);
-  const m = groupBy(measures, (r) => r.referral_id);
-  const k = groupBy(risks, (r) => r.referral_id);
-  return referrals.map((referral) => ({ referral, contacts: c.get(referral.id) ?? [], measures: m.get(referral.id) ?? [], risks: k.get(referral.id) ?? [] }));
+function grouped<T>(rows: readonly [string, number, T][]): Map<string, T[]> {
+  const byReferral = new Map<string, [number, T][]>();
+  for (const [referralId, rowid, row] of rows) {
+    const list = byReferral.get(referralId);
+    if (list) list.push([rowid, row]);
+    else byReferral.set(referralId, [[rowid, row]]);
+  }
+  // Each list by date, then as stored: the order the per-referral (referral, date) indexes gave these rows before,
+  // which the "latest" rules below break their ties by.
+  const out = new Map<string, T[]>();
+  for (const [referralId, list] of byReferral) out.set(referralId, list.sort((a, b) => (a[1] as { date: string }).date.localeCompare((b[1] as { date: string }).date) || a[0] - b[0]).map(([, row]) => row));
+  return out;
+}
+
+/**
+ * The referrals' contacts, scores and risk reviews, each table in one plain statement over the covering indexes
+ * (a supervisor reviews hundreds of referrals; their whole rows, notes-sized columns and all, cost most of the
+ * review). Runs on the same connection as the caller's transaction (database.ts statementsFor).
+ */
+function episodeRows<R extends ReviewReferral>(statements: Statements, referrals: R[]): EpisodeRows<R>[] {
+  const ids = JSON.stringify(referrals.map((r) => r.id));
+  const contacts = grouped(
+    (
+      statements
+        .prepare(
+          `select referral_id, rowid, id, date, start_time, type, attendance from contacts indexed by contacts_episode
+           where referral_id in (select value from json_each(:ids)) and deleted_at is null`,
+        )
+        .raw()
+        .all({ ids }) as [string, number, string, string, string, string, number | null][]
+    ).map(([referralId, rowid, id, date, startTime, type, attendance]): [string, number, ContactRow] => [referralId, rowid, { id, date, start_time: startTime, type, attendance, deleted_at: null }]),
+  );
+  const measures = grouped(
+    (
+      statements
+        .prepare(
+          `select referral_id, rowid, date, instrument_id, total, contact_id, created_at from measures indexed by measures_episode
+           where referral_id in (select value from json_each(:ids)) and deleted_at is null`,
+        )
+        .raw()
+        .all({ ids }) as [string, number, string, string, number | null, string | null, string][]
+    ).map(([referralId, rowid, date, instrumentId, total, contactId, createdAt]): [string, number, MeasureRow & { rowid: number }] => [
+      referralId,
+      rowid,
+      { date, instrument_id: instrumentId, total, contact_id: contactId, deleted_at: null, created_at: createdAt, answers: null, rowid },
+    ]),
+  );
+  const risks = grouped(
+    (
+      statements
+        .prepare(`select referral_id, rowid, date, created_at, level from risk_assessments where referral_id in (select value from json_each(:ids)) and deleted_at is null`)
+        .raw()
+        .all({ ids }) as [string, number, string, string, string][]
+    ).map(([referralId, rowid, date, createdAt, level]): [string, number, RiskRow] => [referralId, rowid, { date, created_at: createdAt, level }]),
+  );
+  // The latest PHQ-9's answers (item 9), chosen by the same rule reviewCase applies.
+  const latestPhq9 = new Map<number, MeasureRow>();
+  for (const list of measures.values()) {
+    const phq9 = latest(list.filter((m) => m.instrument_id === 'phq9'));
+    if (phq9) latestPhq9.set(phq9.rowid, phq9);
+  }
+  if (latestPhq9.size > 0) {
+    const answers = statements.prepare(`select rowid, answers from measures where rowid in (select value from json_each(:rowids))`).raw().all({ rowids: JSON.stringify([...latestPhq9.keys()]) }) as [number, string][];
+    for (const [rowid, text] of answers) latestPhq9.get(rowid)!.answers = text;
+  }
+  return referrals.map((referral) => ({ referral, contacts: contacts.get(referral.id) ?? [], measures: measures.get(referral.id) ?? [], risks: risks.get(referral.id) ?? [] }));
 }
 
 const latest = <T extends { date: string; created_at: string }>(rows: readonly T[]): T | undefined =>
@@ -75,17 +141,16 @@ const latest = <T extends { date: string; created_at: string }>(rows: readonly T
 const isContactType = (t: string): t is ContactType => (CONTACT_TYPES as readonly string[]).includes(t);
 
 /** The last attended contact and the measures `measuresDue` proposed for it that were not recorded with it. */
-function missingAtLastContact(outcomes: Outcomes, rows: EpisodeRows): { last: ContactsTable | null; missing: string[] } {
+function missingAtLastContact(outcomes: Outcomes, rows: EpisodeRows, episode: EpisodeInput): { last: ContactRow | null; missing: string[] } {
   const attended = rows.contacts.filter((c) => c.attendance !== null && ATTENDED_CODES.has(c.attendance));
-  const last = attended.reduce<ContactsTable | null>((b, c) => (!b || c.date > b.date || (c.date === b.date && (c.start_time ?? '') > (b.start_time ?? '')) ? c : b), null);
+  const last = attended.reduce<ContactRow | null>((b, c) => (!b || c.date > b.date || (c.date === b.date && (c.start_time ?? '') > (b.start_time ?? '')) ? c : b), null);
   if (!last || !isContactType(last.type)) return { last, missing: [] };
-  const episode = toEpisode(rows.referral, rows.contacts, rows.measures);
   const recorded = new Set(rows.measures.filter((m) => m.contact_id === last.id || m.date === last.date).map((m) => m.instrument_id));
   const due = outcomes.measuresDue(episode, { date: last.date, type: last.type, final: false });
   return { last, missing: due.map((d) => d.instrumentId).filter((id) => !recorded.has(id)) };
 }
 
-function trajectory(measures: readonly MeasuresTable[], instrumentId: string) {
+function trajectory(measures: readonly MeasureRow[], instrumentId: string) {
   const points = measures
     .filter((m) => m.instrument_id === instrumentId && m.total !== null)
     .sort((a, b) => a.date.localeCompare(b.date) || a.created_at.localeCompare(b.created_at))
@@ -97,9 +162,9 @@ export function reviewCase(outcomes: Outcomes, rows: EpisodeRows, today: string,
   const episode = toEpisode(rows.referral, rows.contacts, rows.measures);
   const c = outcomes.classifyEpisode(episode);
   const phq9 = latest(rows.measures.filter((m) => m.instrument_id === 'phq9'));
-  const item9 = phq9 ? (JSON.parse(phq9.answers) as unknown[])[PHQ9_ITEM9] : undefined;
+  const item9 = phq9?.answers ? (JSON.parse(phq9.answers) as unknown[])[PHQ9_ITEM9] : undefined;
   const risk = latest(rows.risks);
-  const { last, missing } = missingAtLastContact(outcomes, rows);
+  const { last, missing } = missingAtLastContact(outcomes, rows, episode);
   const flags = supervisionFlags({
     today,
     receivedDate: rows.referral.received_date,
@@ -144,17 +209,29 @@ export async function supervisionReview(ctx: CaseloadContext, superviseeIds: rea
   return ctx.db.transaction().execute(async (trx) => {
     const people = await supervisees(trx, ctx, superviseeIds);
     const today = todayIso(ctx.now());
-    const referrals = await inChunks(
-      people.map((p) => p.id),
-      (c) => trx.selectFrom('referrals').selectAll().where('caseholder_id', 'in', c).where('discharge_date', 'is', null).where('deleted_at', 'is', null).execute(),
+    const statements = statementsFor(ctx.db);
+    // Only the columns the review reads.
+    const referrals = (
+      statements
+        .prepare(
+          `select ${REVIEW_REFERRAL_COLUMNS.join(', ')} from referrals indexed by referrals_open_caseholder
+           where caseholder_id in (select value from json_each(:ids)) and discharge_date is null and deleted_at is null
+           order by caseholder_id, rowid`,
+        )
+        .all({ ids: JSON.stringify(people.map((p) => p.id)) }) as ReviewReferral[]
     );
     const outcomes = await serviceOutcomes(trx);
-    const names = await patientNames(trx, referrals.map((r) => r.patient_id));
-    const cases = (await episodeRows(trx, referrals)).map((rows) => reviewCase(outcomes, rows, today, names.get(rows.referral.patient_id) ?? ''));
+    const names = new Map(
+      (statements.prepare(`select id, given_name, family_name from patients where id in (select value from json_each(:ids))`).raw().all({ ids: JSON.stringify([...new Set(referrals.map((r) => r.patient_id))]) }) as [string, string, string][]).map(
+        ([id, given, family]) => [id, `${given} ${family}`],
+      ),
+    );
+    const cases = episodeRows(statements, referrals).map((rows) => reviewCase(outcomes, rows, today, names.get(rows.referral.patient_id) ?? ''));
     const byHolder = groupBy(cases, (x) => x.caseholderId);
     const result = people.map((p) => {
       const own = byHolder.get(p.id) ?? [];
-      const flagged = own.filter((x) => x.flags.length > 0).sort((a, b) => b.priority - a.priority || a.receivedDate.localeCompare(b.receivedDate));
+      // Ties by referral id: the order no longer follows whichever index the query happened to read.
+      const flagged = own.filter((x) => x.flags.length > 0).sort((a, b) => b.priority - a.priority || a.receivedDate.localeCompare(b.receivedDate) || a.referralId.localeCompare(b.referralId));
       return { id: p.id, name: p.name, openCases: own.length, cases: flagged };
     });
     const shown = result.flatMap((s) => s.cases.map((x) => x.referralId));
@@ -183,13 +260,13 @@ export async function weeklyLists(ctx: CaseloadContext, weekEnding: string, supe
     const outcomes = await serviceOutcomes(trx);
     const names = await patientNames(trx, [...discharged, ...seen].map((r) => r.patient_id));
     const name = (r: ReferralsTable) => names.get(r.patient_id) ?? '';
-    const dischargedNotRecovered = (await episodeRows(trx, discharged)).flatMap(({ referral, contacts, measures }) => {
+    const dischargedNotRecovered = episodeRows(statementsFor(ctx.db), discharged).flatMap(({ referral, contacts, measures }) => {
       const c = outcomes.classifyEpisode(toEpisode(referral, contacts, measures));
       // ref §4: recovery is counted for finished courses at caseness; these are the ones that did not recover.
       if (!c.finishedCourse || c.casenessAtStart !== true || c.recovered) return [];
       return [{ referralId: referral.id, patientName: name(referral), caseholderId: referral.caseholder_id, date: referral.discharge_date!, reason: c.reasons.recovered }];
     });
-    const missingMeasures = (await episodeRows(trx, seen)).flatMap((rows) => {
+    const missingMeasures = episodeRows(statementsFor(ctx.db), seen).flatMap((rows) => {
       const episode = toEpisode(rows.referral, rows.contacts, rows.measures);
       return rows.contacts
         .filter((x) => x.date >= weekStart && x.date <= weekEnding && x.attendance !== null && ATTENDED_CODES.has(x.attendance) && isContactType(x.type))
@@ -233,7 +310,7 @@ export async function recordSupervision(ctx: CaseloadContext, input: z.output<ty
         if (a.dueDate < input.heldOn) throw refuse(`cases.${i}.actions.${j}.dueDate`, 'is before the supervision');
       }
       // The flags as they stood when discussed, so the record shows what the supervisor saw.
-      const [rows] = await episodeRows(trx, [referral]);
+      const [rows] = episodeRows(statementsFor(ctx.db), [referral]);
       checked.push({ item, referral, flags: reviewCase(outcomes, rows!, today, '').flags });
     }
     const session: SupervisionSessionsTable = { ...newColumns(ctx), supervisor_id: ctx.actorId, held_on: input.heldOn, mode: input.mode, supervisee_ids: JSON.stringify(people.map((p) => p.id)) };

@@ -8,12 +8,11 @@ import {
   hba1cChange,
   healthcareUseChange,
   programmeFigures,
-  type EpisodeInput,
   type FinishedCourse,
-  type Outcomes,
   type ProgrammeFigure,
   type ProgrammeRates,
   type ProgrammeRatesSplit,
+  type ReportItem,
 } from '../../../shared/outcomes';
 import { appendAudit } from '../audit/auditChain';
 import type { CaseloadContext } from '../caseload/context';
@@ -22,6 +21,7 @@ import { serviceOutcomes } from '../caseload/serviceSettings';
 import type { Trx } from '../caseload/records';
 import type { ContextSource, HandlerMap } from '../handlers';
 import { writeFileAtomic } from '../store/atomicWrite';
+import { statementsFor } from '../store/database';
 import { loadReportEpisodes } from './reportQuery';
 import { reportCsv } from './reportCsv';
 import type { z } from 'zod';
@@ -40,19 +40,14 @@ export interface ComputedReport {
 
 /**
  * The classified finished courses of the period (ref §4: discharged in the period having finished a course) —
- * what the effect sizes, HbA1c and healthcare-use figures are taken over. Classified by the same engine; an
- * episode the engine refuses is already counted in the report's excluded list.
+ * what the effect sizes, HbA1c and healthcare-use figures are taken over. They are the report's own classified
+ * episodes (one classification each); a malformed episode is already left out there and counted as excluded.
  */
-function finishedCourses(outcomes: Outcomes, episodes: readonly EpisodeInput[], period: { start: string; end: string }): FinishedCourse[] {
+function finishedCourses(items: readonly ReportItem[], period: { start: string; end: string }): FinishedCourse[] {
   const out: FinishedCourse[] = [];
-  for (const e of episodes) {
-    if (e.dischargeDate === undefined || e.dischargeDate < period.start || e.dischargeDate > period.end) continue;
-    try {
-      const result = outcomes.classifyEpisode(e);
-      if (result.finishedCourse) out.push({ episode: e, result });
-    } catch {
-      // Malformed: listed in dataQuality.excluded by programmeRates, and left out here as there.
-    }
+  for (const { episode, result } of items) {
+    if (episode.dischargeDate === undefined || episode.dischargeDate < period.start || episode.dischargeDate > period.end) continue;
+    if (result.finishedCourse) out.push({ episode, result });
   }
   return out;
 }
@@ -61,11 +56,11 @@ function finishedCourses(outcomes: Outcomes, episodes: readonly EpisodeInput[], 
 export async function computeReport(trx: Trx, ctx: CaseloadContext, request: Request): Promise<ComputedReport> {
   const outcomes = await serviceOutcomes(trx);
   const scope = await caseholderScope(trx, ctx);
-  const { episodes, serviceUse } = await loadReportEpisodes(trx, { period: request.period, filters: request.filters, scope }, SERVICE_USE_ITEMS);
-  const rates = outcomes.programmeRates(episodes, request.period);
-  const split = request.splitBy ? outcomes.programmeRatesBy(episodes, request.period, request.splitBy) : null;
+  // Runs on the same connection as trx, inside its transaction (database.ts statementsFor).
+  const { episodes, serviceUse } = loadReportEpisodes(statementsFor(ctx.db), { period: request.period, filters: request.filters, scope }, SERVICE_USE_ITEMS);
+  const { rates, split, items } = outcomes.programmeReport(episodes, request.period, request.splitBy);
   const names = request.splitBy === 'clinician' ? new Map((await trx.selectFrom('users').select(['id', 'display_name']).execute()).map((u) => [u.id, u.display_name])) : new Map<string, string>();
-  const courses = finishedCourses(outcomes, episodes, request.period);
+  const courses = finishedCourses(items, request.period);
   const itemLabels = new Map(outcomes.instrument('service-use').items.map((item) => [item.id, item.text]));
   const use = healthcareUseChange(courses, serviceUse, SERVICE_USE_ITEMS, request.unitCosts as Record<string, number>);
   const report: ServiceReport = {

@@ -550,6 +550,27 @@ export const MIGRATIONS: Record<string, Migration> = {
       for (const table of ['groups', 'group_members', 'group_sessions', 'waiting_pauses', 'employment_support']) await recordWritesInOutbox(db, table);
     },
   },
+  '0013_report_indexes': {
+    async up(db: Kysely<unknown>) {
+      // A year's report reads every contact and score of tens of thousands of referrals. From the tables that is
+      // a row lookup each, in pages full of notes-sized columns; these covering indexes hold just what the outcome
+      // engine reads (episodeAdapter.ts), in referral order, and skip deleted rows; a score's created_at orders two
+      // on one date for the caseload and supervision views, which read the same columns for a clinician's referrals.
+      await sql`create index contacts_episode on contacts (referral_id, date, start_time, id, type, attendance) where deleted_at is null`.execute(db);
+      await sql`create index measures_episode on measures (referral_id, date, instrument_id, total, contact_id, created_at) where deleted_at is null`.execute(db);
+      // Healthcare use reads service-use records only: a handful beside the scores, found without reading those.
+      await sql`create index measures_service_use on measures (referral_id, date) where instrument_id = 'service-use' and deleted_at is null`.execute(db);
+      // A follow-up after discharge counts for the period's DNA rate: found by date, not by reading every contact.
+      await sql`create index contacts_follow_up on contacts (date, referral_id) where type = 'follow-up' and deleted_at is null`.execute(db);
+      // A clinician's caseload: their patients by the referrals they hold, and those they registered and have not
+      // referred yet, each found from the clinician rather than by reading every patient of the service.
+      // Not partial: the planner would take a partial one to scan every live referral (then reading each row).
+      await sql`create index referrals_caseholder_patient on referrals (caseholder_id, deleted_at, patient_id)`.execute(db);
+      await sql`create index patients_created_by on patients (created_by) where deleted_at is null`.execute(db);
+      // Item-9 alerts still without a risk review: few at any time, looked up for every referral a list shows.
+      await sql`create index measures_open_risk on measures (referral_id) where deleted_at is null and risk_review_id is null and risk_flags <> '[]'`.execute(db);
+    },
+  },
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();
