@@ -18,12 +18,13 @@ export const ExportPeriod = z
  * The service's CodedAssToolType codes for measures the reference marks "not found" (ref §5.6), by instrument id.
  * PHQ-9 and GAD-7 are the reference's own and cannot be overridden.
  */
-export const ToolCodes = z
+export const ToolCodeTable = z
   .record(z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be an instrument id'), z.string().trim().regex(SNOMED_CODE, 'must be a SNOMED CT code: 6 to 18 digits'))
   .superRefine((codes, ctx) => {
     for (const key of ['phq9', 'gad7']) if (key in codes) ctx.addIssue({ code: 'custom', path: [key], message: 'is the reference’s code and cannot be changed' });
-  })
-  .default({});
+  });
+/** Codes for this export, laid over the service's own (service settings); none typed means the service's alone. */
+export const ToolCodes = ToolCodeTable.default({});
 
 const ExportedFile = z.strictObject({
   /** The name in the chosen folder: no patient data in it. */

@@ -91,11 +91,16 @@ export const ServiceReport = z.strictObject({
     totalSaving: nullableNumber,
     reason: z.string().optional(),
   }),
+  /**
+   * Patient-initiated waiting-time pauses (IDS108) of the referrals entering treatment in the period, reported
+   * beside the waits and never taken off them (shared/domain/waitingClock.ts).
+   */
+  waitingPauses: z.strictObject({ enteredTreatment: z.number(), withPause: z.number(), pausedDays: z.number(), medianPausedDays: nullableNumber }),
   dataQuality: z.strictObject({ excludedCount: z.number(), warningCount: z.number() }),
 });
 export type ServiceReport = z.infer<typeof ServiceReport>;
 
-export const REPORT_TABLES = ['figures', 'split', 'effect-sizes', 'hba1c', 'healthcare-use'] as const;
+export const REPORT_TABLES = ['figures', 'split', 'effect-sizes', 'hba1c', 'healthcare-use', 'waiting-pauses'] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 
 export const ReportExport = z.strictObject({ file: z.string(), path: z.string(), rows: z.number(), suppressed: z.number() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ToolCodeTable } from './exports';
 import { EDITABLE_LTC_KEYS, LTC_OPTIONS, type LtcKey, REFERRER_ROLES, RESERVED_LTC_CODES, SNOMED_CODE, SOURCE_CODE_LIST } from '../domain/episodeCodes';
 
 /**
@@ -63,6 +64,8 @@ export const ServiceSettings = z.strictObject({
   sourceCodes: z.record(z.string(), z.string()),
   /** The service's own LTC codes only (condition key → code); `ltcOptions` merges them into the list. */
   ltcCodes: z.record(z.string(), z.string()),
+  /** The service's CodedAssToolType codes for measures the reference does not code (instrument id → code). */
+  toolCodes: z.record(z.string(), z.string()),
 });
 export type ServiceSettings = z.infer<typeof ServiceSettings>;
 
@@ -75,6 +78,8 @@ export const serviceSettingsMethods = {
       outcomes: OutcomeSettings,
       sourceCodes: SourceCodeTable.default({}),
       ltcCodes: LtcCodeTable.default({}),
+      /** Left out: the stored codes stay as they are (the settings screen does not show them; the exports screen does). */
+      toolCodes: ToolCodeTable.optional(),
     }),
     output: ServiceSettings,
   },

@@ -56,3 +56,28 @@ export function pausesOverlap(a: PauseSpan, b: PauseSpan): boolean {
   const bEnd = b.endDate ?? '9999-12-31';
   return a.startDate < bEnd && b.startDate < aEnd;
 }
+
+export interface PauseSummary {
+  /** Referrals whose first attended treatment fell in the period: the cohort the entered-treatment waits count. */
+  enteredTreatment: number;
+  /** Of those, the ones with a patient-initiated pause during their wait. */
+  withPause: number;
+  /** Paused days inside those waits, in total and the median per paused referral; null when none paused. */
+  pausedDays: number;
+  medianPausedDays: number | null;
+}
+
+/**
+ * Pauses reported beside the waits of the referrals entering treatment (IDS108): how many paused and for how long.
+ * The waits themselves are the programme's, unchanged (ref §4).
+ */
+export function pauseSummary(entered: readonly { receivedDate: string; firstTreatmentDate: string; pauses: readonly PauseSpan[] }[]): PauseSummary {
+  const paused = entered.map((e) => pausedDaysWithin(e.pauses, e.receivedDate, e.firstTreatmentDate)).filter((d) => d > 0).sort((a, b) => a - b);
+  const mid = paused.length / 2;
+  return {
+    enteredTreatment: entered.length,
+    withPause: paused.length,
+    pausedDays: paused.reduce((a, b) => a + b, 0),
+    medianPausedDays: paused.length === 0 ? null : paused.length % 2 ? paused[Math.floor(mid)]! : (paused[mid - 1]! + paused[mid]!) / 2,
+  };
+}

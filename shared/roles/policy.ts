@@ -191,9 +191,10 @@ export const METHOD_POLICY: Policy = {
 
   // Exports carry scores and clinical codes out of the store: clinicians and supervisors, for the referrals in
   // their own scope only (never the booking clerk, who sees no measures; never the admin, who sees no patients).
-  'exports.preview': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts', 'measures'] },
-  'exports.dataSet': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts', 'measures'] },
-  'exports.fhir': { roles: CLINICAL, tables: ['patients', 'referrals', 'measures'] },
+  // The data-set and FHIR codes start from the service's own (service_settings), under any typed for the export.
+  'exports.preview': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts', 'measures', 'waiting_pauses', 'service_settings'] },
+  'exports.dataSet': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts', 'measures', 'waiting_pauses', 'service_settings'] },
+  'exports.fhir': { roles: CLINICAL, tables: ['patients', 'referrals', 'measures', 'service_settings'] },
   'exports.pseudonymised': { roles: CLINICAL, tables: ['patients', 'referrals', 'measures'] },
   'contactAttempts.record': { roles: CLINICAL, tables: ['referrals', 'contact_attempts'] },
   'screenings.record': { roles: CLINICAL, tables: ['patients', 'screenings'] },
@@ -201,8 +202,8 @@ export const METHOD_POLICY: Policy = {
 
   // Service reports (issue #11): outcome figures over the caller's scope (a supervisor's supervisees' too). Clinical
   // only: the admin holds no patient data and the clerk no outcomes; there is no service-lead role yet.
-  'reports.service': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures'] },
-  'reports.exportCsv': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures'] },
+  'reports.service': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures', 'waiting_pauses'] },
+  'reports.exportCsv': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures', 'waiting_pauses'] },
 
   // Service settings: everyone's screens read them (cut-offs, code tables); the admin and clinicians set them.
   'serviceSettings.get': { roles: EVERYONE, tables: ['service_settings'] },

@@ -583,6 +583,7 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { user
         sourceCodes: field(fc.constantFrom({}, { dietician: 'H2' }), fc.constant({ gp: 'Z9' })),
         // Asthma's code only, so the referral payloads' codes stay on the list whichever order the methods run in.
         ltcCodes: field(fc.constantFrom({}, { asthma: '1234567' }), fc.constantFrom({ 'diabetes-type-1': '123456' }, { asthma: '44054006' }, { asthma: '12' })),
+        toolCodes: field(fc.constantFrom({}, { wsas: '1234567' }), fc.constantFrom({ phq9: '123456' }, { wsas: '12' }, { 'NOT AN ID': '1234567' })),
       },
       { requiredKeys: ['version', 'outcomes'] },
     ),
@@ -591,7 +592,7 @@ function payloads(method: MethodName, ids: () => string[], pools: Pools = { user
       { requiredKeys: [] },
     ),
     'reports.service': reportRequest,
-    'reports.exportCsv': fc.tuple(reportRequest, field(fc.constantFrom('figures', 'split', 'effect-sizes', 'hba1c', 'healthcare-use'), fc.constant('patients'))).map(([r, table]) => ({ ...(r as object), table })),
+    'reports.exportCsv': fc.tuple(reportRequest, field(fc.constantFrom('figures', 'split', 'effect-sizes', 'hba1c', 'healthcare-use', 'waiting-pauses'), fc.constant('patients'))).map(([r, table]) => ({ ...(r as object), table })),
     'files.chooseFolder': fc.record({ purpose: field(fc.constant('backups'), fc.string()) }, { requiredKeys: [] }),
     'patientMode.start': fc.record(
       {

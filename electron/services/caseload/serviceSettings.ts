@@ -17,6 +17,8 @@ export interface LoadedSettings {
   ltcCodes: LtcCodeTable;
   /** The conditions a referral may carry: the service's codes merged over the defaults. */
   ltcOptions: LtcOption[];
+  /** The service's CodedAssToolType codes (ref §5.6 "not found"), as stored. */
+  toolCodes: Record<string, string>;
 }
 
 async function liveRow(trx: Trx): Promise<ServiceSettingsTable | null> {
@@ -28,7 +30,8 @@ export async function loadSettings(trx: Trx): Promise<LoadedSettings> {
   const outcomes = OutcomeSettings.parse(row ? JSON.parse(row.outcome_overrides) : {});
   const sourceCodes = { ...DEFAULT_SOURCE_CODES, ...(row ? (JSON.parse(row.source_codes) as Partial<Record<ReferrerRole, SourceCode>>) : {}) };
   const ltcCodes = LtcCodeTable.parse(row ? JSON.parse(row.ltc_codes) : {});
-  return { row, outcomes, sourceCodes, ltcCodes, ltcOptions: ltcOptions(ltcCodes) };
+  const toolCodes = row ? (JSON.parse(row.tool_codes) as Record<string, string>) : {};
+  return { row, outcomes, sourceCodes, ltcCodes, ltcOptions: ltcOptions(ltcCodes), toolCodes };
 }
 
 const engines = new Map<string, Outcomes>();
@@ -49,7 +52,7 @@ export async function serviceOutcomes(trx: Trx): Promise<Outcomes> {
 }
 
 function toSettings(s: LoadedSettings): ServiceSettings {
-  return { version: s.row?.version ?? null, outcomes: s.outcomes, sourceCodes: s.sourceCodes, ltcCodes: s.ltcCodes };
+  return { version: s.row?.version ?? null, outcomes: s.outcomes, sourceCodes: s.sourceCodes, ltcCodes: s.ltcCodes, toolCodes: s.toolCodes };
 }
 
 export async function getSettings(ctx: CaseloadContext): Promise<ServiceSettings> {
@@ -62,7 +65,7 @@ export async function getSettings(ctx: CaseloadContext): Promise<ServiceSettings
 
 export async function updateSettings(
   ctx: CaseloadContext,
-  input: { version: number | null; outcomes: OutcomeSettings; sourceCodes: Partial<Record<ReferrerRole, SourceCode>>; ltcCodes: LtcCodeTable },
+  input: { version: number | null; outcomes: OutcomeSettings; sourceCodes: Partial<Record<ReferrerRole, SourceCode>>; ltcCodes: LtcCodeTable; toolCodes?: Record<string, string> | undefined },
 ): Promise<ServiceSettings> {
   return ctx.db.transaction().execute(async (trx) => {
     try {
@@ -72,7 +75,12 @@ export async function updateSettings(
     }
     const current = await liveRow(trx);
     if ((current?.version ?? null) !== input.version) throw stale();
-    const values = { outcome_overrides: JSON.stringify(input.outcomes), source_codes: JSON.stringify(input.sourceCodes), ltc_codes: JSON.stringify(input.ltcCodes) };
+    const values = {
+      outcome_overrides: JSON.stringify(input.outcomes),
+      source_codes: JSON.stringify(input.sourceCodes),
+      ltc_codes: JSON.stringify(input.ltcCodes),
+      tool_codes: input.toolCodes !== undefined ? JSON.stringify(input.toolCodes) : (current?.tool_codes ?? '{}'),
+    };
     let id: string;
     if (current) {
       id = current.id;

@@ -10,6 +10,7 @@ import { pseudonymisedRows } from '../../../shared/exports/pseudonymised';
 import { toCsv } from '../../../shared/exports/csv';
 import { appendAudit } from '../audit/auditChain';
 import type { CaseloadContext } from '../caseload/context';
+import type { Trx } from '../caseload/records';
 import { loadSettings } from '../caseload/serviceSettings';
 import type { ContextSource, HandlerMap } from '../handlers';
 import { writeFileAtomic } from '../store/atomicWrite';
@@ -50,10 +51,15 @@ function writeAll(files: { path: string; content: string }[]): void {
 
 const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
 
+/** The codes an export uses: the service's own (settings), with any typed for this export laid over them. */
+async function toolCodesFor(trx: Trx, typed: Record<string, string>): Promise<Record<string, string>> {
+  return { ...(await loadSettings(trx)).toolCodes, ...typed };
+}
+
 export async function previewDataSet(ctx: CaseloadContext, input: { period: Period; toolCodes: Record<string, string> }) {
   return ctx.db.transaction().execute(async (trx) => {
     const source = await readExportSource(trx, ctx, input.period);
-    const files = dataSetFiles(source, { toolCodes: input.toolCodes });
+    const files = dataSetFiles(source, { toolCodes: await toolCodesFor(trx, input.toolCodes) });
     const referralIds = files[0]!.rows.map((r) => String(r[0]));
     await appendAudit(trx, { actorId: ctx.actorId, action: 'view', entity: 'export-preview', entityIds: referralIds }, ctx.now());
     return { notice: DATA_SET_NOTICE, completeness: completeness(files), referrals: referralIds.length };
@@ -64,7 +70,7 @@ export async function exportDataSet(ctx: CaseloadContext, chosen: string | null,
   return ctx.db.transaction().execute(async (trx) => {
     const folder = destination(chosen);
     const source = await readExportSource(trx, ctx, input.period);
-    const files = dataSetFiles(source, { toolCodes: input.toolCodes });
+    const files = dataSetFiles(source, { toolCodes: await toolCodesFor(trx, input.toolCodes) });
     const out = files.map((f) => {
       const content = csvOf(f);
       const file = `${stem(f.table, input.period)}.csv`;
@@ -88,7 +94,7 @@ export async function exportFhir(ctx: CaseloadContext, chosen: string | null, in
   return ctx.db.transaction().execute(async (trx) => {
     const folder = destination(chosen);
     const source = await readExportSource(trx, ctx, input.period);
-    const bundle = fhirBundle(source, { toolCodes: input.toolCodes, timestamp: ctx.now().toISOString() });
+    const bundle = fhirBundle(source, { toolCodes: await toolCodesFor(trx, input.toolCodes), timestamp: ctx.now().toISOString() });
     const entries = bundle.entry ?? [];
     const count = (type: string) => entries.filter((e) => e.resource?.resourceType === type).length;
     const content = JSON.stringify(bundle, null, 2);

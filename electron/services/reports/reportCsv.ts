@@ -81,6 +81,15 @@ export function reportCsv(table: ReportTable, computed: ComputedReport, suppress
       suppressed = hide ? rows.length : 0;
       break;
     }
+    case 'waiting-pauses': {
+      const w = report.waitingPauses;
+      const hide = small(w.withPause, suppressBelow);
+      suppressed = hide ? 1 : 0;
+      header = ['entered treatment', 'with a pause', 'paused days', 'median paused days', 'suppressed', 'note'];
+      const note = 'patient-initiated pauses (IDS108) during the wait; the waits above are not reduced by them';
+      rows = [hide ? [w.enteredTreatment, null, null, null, true, `suppressed: fewer than ${suppressBelow} paused referrals`] : [w.enteredTreatment, w.withPause, w.pausedDays, w.medianPausedDays, false, note]];
+      break;
+    }
   }
   // A UTF-8 BOM so spreadsheet programs read the en dashes and pound signs as written.
   const text = '\ufeff' + [line(header), ...rows.map(line)].join('\r\n') + '\r\n';

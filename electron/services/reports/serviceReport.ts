@@ -23,6 +23,7 @@ import type { ContextSource, HandlerMap } from '../handlers';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { statementsFor } from '../store/database';
 import { loadReportEpisodes } from './reportQuery';
+import { waitingPausesOf } from './pauseReport';
 import { reportCsv } from './reportCsv';
 import type { z } from 'zod';
 
@@ -77,6 +78,7 @@ export async function computeReport(trx: Trx, ctx: CaseloadContext, request: Req
     effectSizes: effectSizes(courses),
     hba1c: hba1cChange(courses),
     healthcareUse: { ...use, items: use.items.map((i) => ({ ...i, label: itemLabels.get(i.itemId) ?? i.itemId })) },
+    waitingPauses: await waitingPausesOf(trx, items, request.period),
     dataQuality: { excludedCount: rates.dataQuality.excludedCount, warningCount: rates.dataQuality.warnings.length },
   };
   return { rates, split, report };

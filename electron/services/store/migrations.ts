@@ -548,6 +548,10 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('employment_support_referral').on('employment_support').columns(['referral_id']).execute();
       for (const table of ['groups', 'group_members', 'group_sessions', 'waiting_pauses', 'employment_support']) await recordWritesInOutbox(db, table);
+
+      // The service's CodedAssToolType codes for the measures the reference does not code (issue #11 §3): kept with
+      // the other settings, so every export starts from them. JSON: instrument id → SNOMED CT code.
+      await db.schema.alterTable('service_settings').addColumn('tool_codes', 'text', (c) => c.notNull().defaultTo('{}')).execute();
     },
   },
   '0013_report_indexes': {

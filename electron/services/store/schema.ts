@@ -182,6 +182,8 @@ export interface ServiceSettingsTable extends ClinicalColumns {
   source_codes: string;
   /** JSON: condition key → the service's SNOMED CT code (unverified conditions only). */
   ltc_codes: string;
+  /** Migration 0012, JSON: instrument id → the service's CodedAssToolType code (ref §5.6 "not found"). */
+  tool_codes: string;
 }
 export interface LettersTable extends ClinicalColumns {
   referral_id: string;

@@ -151,6 +151,33 @@ describe('exports', () => {
     expect(JSON.parse(event.entity_ids)).toEqual(expect.arrayContaining(result.files.map((f) => f.file)));
   });
 
+  it('starts from the service’s own tool codes, kept in its settings; codes typed for an export lie over them', async () => {
+    const emptyCodes = async (toolCodes: Record<string, string>) => {
+      const preview = await call('exports.preview', { period: PERIOD, toolCodes });
+      return preview.completeness.find((c) => c.table === 'IDS607')!.columns.find((c) => c.column === 'CodedAssToolType')!.empty;
+    };
+    const without = await emptyCodes({});
+    const settings = await call('serviceSettings.get', {});
+    const saved = await call('serviceSettings.update', { version: settings.version, outcomes: settings.outcomes, ltcCodes: {}, toolCodes: { pdss: '1234567' } });
+    expect(saved.toolCodes).toEqual({ pdss: '1234567' });
+    // PDSS rows now carry the service's code without anything typed: fewer empty CodedAssToolType fields.
+    expect(await emptyCodes({})).toBeLessThan(without);
+    engine.setDestination('exports', out);
+    const pdssCodes = async (toolCodes: Record<string, string>) => {
+      const written = await call('exports.dataSet', { period: PERIOD, toolCodes });
+      const rows = readCsv(written.files.find((f) => f.file.includes('IDS607'))!.path);
+      return new Set(rows.slice(1).filter((r) => r[3] === 'pdss').map((r) => r[4]));
+    };
+    expect(await pdssCodes({})).toEqual(new Set(['1234567']));
+    expect(await pdssCodes({ pdss: '7654321' })).toEqual(new Set(['7654321']));
+    // Saving the settings screen (which leaves the codes out) keeps them; a bad code is refused on its field.
+    const again = await call('serviceSettings.update', { version: saved.version, outcomes: saved.outcomes, ltcCodes: {} });
+    expect(again.toolCodes).toEqual({ pdss: '1234567' });
+    const bad = await refusal('serviceSettings.update', { version: again.version, outcomes: again.outcomes, toolCodes: { pdss: '12' } });
+    expect(bad.fields?.[0]?.path).toBe('toolCodes.pdss');
+    await call('serviceSettings.update', { version: again.version, outcomes: again.outcomes, ltcCodes: {}, toolCodes: {} });
+  });
+
   it('writes a FHIR R4 bundle that the published R4 JSON schema accepts, with the reference’s SNOMED codes', async () => {
     engine.setDestination('exports', out);
     const result = await call('exports.fhir', { period: PERIOD });

@@ -179,6 +179,16 @@ describe('waiting-time pauses (issue #10 §8, IDS108)', () => {
     expect(view).toMatchObject({ waiting: false, firstTreatmentDate: '2026-06-29', waitedDays: 89, pausedDays: 21 });
     await refusedWithNothingWritten('waiting.addPause', { referralId, startDate: '2026-06-29', reason: 'Away' }, 'startDate', /first treatment was on 29\/06\/2026/);
   });
+
+  it('the service report counts the pauses of the referrals entering treatment, beside waits it leaves whole', async () => {
+    const report = await h.call('reports.service', { period: { start: '2026-06-01', end: '2026-06-30' } });
+    const entered = (id: string) => report.figures.find((f) => f.id === id)!;
+    // Entering treatment in June: this referral alone (29/06, after 89 days; the group's members entered in May).
+    expect(report.waitingPauses).toEqual({ enteredTreatment: 1, withPause: 1, pausedDays: 21, medianPausedDays: 21 });
+    // Its wait is counted whole: 89 days is past 6 weeks even though 21 of them were paused.
+    expect(entered('enteredWithin126Days')).toMatchObject({ count: 1, denominator: 1 });
+    expect(entered('enteredWithin42Days')).toMatchObject({ count: 0, denominator: 1 });
+  });
 });
 
 describe('employment (issue #10 §6)', () => {

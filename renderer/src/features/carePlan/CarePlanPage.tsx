@@ -1,12 +1,11 @@
 import { Alert, Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { CarePlanView } from '../../../../shared/contract/carePlan';
-import type { ReferralDetail } from '../../../../shared/contract/referrals';
 import { formatUkDate } from '../../../../shared/domain/dates';
 import { REFERRAL_STATUS_LABELS, SOURCE_CODES, type SourceCode } from '../../../../shared/domain/episodeCodes';
 import { useNavigation } from '../../app/navigation';
 import { api } from '../../lib/api';
-import { errorMessage } from '../../lib/errors';
+import { useLoaded } from '../../lib/useLoaded';
 import { PatientHeader } from '../patient/PatientHeader';
 import { GoalsPanel } from './GoalsPanel';
 import { LinkedReferrals } from './LinkedReferrals';
@@ -17,26 +16,16 @@ import { therapyLabel } from './therapyOptions';
 /** The care plan of one referral (issue #10 item 2): step and intervention, goals and their ratings, step changes. */
 export function CarePlanPage({ referralId, ownId, sessionDate }: { referralId: string; ownId: string; sessionDate?: string | undefined }) {
   const { go } = useNavigation();
-  const [detail, setDetail] = useState<ReferralDetail | null>(null);
-  const [view, setView] = useState<CarePlanView | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const loaded = useLoaded(async () => {
+    const [detail, view] = await Promise.all([api['referrals.get']({ id: referralId }), api['carePlan.get']({ referralId })]);
+    return { detail, view };
+  }, referralId);
   const [stepping, setStepping] = useState(false);
 
-  const load = useCallback(async () => {
-    try {
-      const [d, v] = await Promise.all([api['referrals.get']({ id: referralId }), api['carePlan.get']({ referralId })]);
-      setDetail(d);
-      setView(v);
-    } catch (err) {
-      setFailure(errorMessage(err));
-    }
-  }, [referralId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  if (failure) return <Alert color="red" role="alert">{failure}</Alert>;
-  if (!detail || !view) return <Text>Loading…</Text>;
+  if (loaded.failure) return <Alert color="red" role="alert">{loaded.failure}</Alert>;
+  if (!loaded.value) return <Text>Loading…</Text>;
+  const { detail, view } = loaded.value;
+  const setView = (v: CarePlanView) => loaded.setValue({ detail, view: v });
   const { referral } = view;
   const open = referral.status !== 'discharged';
 

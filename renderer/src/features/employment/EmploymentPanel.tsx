@@ -1,9 +1,9 @@
 import { Alert, Button, Group, Paper, Table, Text, Title, VisuallyHidden } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { EmploymentSupport, EmploymentView } from '../../../../shared/contract/employment';
 import { formatUkDate } from '../../../../shared/domain/dates';
 import { api } from '../../lib/api';
-import { errorMessage } from '../../lib/errors';
+import { useLoaded } from '../../lib/useLoaded';
 import { EmploymentSupportDialog } from './EmploymentSupportDialog';
 
 type StatusRecord = NonNullable<EmploymentView['atStart']>;
@@ -14,20 +14,8 @@ const describe = (s: StatusRecord) => `${s.status ?? 'status not stated'}${s.sic
  * to employment support with their dates.
  */
 export function EmploymentPanel({ referralId, open }: { referralId: string; open: boolean }) {
-  const [view, setView] = useState<EmploymentView | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { value: view, setValue: setView, failure } = useLoaded(() => api['employment.get']({ referralId }), referralId);
   const [dialog, setDialog] = useState<{ dates?: EmploymentSupport } | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setView(await api['employment.get']({ referralId }));
-    } catch (err) {
-      setFailure(errorMessage(err));
-    }
-  }, [referralId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   if (failure) return <Alert color="red" role="alert">{failure}</Alert>;
   if (!view) return null;

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Code, Group, List, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/contract/contract';
 import { LINKAGE_KEY_MIN } from '../../../../shared/contract/exports';
 import { configurableToolInstruments } from '../../../../shared/exports/dataSet';
@@ -34,6 +34,13 @@ export function ExportsPage() {
   const [linkageKey, setLinkageKey] = useState('');
   const toolInstruments = configurableToolInstruments(useOutcomes().instruments());
   const [codes, setCodes] = useState<Record<string, string>>({});
+  const [codesNote, setCodesNote] = useState<string | null>(null);
+  // The service's own codes fill the boxes; what is typed here is used for this export, and kept only on request.
+  useEffect(() => {
+    api['serviceSettings.get']({})
+      .then((s) => setCodes((typed) => ({ ...s.toolCodes, ...typed })))
+      .catch((err: unknown) => setBanner(errorMessage(err)));
+  }, []);
   /** Only the codes typed in: an empty box leaves that measure's CodedAssToolType empty (and counted). */
   const toolCodes = () => Object.fromEntries(Object.entries(codes).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v !== ''));
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -66,6 +73,13 @@ export function ExportsPage() {
     return folder !== null;
   };
 
+  const keepCodes = () =>
+    run('codes', async () => {
+      const settings = await api['serviceSettings.get']({});
+      const { version, outcomes, sourceCodes, ltcCodes } = settings;
+      await api['serviceSettings.update']({ version, outcomes, sourceCodes: sourceCodes as Parameters<(typeof api)['serviceSettings.update']>[0]['sourceCodes'], ltcCodes, toolCodes: toolCodes() });
+      setCodesNote('Kept as the service’s codes: every export starts from them.');
+    });
   const preview = () => run('preview', async () => setSummary(await api['exports.preview']({ period: period(), toolCodes: toolCodes() })));
   const exportDataSet = () =>
     run('dataSet', async () => {
@@ -213,6 +227,10 @@ export function ExportsPage() {
               />
             ))}
           </SimpleGrid>
+          <Group gap="sm">
+            <Button variant="default" size="xs" onClick={() => void keepCodes()} loading={busy === 'codes'}>Keep these codes for the service</Button>
+            {codesNote && <Text size="sm" role="status">{codesNote}</Text>}
+          </Group>
         </Stack>
       </Card>
     </Stack>

@@ -1,12 +1,12 @@
 import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { GroupView } from '../../../../shared/contract/groups';
 import { formatUkDate } from '../../../../shared/domain/dates';
 import { ATTENDANCE_LABELS } from '../../../../shared/domain/episodeCodes';
 import { GROUP_CONDITION_LABELS } from '../../../../shared/domain/groups';
 import { useNavigation } from '../../app/navigation';
 import { api } from '../../lib/api';
-import { errorMessage } from '../../lib/errors';
+import { useLoaded } from '../../lib/useLoaded';
 import { useOutcomes } from '../../lib/useOutcomes';
 import { AddMemberDialog } from './AddMemberDialog';
 import { RecordSessionDialog } from './RecordSessionDialog';
@@ -18,20 +18,8 @@ import { RecordSessionDialog } from './RecordSessionDialog';
 export function GroupPage({ groupId }: { groupId: string }) {
   const { go } = useNavigation();
   const outcomes = useOutcomes();
-  const [view, setView] = useState<GroupView | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { value: view, setValue: setView, failure } = useLoaded(() => api['groups.get']({ id: groupId }), groupId);
   const [dialog, setDialog] = useState<'member' | 'session' | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setView(await api['groups.get']({ id: groupId }));
-    } catch (err) {
-      setFailure(errorMessage(err));
-    }
-  }, [groupId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   if (failure) return <Alert color="red" role="alert">{failure}</Alert>;
   if (!view) return <Text>Loading…</Text>;

@@ -1,30 +1,17 @@
 import { Alert, Anchor, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
-import type { GroupSummary } from '../../../../shared/contract/groups';
+import { useState } from 'react';
 import { formatUkDate } from '../../../../shared/domain/dates';
 import { GROUP_CONDITION_LABELS } from '../../../../shared/domain/groups';
 import { useNavigation } from '../../app/navigation';
 import { api } from '../../lib/api';
-import { errorMessage } from '../../lib/errors';
+import { useLoaded } from '../../lib/useLoaded';
 import { GroupDialog } from './GroupDialog';
 
 /** The team's group courses: condition, co-facilitator, members and how far each has run. */
 export function GroupsPage() {
   const { go } = useNavigation();
-  const [groups, setGroups] = useState<GroupSummary[] | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { value: groups, failure } = useLoaded(async () => (await api['groups.list']({})).groups, 'groups');
   const [creating, setCreating] = useState(false);
-
-  const load = useCallback(async () => {
-    try {
-      setGroups((await api['groups.list']({})).groups);
-    } catch (err) {
-      setFailure(errorMessage(err));
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   return (
     <Stack>

@@ -1,10 +1,10 @@
 import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
-import type { ReferralDetail } from '../../../../shared/contract/referrals';
+import { useState } from 'react';
 import { formatUkDate, todayIso } from '../../../../shared/domain/dates';
 import { ATTENDANCE_LABELS, CONSULTATION_MECHANISMS, ltcLabel, REFERRAL_STATUS_LABELS, REFERRER_ROLE_LABELS, type ConsultationMechanism } from '../../../../shared/domain/episodeCodes';
 import { useNavigation } from '../../app/navigation';
 import { api } from '../../lib/api';
+import { useLoaded } from '../../lib/useLoaded';
 import { errorMessage } from '../../lib/errors';
 import { useLtcOptions, useOutcomes } from '../../lib/useOutcomes';
 import { DischargeDialog } from '../discharge/DischargeDialog';
@@ -20,24 +20,13 @@ import { WaitingPanel } from '../waiting/WaitingPanel';
 /** One episode of care: the referral, its decisions, contacts, follow-ups, risk reviews and notes. */
 export function EpisodePage({ referralId }: { referralId: string }) {
   const { go } = useNavigation();
-  const [detail, setDetail] = useState<ReferralDetail | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { value: detail, failure, setFailure, reload: load } = useLoaded(() => api['referrals.get']({ id: referralId }), referralId);
   const [recording, setRecording] = useState<'contact' | 'follow-up' | null>(null);
   const [discharging, setDischarging] = useState<'discharge' | 'not-suitable' | null>(null);
   const [reviewingRisk, setReviewingRisk] = useState(false);
   const outcomes = useOutcomes();
   const ltcList = useLtcOptions();
 
-  const load = useCallback(async () => {
-    try {
-      setDetail(await api['referrals.get']({ id: referralId }));
-    } catch (err) {
-      setFailure(errorMessage(err));
-    }
-  }, [referralId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   if (failure) return <Alert color="red" role="alert">{failure}</Alert>;
   if (!detail) return <Text>Loading…</Text>;

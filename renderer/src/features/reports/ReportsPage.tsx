@@ -220,6 +220,15 @@ export function ReportsPage() {
               <Text size="sm" mt="xs">Total saving: {report.healthcareUse.totalSaving === null ? 'enter unit costs and run the report again' : `£${report.healthcareUse.totalSaving.toFixed(0)}`}</Text>
             </Paper>
           </SimpleGrid>
+
+          <Paper withBorder p="md">
+            <SectionHeader title="Waiting-time pauses (IDS108)" onExport={() => setExporting({ table: 'waiting-pauses', title: 'waiting-time pauses' })} />
+            <Text size="sm" data-testid="waiting-pauses">
+              Of the {report.waitingPauses.enteredTreatment} referrals entering treatment in the period, {report.waitingPauses.withPause} paused their wait at their own request
+              {report.waitingPauses.withPause > 0 ? ` for ${report.waitingPauses.pausedDays} days in all (median ${num(report.waitingPauses.medianPausedDays)} days each)` : ''}. Reported
+              here separately: the waiting figures above count the whole wait.
+            </Text>
+          </Paper>
         </>
       )}
       <ExportCsvDialog request={request} table={exporting?.table ?? null} title={exporting?.title ?? ''} onClose={() => setExporting(null)} />

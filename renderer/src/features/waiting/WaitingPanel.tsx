@@ -1,10 +1,10 @@
 import { Alert, Badge, Button, Group, Paper, Table, Text, Title, VisuallyHidden } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
-import type { WaitingPause, WaitingView } from '../../../../shared/contract/waiting';
+import { useState } from 'react';
+import type { WaitingPause } from '../../../../shared/contract/waiting';
 import { formatUkDate } from '../../../../shared/domain/dates';
 import { EIGHTEEN_WEEKS_DAYS, SIX_WEEKS_DAYS } from '../../../../shared/domain/waitingClock';
 import { api } from '../../lib/api';
-import { errorMessage } from '../../lib/errors';
+import { useLoaded } from '../../lib/useLoaded';
 import { PauseDialog } from './PauseDialog';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -15,20 +15,8 @@ const weeksAndDays = (days: number) => `${plural(Math.floor(days / 7), 'week')} 
  * (IDS108): their days are shown and reported separately, never taken off the wait.
  */
 export function WaitingPanel({ referralId, open }: { referralId: string; open: boolean }) {
-  const [view, setView] = useState<WaitingView | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { value: view, setValue: setView, failure } = useLoaded(() => api['waiting.get']({ referralId }), referralId);
   const [dialog, setDialog] = useState<{ ending?: WaitingPause } | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setView(await api['waiting.get']({ referralId }));
-    } catch (err) {
-      setFailure(errorMessage(err));
-    }
-  }, [referralId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   if (failure) return <Alert color="red" role="alert">{failure}</Alert>;
   if (!view) return null;
