@@ -50,7 +50,7 @@ test('a group session records attendance and PHQ-9 for four members, each counti
   await dialog.getByLabel('Their role').fill('Diabetes specialist nurse');
   await dialog.getByLabel('Where it meets').fill('Lister Hospital, education room');
   await dialog.getByLabel('First session').fill(formatUkDate(daysAgo(7)));
-  await checkScreen(page, '90-group-new');
+  await checkScreen(page, '95-group-new');
   await dialog.getByRole('button', { name: 'Create course' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Living well with diabetes' })).toBeVisible();
   await expect(page.getByText(/run with Priya Shah \(Diabetes specialist nurse\)/)).toBeVisible();
@@ -70,7 +70,7 @@ test('a group session records attendance and PHQ-9 for four members, each counti
   const record = page.getByRole('dialog', { name: /^Record session 1/ });
   await record.getByRole('combobox', { name: 'Attendance of Tomasz Nowak' }).click();
   await page.getByRole('option', { name: '6 · Arrived late but seen' }).click();
-  await checkScreen(page, '91-group-record-session');
+  await checkScreen(page, '96-group-record-session');
   await record.getByRole('button', { name: 'Save session' }).click();
   await expect(page.getByRole('heading', { name: new RegExp(`^Session 1 · ${formatUkDate(todayIso())}`) })).toBeVisible();
 
@@ -88,7 +88,7 @@ test('a group session records attendance and PHQ-9 for four members, each counti
   for (const [i, referralId] of referrals.entries()) {
     await expect(page.getByTestId(`measures-1-${referralId}`)).toContainText(`PHQ-9 ${sum(ANSWERS[i]!.slice(0, 9))}`);
   }
-  await checkScreen(page, '92-group-session-measures');
+  await checkScreen(page, '97-group-session-measures');
 
   // Each member's episode holds the group contact, and the outcome engine counts it.
   for (const [i, referralId] of referrals.entries()) {
@@ -99,7 +99,7 @@ test('a group session records attendance and PHQ-9 for four members, each counti
   }
   await page.getByRole('button', { name: 'Grace Okafor', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Contacts' })).toContainText('Treatment (group)');
-  await checkScreen(page, '93-group-member-episode');
+  await checkScreen(page, '98-group-member-episode');
 });
 
 test('the waiting clock shows a patient-initiated pause beside the wait, and a referral to employment support is kept with its dates', async ({ page, host }) => {
@@ -144,5 +144,5 @@ test('the waiting clock shows a patient-initiated pause beside the wait, and a r
   await dates.getByLabel('Support started').fill(formatUkDate(daysAgo(3)));
   await dates.getByRole('button', { name: 'Save dates' }).click();
   await expect(page.getByRole('table', { name: 'Employment support' })).toContainText(formatUkDate(daysAgo(3)));
-  await checkScreen(page, '94-waiting-pause-employment');
+  await checkScreen(page, '99-waiting-pause-employment');
 });
