@@ -1,5 +1,5 @@
 import { DEFAULT_SOURCE_CODES, DID_NOT_ATTEND } from '../../shared/domain/episodeCodes';
-import { defaultOutcomes } from '../../shared/outcomes';
+import { defaultOutcomes, type ContactType } from '../../shared/outcomes';
 import type {
   ActionsTable,
   ClinicalColumns,
@@ -11,8 +11,10 @@ import type {
   ReferralsTable,
   RiskAssessmentsTable,
 } from '../../electron/services/store/schema';
+import { toEpisode } from '../../electron/services/caseload/episodeAdapter';
 import { hhmm, instantMs, isoOf, weekday } from './calendar';
 import { uuidV7At } from './ids';
+import { LTC_COMPLETION, ltcCourse } from './ltcMeasures';
 import {
   ATTENDANCE_MIX,
   DESCRIPTOR_MIX,
@@ -31,6 +33,9 @@ import {
   type Path,
 } from './mix';
 import type { Rng } from './prng';
+
+/** The LTC pathway's measures get their own stream (Rng.fork), so adding them left every other draw as it was. */
+const LTC_STREAM = 0x17c;
 
 /** A member of the team the data belongs to. Ids come from the caller, so a sync bench can use its server's users. */
 export interface TeamMember {
@@ -117,9 +122,9 @@ export function simulateEpisode(s: EpisodeSetting): EpisodeResult {
   const clinic = clinicFor(s.ltcCodes, s.practice);
   const pathway = s.ltcCodes.length > 0 && rng.chance(0.9) ? 'integrated-ltc' : 'core';
 
-  const columns = (ms: number): ClinicalColumns => {
+  const columns = (ms: number, ids: Rng = rng): ClinicalColumns => {
     const at = new Date(ms).toISOString();
-    return { id: uuidV7At(ms, rng), version: 1, created_by: caseholder, updated_by: caseholder, created_at: at, updated_at: at, deleted_at: null };
+    return { id: uuidV7At(ms, ids), version: 1, created_by: caseholder, updated_by: caseholder, created_at: at, updated_at: at, deleted_at: null };
   };
   const touch = <R extends ClinicalColumns>(row: R, ms: number, changes: Partial<R>): void => {
     Object.assign(row, changes, { version: row.version + 1, updated_at: new Date(ms).toISOString() });
@@ -166,6 +171,8 @@ export function simulateEpisode(s: EpisodeSetting): EpisodeResult {
   const [lo, hi] = rng.weighted(RESPONSE_MIX);
   const response = rng.uniform(lo, hi);
   const item9Sessions = rng.chance(ITEM9_RATE) ? rng.int(1, 2) : 0;
+  const ltcRng = rng.fork(LTC_STREAM);
+  const ltc = ltcCourse(ltcRng);
 
   const discharge = (day: number, endCode: string): EpisodeResult => {
     if (day >= asOf) return result(null);
@@ -235,10 +242,10 @@ export function simulateEpisode(s: EpisodeSetting): EpisodeResult {
     // Item 9 is answered 0 unless this is one of the sessions with a risk alert, so the other eight items carry the rest.
     const phq = clamp(Math.round(trajectory(phqFirst, response, k, n) + rng.normal(0, 1.3)), withItem9 ? 1 : 0, withItem9 ? 25 : 24);
     const gad = clamp(Math.round(trajectory(gadFirst, response, k, n) + rng.normal(0, 1.2)), 0, 21);
-    const record = (instrumentId: string, answers: number[], completedBy: 'patient' | 'clinician', offset: number): MeasuresTable => {
+    const record = (instrumentId: string, answers: number[], completedBy: 'patient' | 'clinician', offset: number, ids: Rng = rng): MeasuresTable => {
       const score = defaultOutcomes.scoreMeasure(instrumentId, answers, { problemDescriptor: descriptor });
       const row: MeasuresTable = {
-        ...columns(endMs + offset * 1000),
+        ...columns(endMs + offset * 1000, ids),
         referral_id: referral.id,
         contact_id: contact.id,
         instrument_id: instrumentId,
@@ -265,6 +272,16 @@ export function simulateEpisode(s: EpisodeSetting): EpisodeResult {
       const raw = range.min + ((threshold - range.min) * gad) / 8 + rng.normal(0, (range.max - range.min) / 60);
       const value = Number(clamp(raw, range.min, range.max).toFixed(decimals));
       record(adsm, [value], 'clinician', 3);
+    }
+    // The LTC pathway's measures where the engine's schedule has them due (assessment, final contact), each
+    // recorded or missed as services manage (ltcMeasures.ts); the final ones moved by how the course went.
+    const final = k > 0 && k === n && path === 'finished';
+    const due = defaultOutcomes.measuresDue(toEpisode(referral, rows.contacts, []), { date: contact.date, type: contact.type as ContactType, final });
+    const improvement = final ? clamp(response, -0.3, 1) : 0;
+    for (const { instrumentId } of due) {
+      if (instrumentId !== 'service-use' && instrumentId !== 'dds17' && instrumentId !== 'hba1c') continue;
+      if (!ltcRng.chance(LTC_COMPLETION[instrumentId])) continue;
+      record(instrumentId, ltc[instrumentId === 'service-use' ? 'serviceUse' : instrumentId](improvement), instrumentId === 'dds17' ? 'patient' : 'clinician', 4, ltcRng);
     }
     return { phqRow, endMs };
   };

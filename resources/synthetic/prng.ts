@@ -78,4 +78,16 @@ export class Rng {
   logNormal(median: number, sigma: number): number {
     return median * Math.exp(this.normal(0, sigma));
   }
+
+  /** Poisson by Knuth's method: counts of GP visits and admissions over a recall period (small means only). */
+  poisson(mean: number): number {
+    const limit = Math.exp(-mean);
+    let k = 0;
+    let p = this.next();
+    while (p > limit) {
+      k += 1;
+      p *= this.next();
+    }
+    return k;
+  }
 }

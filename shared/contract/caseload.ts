@@ -8,6 +8,12 @@ export const CaseloadQuery = z.strictObject({
   status: z.enum(REFERRAL_STATUSES, { message: 'must be a referral status' }).optional(),
   pathway: z.enum(PATHWAYS, { message: 'must be integrated LTC or core' }).optional(),
   riskOnly: z.boolean().optional(),
+  /**
+   * Also patients whose every referral has ended. Without it the list is the open caseload — patients with a
+   * referral not yet discharged, and those registered but not yet referred — which is what a clinic day works
+   * from; years of discharged patients are one switch away. Filtering by the status "discharged" includes them.
+   */
+  discharged: z.boolean().optional(),
 });
 
 const LastScore = z.strictObject({ instrumentId: z.string(), total: z.number(), date: z.string(), previous: z.number().nullable() });

@@ -5,7 +5,8 @@ import type { CaseloadEngine } from '../../electron/services/engine';
 import { toEpisode } from '../../electron/services/caseload/episodeAdapter';
 import type { ReportFilters, ServiceReport } from '../../shared/contract/reports';
 import type { MethodInput } from '../../shared/contract/contract';
-import { classifyEpisode, effectSizes, programmeFigures, programmeRates, programmeRatesBy, type Dimension, type EpisodeInput, type FinishedCourse, type ProgrammeFigure } from '../../shared/outcomes';
+import { SERVICE_USE_ITEMS } from '../../shared/contract/reports';
+import { classifyEpisode, effectSizes, hba1cChange, healthcareUseChange, programmeFigures, programmeRates, programmeRatesBy, type Dimension, type EpisodeInput, type FinishedCourse, type ProgrammeFigure, type ServiceUseRecord } from '../../shared/outcomes';
 import { loadSynthetic } from '../../resources/synthetic/load';
 import { syntheticService, syntheticTeam, w1Spec, type SyntheticPatientRecord } from '../../resources/synthetic/service';
 import type { ReferralsTable } from '../../electron/services/store/schema';
@@ -20,6 +21,8 @@ import { newEngine, PASSPHRASE, removeDir, tempDir } from '../helpers/tempStore'
  */
 const AS_OF = '2026-06-30';
 const RUNS = 40;
+/** Illustrative unit costs (£): the service enters its own; none ship. */
+const UNIT_COSTS = { 'gp-appointments': 39, 'ae-attendances': 242, 'emergency-admissions': 1_850 };
 
 /** Floating sums may be taken in another order: equal to 1e-9. */
 const round = (v: number | null) => (v === null ? null : Math.round(v * 1e9) / 1e9);
@@ -40,6 +43,7 @@ describe('service reports from the store agree with the outcome engine on the ge
   let engine: CaseloadEngine;
   let generated: SyntheticPatientRecord[];
   let referrals: { referral: ReferralsTable; episode: EpisodeInput }[];
+  const serviceUse = new Map<string, ServiceUseRecord[]>();
   const call = async (input: MethodInput<'reports.service'>): Promise<ServiceReport> => {
     const r = await createEngineDispatcher(engine)('reports.service', input);
     if (!r.ok) throw new Error(`${r.error.code} ${r.error.message}`);
@@ -56,6 +60,15 @@ describe('service reports from the store agree with the outcome engine on the ge
     generated = [...syntheticService({ ...w1Spec(team, { seed: 17, asOf: AS_OF }), patients: 700 })];
     await loadSynthetic(db, generated, { actorId, team });
     referrals = generated.flatMap((p) => p.episodes.map((e) => ({ referral: e.rows.referral, episode: toEpisode(e.rows.referral, e.rows.contacts, e.rows.measures) })));
+    // Healthcare use straight from the generator's rows: answers in item order, a date's records as generated.
+    for (const p of generated) {
+      for (const { rows } of p.episodes) {
+        const records = rows.measures
+          .filter((m) => m.instrument_id === 'service-use')
+          .map((m) => ({ date: m.date, counts: Object.fromEntries(SERVICE_USE_ITEMS.map((id, i) => [id, (JSON.parse(m.answers) as number[])[i] ?? 0])) }));
+        if (records.length > 0) serviceUse.set(rows.referral.id, records);
+      }
+    }
   }, 120_000);
   afterAll(async () => {
     await engine.close();
@@ -86,10 +99,11 @@ describe('service reports from the store agree with the outcome engine on the ge
     });
     let nonEmpty = 0;
     let handChecked = 0;
+    let ltcChecked = 0;
     await fc.assert(
       fc.asyncProperty(request, async ({ start, length, filters, splitBy }) => {
         const period = { start: day(start), end: day(start + length) };
-        const report = await call({ period, filters, ...(splitBy ? { splitBy } : {}) });
+        const report = await call({ period, filters, unitCosts: UNIT_COSTS, ...(splitBy ? { splitBy } : {}) });
         const episodes = referrals.filter((r) => matches(r.referral, filters)).map((r) => r.episode);
         const rates = programmeRates(episodes, period);
         if (rates.referralsReceived > 0) nonEmpty += 1;
@@ -133,11 +147,17 @@ describe('service reports from the store agree with the outcome engine on the ge
           .filter((c) => c.result.finishedCourse);
         const expected = effectSizes(courses).map((e) => ({ ...e, meanFirst: round(e.meanFirst), meanLast: round(e.meanLast), sdFirst: round(e.sdFirst), effectSize: round(e.effectSize) }));
         expect(report.effectSizes.map((e) => ({ ...e, meanFirst: round(e.meanFirst), meanLast: round(e.meanLast), sdFirst: round(e.sdFirst), effectSize: round(e.effectSize) }))).toEqual(expected);
+        // The LTC figures (ref §3) over the same finished courses: HbA1c first → last, healthcare use and its cost.
+        expect(report.hba1c).toEqual(hba1cChange(courses));
+        const use = healthcareUseChange(courses, serviceUse, SERVICE_USE_ITEMS, UNIT_COSTS);
+        expect({ ...report.healthcareUse, items: report.healthcareUse.items.map(({ label: _label, ...i }) => i) }).toEqual(use);
+        if (use.n > 0) ltcChecked += 1;
       }),
       { numRuns: RUNS, seed: 11 },
     );
     // The property must have looked at real figures, not only empty periods.
     expect(nonEmpty).toBeGreaterThan(RUNS / 4);
+    expect(ltcChecked).toBeGreaterThan(RUNS / 10);
     expect(handChecked).toBeGreaterThan(RUNS / 5);
   }, 300_000);
 

@@ -4,7 +4,8 @@ import { createEngineDispatcher } from '../../electron/services/dispatch';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/contract';
 import type { CaseloadEngine } from '../../electron/services/engine';
 import { toEpisode } from '../../electron/services/caseload/episodeAdapter';
-import { classifyEpisode } from '../../shared/outcomes';
+import { SERVICE_USE_ITEMS } from '../../shared/contract/reports';
+import { classifyEpisode, hba1cChange, healthcareUseChange, type FinishedCourse, type ServiceUseRecord } from '../../shared/outcomes';
 import { LOAD_ORDER, addRows, emptyRows, episodeRows, rowCount } from '../../resources/synthetic/rows';
 import { loadSynthetic } from '../../resources/synthetic/load';
 import { syntheticService, syntheticTeam, w1Spec, w2Spec, type SyntheticPatientRecord } from '../../resources/synthetic/service';
@@ -105,6 +106,51 @@ describe('synthetic service generator', () => {
     expect(dnas / contacts).toBeGreaterThanOrEqual(0.1);
     expect(dnas / contacts).toBeLessThanOrEqual(0.15);
   });
+
+  it('records the LTC pathway measures when the schedule has them due, and finished courses show fewer GP and A&E visits and a lower HbA1c', () => {
+    const courses: FinishedCourse[] = [];
+    const serviceUse = new Map<string, ServiceUseRecord[]>();
+    let assessedLtc = 0;
+    let withServiceUseAtAssessment = 0;
+    for (const record of syntheticService({ ...w1Spec(team, { seed: 7, asOf: AS_OF }), patients: 3_000 })) {
+      for (const { rows } of record.episodes) {
+        const episode = toEpisode(rows.referral, rows.contacts, rows.measures);
+        const assessment = rows.contacts.find((c) => c.type === 'assessment' && (c.attendance === 5 || c.attendance === 6));
+        const ltcInstruments = new Set(rows.measures.filter((m) => ['service-use', 'dds17', 'hba1c'].includes(m.instrument_id)).map((m) => m.instrument_id));
+        // Never off the schedule: none on the core pathway, and HbA1c and DDS-17 with diabetes only.
+        if (rows.referral.pathway !== 'integrated-ltc') expect(ltcInstruments.size).toBe(0);
+        if (!(episode.ltcCodes ?? []).some((code) => ['73211009', '46635009', '44054006'].includes(code))) {
+          expect(ltcInstruments.has('hba1c') || ltcInstruments.has('dds17')).toBe(false);
+        }
+        if (rows.referral.pathway === 'integrated-ltc' && assessment) {
+          assessedLtc += 1;
+          if (rows.measures.some((m) => m.instrument_id === 'service-use' && m.contact_id === assessment.id)) withServiceUseAtAssessment += 1;
+        }
+        serviceUse.set(
+          rows.referral.id,
+          rows.measures.filter((m) => m.instrument_id === 'service-use').map((m) => ({ date: m.date, counts: Object.fromEntries(SERVICE_USE_ITEMS.map((id, i) => [id, (JSON.parse(m.answers) as number[])[i]!])) })),
+        );
+        const result = classifyEpisode(episode);
+        if (result.finishedCourse) courses.push({ episode, result });
+      }
+    }
+    // Recorded about as often as ltcMeasures.ts says (85 % when due at assessment).
+    expect(withServiceUseAtAssessment / assessedLtc).toBeGreaterThan(0.8);
+    expect(withServiceUseAtAssessment / assessedLtc).toBeLessThan(0.9);
+    const use = healthcareUseChange(courses, serviceUse, SERVICE_USE_ITEMS, {});
+    const item = (id: string) => use.items.find((i) => i.itemId === id)!;
+    expect(use.n).toBeGreaterThan(200);
+    // Seed 001's early implementer: 49 % fewer GP appointments, 52 % fewer A&E attendances, more nurse contacts.
+    for (const id of ['gp-appointments', 'ae-attendances']) {
+      expect(item(id).after / item(id).before).toBeGreaterThan(0.5);
+      expect(item(id).after / item(id).before).toBeLessThan(0.85);
+    }
+    expect(item('specialist-nurse-contacts').after).toBeGreaterThan(item('specialist-nurse-contacts').before);
+    const hba1c = hba1cChange(courses);
+    expect(hba1c.n).toBeGreaterThan(50);
+    expect(hba1c.meanChange!).toBeLessThan(-1);
+    expect(hba1c.meanChange!).toBeGreaterThan(-8);
+  });
 });
 
 describe('a W1 team slice loaded into a real encrypted store', () => {
@@ -169,7 +215,7 @@ describe('a W1 team slice loaded into a real encrypted store', () => {
     await sql`update users set supervisor_id = ${owner} where role in ('pwp', 'hit')`.execute(db);
     await engine.lock();
     await engine.unlock(PASSPHRASE);
-    const list = await call(engine, 'caseload.list', {});
+    const list = await call(engine, 'caseload.list', { discharged: true });
     // The whole slice, each row through the output schema: the screen's list is virtualised (up to 5,000 rows).
     expect(list.rows.length).toBe(Math.min(5000, generated.length));
     const withHistory = generated.filter((r) => r.episodes.some((e) => e.rows.measures.length > 4)).slice(0, 25);

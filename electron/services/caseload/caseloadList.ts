@@ -27,12 +27,34 @@ const PATIENTS_HELD = `
     select patient_id from referrals indexed by referrals_caseholder_patient
       where caseholder_id in (select value from json_each(:scope)) and deleted_at is null)
   order by family_name, given_name, rowid`;
+// The open caseload: a clinician's open referrals are a few dozen beside years of discharged ones, and have their
+// own partial index (open = no discharge date, as in the supervision review).
+const PATIENTS_HELD_OPEN = `
+  select ${PATIENT_COLUMNS} from patients
+  where deleted_at is null and id in (
+    select patient_id from referrals indexed by referrals_open_caseholder
+      where caseholder_id in (select value from json_each(:scope)) and discharge_date is null and deleted_at is null)
+  order by family_name, given_name, rowid`;
 const PATIENTS_UNREFERRED = `
   select ${PATIENT_COLUMNS} from patients indexed by patients_created_by
   where created_by in (select value from json_each(:scope)) and deleted_at is null
-    and not exists (select 1 from referrals r where r.patient_id = patients.id and r.deleted_at is null)
+    and not exists (select 1 from referrals r indexed by referrals_patient_live where r.patient_id = patients.id and r.deleted_at is null)
   order by family_name, given_name, rowid`;
 const ALL_PATIENTS = `select ${PATIENT_COLUMNS} from patients where deleted_at is null order by family_name, given_name, rowid`;
+const ALL_PATIENTS_OPEN = `
+  select ${PATIENT_COLUMNS} from patients
+  where deleted_at is null and (
+    exists (select 1 from referrals r where r.patient_id = patients.id and r.deleted_at is null and r.discharge_date is null)
+    or not exists (select 1 from referrals r where r.patient_id = patients.id and r.deleted_at is null))
+  order by family_name, given_name, rowid`;
+
+/** The patients listed, by name: in scope, and with an open referral or none unless discharged ones are asked for. */
+function patientsListed(statements: Statements, scope: string[] | null, withDischarged: boolean): PatientRow[] {
+  if (scope === null) return statements.prepare(withDischarged ? ALL_PATIENTS : ALL_PATIENTS_OPEN).raw().all() as PatientRow[];
+  const params = { scope: JSON.stringify(scope) };
+  const held = statements.prepare(withDischarged ? PATIENTS_HELD : PATIENTS_HELD_OPEN).raw().all(params) as PatientRow[];
+  return byName(held, statements.prepare(PATIENTS_UNREFERRED).raw().all(params) as PatientRow[]);
+}
 
 /** SQLite's own order for text (BINARY: UTF-8 bytes), which JavaScript's differs from beyond the BMP. */
 const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -169,10 +191,7 @@ export async function listCaseload(ctx: CaseloadContext, input: z.output<typeof 
     const scope = await caseholderScope(trx, ctx);
     // Plain statements on the same connection, inside this transaction (database.ts statementsFor).
     const statements = statementsFor(ctx.db);
-    const patients =
-      scope === null
-        ? (statements.prepare(ALL_PATIENTS).raw().all() as PatientRow[])
-        : byName(statements.prepare(PATIENTS_HELD).raw().all({ scope: JSON.stringify(scope) }) as PatientRow[], statements.prepare(PATIENTS_UNREFERRED).raw().all({ scope: JSON.stringify(scope) }) as PatientRow[]);
+    const patients = patientsListed(statements, scope, input.discharged === true || input.status === 'discharged');
     const found = input.query ? patients.filter((p) => matchesPatient(input.query!, { nhsNumber: p[1], givenName: p[2], familyName: p[3], dateOfBirth: p[4] })) : patients;
     const outcomes = await serviceOutcomes(trx);
 

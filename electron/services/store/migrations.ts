@@ -575,6 +575,13 @@ export const MIGRATIONS: Record<string, Migration> = {
       await sql`create index measures_open_risk on measures (referral_id) where deleted_at is null and risk_review_id is null and risk_flags <> '[]'`.execute(db);
     },
   },
+  '0015_open_caseload_index': {
+    async up(db: Kysely<unknown>) {
+      // "Registered by me and not referred yet" asks, of each patient a clinician ever registered, whether any live
+      // referral names them: with this index that is one probe of a small index rather than a row read per referral.
+      await sql`create index referrals_patient_live on referrals (patient_id) where deleted_at is null`.execute(db);
+    },
+  },
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -56,6 +56,30 @@ describe('caseload.list', () => {
     expect((await h.call('caseload.list', { pathway: 'core' })).rows).toEqual([]);
   });
 
+  it('lists the open caseload unless discharged patients are asked for; a patient with an open referral stays, whatever their past ones', async () => {
+    const ended = await h.call('patients.create', patientInput({ givenName: 'Agnes', familyName: 'Ended' }));
+    const endedReferral = await h.call('referrals.create', referralInput(ended.id, { receivedDate: '2026-01-05' }));
+    await h.call('referrals.discharge', { id: endedReferral.id, version: endedReferral.version, endCode: '46', dischargeDate: '2026-02-16' });
+    const back = await h.call('patients.create', patientInput({ givenName: 'Bernard', familyName: 'Returned' }));
+    const first = await h.call('referrals.create', referralInput(back.id, { receivedDate: '2026-01-05' }));
+    await h.call('referrals.discharge', { id: first.id, version: first.version, endCode: '46', dischargeDate: '2026-02-16' });
+    const again = await h.call('referrals.create', referralInput(back.id, { receivedDate: '2026-05-01' }));
+
+    const open = (await h.call('caseload.list', {})).rows;
+    expect(open.map((r) => r.patientId)).not.toContain(ended.id);
+    expect(open.find((r) => r.patientId === back.id)!.episode!.referralId).toBe(again.id);
+    expect(open.every((r) => r.episode === null || r.episode.status !== 'discharged')).toBe(true);
+
+    const everyone = (await h.call('caseload.list', { discharged: true })).rows;
+    expect(everyone.find((r) => r.patientId === ended.id)!.episode).toMatchObject({ referralId: endedReferral.id, status: 'discharged' });
+    expect(everyone.length).toBe(open.length + 1);
+    // Asking for the discharged status lists them without the switch.
+    expect((await h.call('caseload.list', { status: 'discharged' })).rows.map((r) => r.patientId)).toEqual([ended.id]);
+    // The view's audit names exactly the rows shown.
+    const audit = await h.engine.context().db.selectFrom('audit_event').select(['entity_ids']).where('entity', '=', 'caseload').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.entity_ids)).toEqual([ended.id, endedReferral.id]);
+  });
+
   it('names the patient who already has an NHS number', async () => {
     const first = await h.call('patients.create', patientInput({ givenName: 'Grace', familyName: 'Okafor' }));
     const err = await h.refusal('patients.create', patientInput({ nhsNumber: first.nhsNumber, givenName: 'Someone', familyName: 'Else' }));

@@ -24,7 +24,7 @@ afterAll(async () => {
 describe('demo episodes', () => {
   it('cover every stage, with recovered and not-recovered discharges, an open item-9 alert and a DNA follow-up', async () => {
     const h = engine.handlers();
-    const { rows } = await h['caseload.list']({});
+    const { rows } = await h['caseload.list']({ discharged: true });
     const episodes = rows.filter((r) => r.episode).map((r) => r.episode!);
     expect(episodes).toHaveLength(SYNTHETIC_EPISODES.length);
     expect(new Set(episodes.map((e) => e.status))).toEqual(new Set(['awaiting-spa', 'awaiting-triage', 'waiting-assessment', 'waiting-treatment', 'in-treatment', 'discharged']));

@@ -52,6 +52,7 @@ export function CaseloadPage() {
   const [status, setStatus] = useState<string | null>(null);
   const [pathway, setPathway] = useState<string | null>(null);
   const [riskOnly, setRiskOnly] = useState(false);
+  const [withDischarged, setWithDischarged] = useState(false);
   const [sort, setSort] = useState<SortKey>('name');
   const [rows, setRows] = useState<CaseloadRow[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -68,13 +69,14 @@ export function CaseloadPage() {
         ...(status ? { status: status as CaseloadInput['status'] } : {}),
         ...(pathway ? { pathway: pathway as CaseloadInput['pathway'] } : {}),
         ...(riskOnly ? { riskOnly } : {}),
+        ...(withDischarged ? { discharged: true } : {}),
       };
       setRows((await api['caseload.list'](input)).rows);
       setFailure(null);
     } catch (err) {
       setFailure(errorMessage(err));
     }
-  }, [debounced, status, pathway, riskOnly]);
+  }, [debounced, status, pathway, riskOnly, withDischarged]);
 
   useEffect(() => {
     void load();
@@ -86,6 +88,7 @@ export function CaseloadPage() {
   const anxietyTitle = (id: string) => outcomes.instrument(id).title.split(' (')[0]!;
   const shown = rows ? [...rows].sort(SORTS[sort]) : null;
   const filtered = Boolean(debounced.trim() || status || pathway || riskOnly);
+  const listsDischarged = withDischarged || status === 'discharged';
   // Only the rows near the window are in the page, so 2,000 open as fast as 20; the overscan keeps the next rows
   // in the page as focus moves, so Tab and a screen reader still walk the whole list (aria-rowcount says its size).
   const body = useRef<HTMLTableSectionElement>(null);
@@ -112,7 +115,7 @@ export function CaseloadPage() {
         <div>
           <Title order={1} size="h2">Caseload</Title>
           <Text size="sm" c="gray.7">
-            {rows ? `${rows.length} ${rows.length === 1 ? 'patient' : 'patients'}${filtered ? ' matching' : ''}` : 'Loading…'}
+            {rows ? `${rows.length} ${rows.length === 1 ? 'patient' : 'patients'}${filtered ? ' matching' : ''}${listsDischarged ? ', discharged included' : ' on the open caseload'}` : 'Loading…'}
           </Text>
         </div>
         <Button onClick={() => setAdding(true)}>Add patient</Button>
@@ -135,6 +138,7 @@ export function CaseloadPage() {
           w={180}
         />
         <Checkbox label="Risk flag only" checked={riskOnly} onChange={(e) => setRiskOnly(e.currentTarget.checked)} mb={8} />
+        <Checkbox label="Show discharged patients" checked={withDischarged} onChange={(e) => setWithDischarged(e.currentTarget.checked)} mb={8} />
       </Group>
       {added && (
         <Alert color="teal" role="status" mb="md" withCloseButton closeButtonLabel="Close message" onClose={() => setAdded(null)}>
@@ -194,8 +198,13 @@ export function CaseloadPage() {
               <Table.Tr>
                 <Table.Td colSpan={9}>
                   <Text ta="center" c="gray.7" py="lg">
-                    {filtered ? 'No patients match that search.' : 'No patients yet. Use “Add patient” to start your caseload.'}
+                    {filtered ? 'No patients match that search.' : listsDischarged ? 'No patients yet. Use “Add patient” to start your caseload.' : 'No open referrals on your caseload.'}
                   </Text>
+                  {!listsDischarged && (
+                    <Group justify="center" pb="md">
+                      <Button variant="default" size="compact-sm" onClick={() => setWithDischarged(true)}>Show discharged patients too</Button>
+                    </Group>
+                  )}
                 </Table.Td>
               </Table.Tr>
             )}
