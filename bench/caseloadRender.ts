@@ -33,7 +33,9 @@ export async function caseloadRenderBench(): Promise<UiResult[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caseload-bench-render-'));
   const patients = await seed(dataDir);
   return withUnlockedPage(dataDir, PASSPHRASE, async (page) => {
-    const count = page.getByText(`${patients} patients`, { exact: true });
+    // Every patient of the slice, the discharged too (the list opens on the open caseload; the choice is kept).
+    await page.getByRole('checkbox', { name: 'Show discharged patients' }).check();
+    const count = page.getByText(`${patients} patients, discharged included`, { exact: true });
     const times: number[] = [];
     const apiTimes: number[] = [];
     for (let r = -1; r < RUNS; r++) {
@@ -53,7 +55,7 @@ export async function caseloadRenderBench(): Promise<UiResult[]> {
     await page.locator(`tbody tr[aria-rowindex="${patients + 1}"]`).waitFor();
     const inPage = await page.locator('tbody tr[aria-rowindex]').count();
     for (let r = 0; r < RUNS; r++) {
-      apiTimes.push((await page.evaluate(`(async () => { const t = performance.now(); await window.api['caseload.list']({}); return performance.now() - t; })()`)) as number);
+      apiTimes.push((await page.evaluate(`(async () => { const t = performance.now(); await window.api['caseload.list']({ discharged: true }); return performance.now() - t; })()`)) as number);
     }
     const value = median(times);
     return [
@@ -61,7 +63,7 @@ export async function caseloadRenderBench(): Promise<UiResult[]> {
         name: 'renderer.caseload_2000_first_render_ms',
         value,
         unit: 'ms',
-        note: `goal ≤ 1,000 — ${value <= 1000 ? 'met' : 'NOT met'}; click → "${patients} patients" and the first row drawn, on the W1 store with every referral held by the owner; median of ${RUNS} after one warm-up, fastest ${Math.min(...times)} ms (${times.join(', ')} ms); the caseload.list call through the page's transport takes a median ${median(apiTimes).toFixed(0)} ms; all ${patients} rows reachable (aria-rowcount ${rowCount}; scrolled to the end, row ${patients} drawn) with ${inPage} rows in the page at a time; machine load average ${loadavg()[0]!.toFixed(1)} while measured`,
+        note: `goal ≤ 1,000 — ${value <= 1000 ? 'met' : 'NOT met'}; click → "${patients} patients, discharged included" and the first row drawn, on the W1 store with every referral held by the owner (the list shows the discharged too: the choice is kept between visits); median of ${RUNS} after one warm-up, fastest ${Math.min(...times)} ms (${times.join(', ')} ms); the caseload.list call through the page's transport takes a median ${median(apiTimes).toFixed(0)} ms; all ${patients} rows reachable (aria-rowcount ${rowCount}; scrolled to the end, row ${patients} drawn) with ${inPage} rows in the page at a time; machine load average ${loadavg()[0]!.toFixed(1)} while measured`,
       },
     ];
   });

@@ -37,6 +37,9 @@ test('the demo opens on a synthetic caseload at every stage, marked DEMO, and it
     await expect(page.getByRole('heading', { name: 'Caseload', exact: true })).toBeVisible();
     await expect(page.getByText('Demo – synthetic data')).toBeVisible();
     await expect(page.getByRole('row', { name: /In treatment/ }).first()).toBeVisible();
+    // The list opens on the open caseload; the discharged are a switch away.
+    await expect(page.getByRole('row', { name: /Discharged/ })).toHaveCount(0);
+    await page.getByRole('checkbox', { name: 'Show discharged patients' }).check();
     await expect(page.getByRole('row', { name: /Discharged/ }).first()).toBeVisible();
     await expect(page.getByText('Risk', { exact: true }).first()).toBeVisible();
     await checkScreen(page, '60-demo-caseload');

@@ -31,7 +31,7 @@ test('first run → add patient → lock → wrong passphrase → unlock → pat
 
   await setUp(page);
   await expect(page.getByText('Priya Shah · High-intensity therapist (HIT)')).toBeVisible();
-  await expect(page.getByText('No patients yet.')).toBeVisible();
+  await expect(page.getByText('No patients yet on your open caseload')).toBeVisible();
   await checkScreen(page, '03-caseload-empty');
 
   // Inline validation from the contract's own schema.

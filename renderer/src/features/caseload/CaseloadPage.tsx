@@ -44,6 +44,9 @@ const SORTS: Record<SortKey, (a: CaseloadRow, b: CaseloadRow) => number> = {
   phq9: (a, b) => (b.episode?.lastPhq9?.total ?? -1) - (a.episode?.lastPhq9?.total ?? -1),
 };
 
+/** Kept while the app runs, so going to a patient and back keeps the list the clinician chose. */
+let showDischarged = false;
+
 /** The clinic day's caseload: one row per patient and their current episode, searchable, filterable, sortable. */
 export function CaseloadPage() {
   const outcomes = useOutcomes();
@@ -52,7 +55,11 @@ export function CaseloadPage() {
   const [status, setStatus] = useState<string | null>(null);
   const [pathway, setPathway] = useState<string | null>(null);
   const [riskOnly, setRiskOnly] = useState(false);
-  const [withDischarged, setWithDischarged] = useState(false);
+  const [withDischarged, setWithDischargedState] = useState(showDischarged);
+  const setWithDischarged = (on: boolean) => {
+    showDischarged = on;
+    setWithDischargedState(on);
+  };
   const [sort, setSort] = useState<SortKey>('name');
   const [rows, setRows] = useState<CaseloadRow[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -198,7 +205,7 @@ export function CaseloadPage() {
               <Table.Tr>
                 <Table.Td colSpan={9}>
                   <Text ta="center" c="gray.7" py="lg">
-                    {filtered ? 'No patients match that search.' : listsDischarged ? 'No patients yet. Use “Add patient” to start your caseload.' : 'No open referrals on your caseload.'}
+                    {filtered ? 'No patients match that search.' : listsDischarged ? 'No patients yet. Use “Add patient” to start your caseload.' : 'No patients yet on your open caseload. Use “Add patient” to start it, or show the discharged too.'}
                   </Text>
                   {!listsDischarged && (
                     <Group justify="center" pb="md">
