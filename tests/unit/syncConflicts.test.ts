@@ -45,10 +45,12 @@ async function withConflicts() {
   return { ctx, attendance, noteConflict, signedConflict };
 }
 
+const ctxOf = (db: typeof store.db) => ({ db, actorId: ME, role: 'hit' as const, now: () => new Date('2026-07-01T09:00:00.000Z') });
+
 describe('sync conflicts inbox', () => {
   it('lists open conflicts with the patient, both sides of the disputed fields and who wrote them', async () => {
-    const { attendance } = await withConflicts();
-    const open = await listConflicts(store.db, 'open');
+    const { ctx, attendance, noteConflict, signedConflict } = await withConflicts();
+    const open = await listConflicts(ctx, 'open');
     expect(open).toHaveLength(3);
     for (const c of open) expect(SyncConflict.safeParse(c).success).toBe(true);
     expect(open[0]).toMatchObject({
@@ -61,7 +63,14 @@ describe('sync conflicts inbox', () => {
       mine: { fields: { attendance: 3 }, by: ME, byName: 'Ada' },
       status: 'open',
     });
-    expect(await listConflicts(store.db, 'resolved')).toEqual([]);
+    expect(await listConflicts(ctx, 'resolved')).toEqual([]);
+    // Each listing is a view of patient data, audited with the conflicts and patients it showed (never values).
+    const views = await store.db.selectFrom('audit_event').select(['action', 'entity_ids']).where('entity', '=', 'sync-conflicts').orderBy('seq').execute();
+    expect(views.map((v) => v.action)).toEqual(['view', 'view']);
+    const shown = JSON.parse(views[0]!.entity_ids) as string[];
+    expect(shown).toEqual(expect.arrayContaining([attendance, noteConflict, signedConflict, ...open.map((c) => c.patientId)]));
+    expect(views[0]!.entity_ids).not.toContain('my text');
+    expect(JSON.parse(views[1]!.entity_ids)).toEqual([]);
   });
 
   it('writes the chosen values on top of the team row and closes the conflict, both through the outbox, audited as a merge', async () => {
@@ -80,7 +89,7 @@ describe('sync conflicts inbox', () => {
       { action: 'merge', entity_ids: JSON.stringify([attendance, ids.contact]) },
     ]);
     expect((await verifyAudit(store.db)).ok).toBe(true);
-    expect((await listConflicts(store.db, 'resolved')).map((c) => c.id)).toEqual([attendance]);
+    expect((await listConflicts(ctxOf(store.db), 'resolved')).map((c) => c.id)).toEqual([attendance]);
   });
 
   it('merges a draft note as a new version, and a signed one as an addendum', async () => {
@@ -114,7 +123,7 @@ describe('sync conflicts inbox', () => {
     await store.db.updateTable('patients').set({ given_name: 'Rosie', version: 2, updated_by: ME }).execute();
     const [sent] = await outbox.pending(10);
     await outbox.settle([{ op_id: sent!.op_id, status: 'forbidden', reason: 'out_of_scope' }]);
-    const refused = (await listConflicts(store.db, 'open')).filter((c) => c.kind === 'refused');
+    const refused = (await listConflicts(ctxOf(store.db), 'open')).filter((c) => c.kind === 'refused');
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ id: sent!.op_id, table: 'patients', patientId: ids.patient, mine: { fields: { given_name: 'Rosie' }, by: ME } });
     expect(refused[0]!.label).toMatch(/no longer on your caseload/);
@@ -135,7 +144,7 @@ describe('sync conflicts inbox', () => {
 
     await setAsideRefused(ctx, sent!.op_id);
     expect(await outbox.counts()).toEqual({ pending: 0, refused: 0 });
-    expect((await listConflicts(store.db, 'open')).filter((c) => c.kind === 'refused')).toEqual([]);
+    expect((await listConflicts(ctxOf(store.db), 'open')).filter((c) => c.kind === 'refused')).toEqual([]);
     const audit = await store.db.selectFrom('audit_event').select(['action', 'entity', 'entity_ids']).where('action', '=', 'set-aside').execute();
     expect(audit).toEqual([{ action: 'set-aside', entity: 'refused_change', entity_ids: JSON.stringify([sent!.op_id, ids.patient]) }]);
     expect((await verifyAudit(store.db)).ok).toBe(true);

@@ -45,7 +45,7 @@ export function sqliteSyncStore(ctx: CaseloadContext): SyncLocalStore {
     applyDirectory: (directory) => applyDirectory(db, directory, ctx.actorId, ctx.now()),
     unsentAudit: async (limit) => auditEventsAfter(db, (await auditAckedHead(db)).seq, limit),
     markAuditSent: (ack) => recordAuditAck(db, ack),
-    conflicts: (status) => listConflicts(db, status),
+    conflicts: (status) => listConflicts(ctx, status),
     resolveConflict: (input) => resolveConflict(ctx, input),
     setAsideRefused: (opId) => setAsideRefused(ctx, opId),
   };

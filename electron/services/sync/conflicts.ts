@@ -143,12 +143,19 @@ export async function setAsideRefused(ctx: CaseloadContext, opId: string): Promi
   });
 }
 
-export async function listConflicts(db: Kysely<CaseloadDb>, status: 'open' | 'resolved'): Promise<SyncConflict[]> {
-  const rows = await db.selectFrom('sync_conflicts').selectAll().where('status', '=', status).where('deleted_at', 'is', null).orderBy('created_at').orderBy('id').execute();
-  const out: SyncConflict[] = [];
-  for (const row of rows) out.push(await toConflict(db, row));
-  if (status === 'open') out.push(...(await refusedChanges(db)));
-  return out;
+/**
+ * The conflicts inbox: both sides of each record, patient names and field values included, so the view is
+ * audited like any other list of patient data — the conflicts and the patients shown, never the values.
+ */
+export async function listConflicts(ctx: CaseloadContext, status: 'open' | 'resolved'): Promise<SyncConflict[]> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const rows = await trx.selectFrom('sync_conflicts').selectAll().where('status', '=', status).where('deleted_at', 'is', null).orderBy('created_at').orderBy('id').execute();
+    const out: SyncConflict[] = [];
+    for (const row of rows) out.push(await toConflict(trx, row));
+    if (status === 'open') out.push(...(await refusedChanges(trx)));
+    await appendAudit(trx, { actorId: ctx.actorId, action: 'view', entity: 'sync-conflicts', entityIds: [...new Set(out.flatMap((c) => [c.id, c.patientId]))] }, ctx.now());
+    return out;
+  });
 }
 
 /** A chosen value must fit its column: the store's declared type and NOT NULL. */
