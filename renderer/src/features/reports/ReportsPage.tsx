@@ -3,10 +3,12 @@ import { ActionIcon, Alert, Button, Group, NumberInput, Paper, Popover, Select, 
 import { useEffect, useState } from 'react';
 import type { ReportFigure, ReportFilters, ReportRequest, ReportTable, ServiceReport, UnitCosts } from '../../../../shared/contract/reports';
 import type { User } from '../../../../shared/domain/people';
+import { formatUkDate } from '../../../../shared/domain/dates';
 import { ltcOptions, type LtcOption } from '../../../../shared/domain/episodeCodes';
 import { DIMENSIONS, figureDefinition, LTC_DEFINITIONS, REFERRAL_SOURCES, type Dimension } from '../../../../shared/outcomes';
 import { api } from '../../lib/api';
 import { errorMessage, fieldErrors } from '../../lib/errors';
+import { isoFromTyped } from '../../lib/forms';
 import { ExportCsvDialog } from './ExportCsvDialog';
 
 const DIMENSION_LABELS: Record<Dimension, string> = { pathway: 'Pathway', ltc: 'Long-term condition', referralSource: 'Referral source', clinician: 'Clinician', step: 'Step' };
@@ -60,7 +62,13 @@ function SectionHeader({ title, onExport }: { title: string; onExport: () => voi
  * the services over the person's scope, as charts and tables, each figure's definition one click away.
  */
 export function ReportsPage() {
-  const [period, setPeriod] = useState(lastYear);
+  // Typed as DD/MM/YYYY like every date in the app (DESIGN §3), sent as ISO; a date that does not parse is sent
+  // as typed, so the contract's schema names the field.
+  const [typed, setTyped] = useState(() => {
+    const p = lastYear();
+    return { start: formatUkDate(p.start), end: formatUkDate(p.end) };
+  });
+  const period = { start: isoFromTyped(typed.start), end: isoFromTyped(typed.end) };
   const [filters, setFilters] = useState<ReportFilters>({});
   const [splitBy, setSplitBy] = useState<Dimension | null>(null);
   const [unitCosts, setUnitCosts] = useState<UnitCosts>({});
@@ -108,8 +116,8 @@ export function ReportsPage() {
       <Title order={1} size="h2">Service reports</Title>
       <Paper withBorder p="md" component="form" onSubmit={(e) => { e.preventDefault(); void run(); }} aria-label="Report period and filters">
         <SimpleGrid cols={4} spacing="sm">
-          <TextInput type="date" label="From" value={period.start} onChange={(e) => setPeriod((p) => ({ ...p, start: e.currentTarget.value }))} error={errors['period.start']} />
-          <TextInput type="date" label="To" value={period.end} onChange={(e) => setPeriod((p) => ({ ...p, end: e.currentTarget.value }))} error={errors['period.end']} />
+          <TextInput label="From" description="DD/MM/YYYY" autoComplete="off" value={typed.start} onChange={(e) => { const start = e.currentTarget.value; setTyped((t) => ({ ...t, start })); }} error={errors['period.start']} w={150} />
+          <TextInput label="To" description="DD/MM/YYYY" autoComplete="off" value={typed.end} onChange={(e) => { const end = e.currentTarget.value; setTyped((t) => ({ ...t, end })); }} error={errors['period.end']} w={150} />
           <Select label="Pathway" placeholder="All" clearable data={[{ value: 'integrated-ltc', label: 'Integrated LTC pathway' }, { value: 'core', label: 'Core pathway' }]} value={filters.pathway ?? null} onChange={(v) => setFilter('pathway', v as ReportFilters['pathway'] | null)} />
           <Select label="Long-term condition" placeholder="All" clearable searchable data={ltcs.map((o) => ({ value: o.code, label: o.label }))} value={filters.ltcCode ?? null} onChange={(v) => setFilter('ltcCode', v)} error={errors['filters.ltcCode']} />
           <Select label="Clinician" placeholder="All in your scope" clearable searchable data={clinicians.map((u) => ({ value: u.id, label: u.displayName }))} value={filters.clinicianId ?? null} onChange={(v) => setFilter('clinicianId', v)} />
@@ -128,7 +136,7 @@ export function ReportsPage() {
       {report && (
         <>
           <Text size="sm" role="status">
-            {report.referralsConsidered} referrals considered for {report.period.start} to {report.period.end}
+            {report.referralsConsidered} referrals considered for {formatUkDate(report.period.start)} to {formatUkDate(report.period.end)}
             {report.dataQuality.excludedCount > 0 ? `; ${report.dataQuality.excludedCount} left out as malformed` : ''}
             {report.dataQuality.warningCount > 0 ? `; ${report.dataQuality.warningCount} with data-quality warnings` : ''}.
           </Text>
