@@ -108,7 +108,7 @@ const AUDIT_ROWS: Record<MethodName, number> = {
   'sync.now': 0,
   'sync.enrol': 0,
   'sync.signOut': 0,
-  'sync.conflicts': 0, // listConflicts (sync/conflicts.ts) writes no view event
+  'sync.conflicts': 1, // the inbox is a view of patient data: one audit event naming what it showed
   'sync.resolveConflict': 0,
   'sync.setAsideRefused': 0,
   'appointments.bookable': 1,
