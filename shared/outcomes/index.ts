@@ -63,7 +63,7 @@
  */
 import { createOutcomes } from './outcomes';
 
-export { createOutcomes, OutcomeError, type Outcomes, type ProgrammeReport, type ScoreContext } from './outcomes';
+export { createOutcomes, OutcomeError, type Outcomes, type ProgrammeReport, type ReportEntry, type ScoreContext } from './outcomes';
 export type { OutcomeOverrides } from './config';
 export type { MeasureScore, RiskFlag, ReliableChange, Answer, ScreenResult } from './scoring';
 export { SUPPLEMENTARY_MEASURES, type EpisodeClassification, type EpisodeReasons, type InstrumentScores, type ScoreAt, type SupplementaryScores } from './episode';
@@ -82,7 +82,10 @@ export {
   type EndCodeBreakdown,
   type ExcludedEpisode,
   type DataQuality,
+  type EpisodeFacts,
+  type ReportEpisode,
   type ReportItem,
+  type ReportResult,
 } from './programme';
 export { programmeFigures, type ProgrammeFigure } from './figures';
 export type { DueMeasure } from './measuresDue';

@@ -1,4 +1,4 @@
-import type { EpisodeClassification } from './episode';
+import type { ReportResult } from './programme';
 import type { EpisodeInput } from './episodeSchema';
 
 /**
@@ -10,7 +10,7 @@ import type { EpisodeInput } from './episodeSchema';
 /** The finished course the figures are taken over: ended in the period having finished treatment (ref §4). */
 export interface FinishedCourse {
   episode: Pick<EpisodeInput, 'id' | 'pathway' | 'measures'>;
-  result: EpisodeClassification;
+  result: ReportResult;
 }
 
 /** One service-use record (the CSRI-style counts, ref §3): item id → count over the recall period. */

@@ -9,7 +9,22 @@ import { ContactPlan, Episode, parseEpisodeFast, Period, type EpisodeInput } fro
 import { invalid, OutcomeError } from './errors';
 import { InstrumentDefinition } from './instrumentSchema';
 import { dueAt, type DueMeasure } from './measuresDue';
-import { DIMENSIONS, programmeRatesOf, programmeRatesSplit, type Dimension, type ExcludedEpisode, type ProgrammeRates, type ProgrammeRatesSplit, type ReportItem } from './programme';
+import {
+  DIMENSIONS,
+  episodeFacts,
+  programmeRatesOf,
+  programmeRatesSplit,
+  reportEpisodeOf,
+  reportResultOf,
+  type Dimension,
+  type EpisodeFacts,
+  type ExcludedEpisode,
+  type ProgrammeRates,
+  type ProgrammeRatesSplit,
+  type ReportEpisode,
+  type ReportItem,
+  type ReportResult,
+} from './programme';
 import { reliableChangeWith, scoreWith, type MeasureScore, type ReliableChange } from './scoring';
 
 /** What scoring may know about the referral: PHQ-15 caseness needs its problem descriptor (ref §2.2 notes). */
@@ -86,6 +101,11 @@ function buildCatalogue(config: OutcomeConfig): Map<string, InstrumentDefinition
   return byId;
 }
 
+/** One referral as a report keeps it (see `reportEntry`). */
+export type ReportEntry =
+  | { ok: true; episode: ReportEpisode; result: ReportResult; adsm: string | null; facts: EpisodeFacts }
+  | { ok: false; id?: string; reasons: string[] };
+
 export interface ProgrammeReport {
   rates: ProgrammeRates;
   split: ProgrammeRatesSplit | null;
@@ -113,6 +133,14 @@ export interface Outcomes {
    * report that also takes figures over the finished courses needs, without classifying anything twice.
    */
   programmeReport(episodes: readonly EpisodeInput[], period: Period, dimension?: Dimension): ProgrammeReport;
+  /**
+   * One episode checked and classified for reports, as plain data a store can keep (JSON round-trips it): the
+   * classification without its worded reasons, and the facts of its contacts the period figures read
+   * (EpisodeFacts); or, for a malformed episode, why it is left out of every figure.
+   */
+  reportEntry(episode: EpisodeInput): ReportEntry;
+  /** `programmeReport` over entries made by `reportEntry`, kept or fresh: the same figures either way. */
+  programmeReportOf(entries: readonly ReportEntry[], period: Period, dimension?: Dimension): ProgrammeReport;
   measuresDue(episode: EpisodeInput, contact: ContactPlan): DueMeasure[];
 }
 
@@ -159,23 +187,33 @@ export function createOutcomes(overrides: OutcomeOverrides = {}): Outcomes {
   };
   const rules = { instrument, adsmFor, isMus, reliableChange };
 
-  /** One malformed episode never fails the report: it is excluded and listed with its reasons (issue #7). */
+  /** One malformed episode never fails the report: it is excluded, with its reasons (issue #7). */
+  const entryAt = (e: unknown, path: string): ReportEntry => {
+    try {
+      const episode = checkedEpisode(e, path);
+      return { ok: true, episode: reportEpisodeOf(episode), result: reportResultOf(classify(episode, rules)), adsm: adsmFor(episode.problemDescriptor), facts: episodeFacts(episode) };
+    } catch (err) {
+      if (!(err instanceof OutcomeError)) throw err;
+      const id = typeof e === 'object' && e !== null && typeof (e as { id?: unknown }).id === 'string' ? (e as { id: string }).id : undefined;
+      return { ok: false, ...(id !== undefined ? { id } : {}), reasons: err.fields.map((f) => `${f.path}: ${f.message}`) };
+    }
+  };
+  const itemsOf = (entries: readonly ReportEntry[]) => {
+    const items: ReportItem[] = [];
+    const excluded: ExcludedEpisode[] = [];
+    entries.forEach((entry, index) => {
+      if (entry.ok) items.push({ index, episode: entry.episode, result: entry.result, adsm: entry.adsm, facts: entry.facts });
+      else excluded.push({ index, ...(entry.id !== undefined ? { id: entry.id } : {}), reasons: entry.reasons });
+    });
+    return { items, excluded };
+  };
   const report = (episodes: unknown, period: unknown) => {
     if (!Array.isArray(episodes)) throw invalid('INVALID_INPUT', [{ path: 'episodes', message: 'must be an array' }]);
     const p = parse(Period, period, 'period');
-    const items: ReportItem[] = [];
-    const excluded: ExcludedEpisode[] = [];
-    episodes.forEach((e: unknown, index) => {
-      try {
-        const episode = checkedEpisode(e, `episodes.${index}`);
-        items.push({ index, episode, result: classify(episode, rules), adsm: adsmFor(episode.problemDescriptor) });
-      } catch (err) {
-        if (!(err instanceof OutcomeError)) throw err;
-        const id = typeof e === 'object' && e !== null && typeof (e as { id?: unknown }).id === 'string' ? (e as { id: string }).id : undefined;
-        excluded.push({ index, ...(id !== undefined ? { id } : {}), reasons: err.fields.map((f) => `${f.path}: ${f.message}`) });
-      }
-    });
-    return { items, excluded, p };
+    return { ...itemsOf(episodes.map((e: unknown, index) => entryAt(e, `episodes.${index}`))), p };
+  };
+  const checkedDimension = (dimension: unknown) => {
+    if (dimension !== undefined && !(DIMENSIONS as readonly unknown[]).includes(dimension)) throw invalid('INVALID_INPUT', [{ path: 'dimension', message: `must be one of ${DIMENSIONS.join(', ')}` }]);
   };
 
   return {
@@ -198,8 +236,15 @@ export function createOutcomes(overrides: OutcomeOverrides = {}): Outcomes {
       return programmeRatesSplit(items, excluded, p, dimension);
     },
     programmeReport: (episodes, period, dimension) => {
-      if (dimension !== undefined && !(DIMENSIONS as readonly unknown[]).includes(dimension)) throw invalid('INVALID_INPUT', [{ path: 'dimension', message: `must be one of ${DIMENSIONS.join(', ')}` }]);
+      checkedDimension(dimension);
       const { items, excluded, p } = report(episodes, period);
+      return { rates: programmeRatesOf(items, excluded, p), split: dimension === undefined ? null : programmeRatesSplit(items, excluded, p, dimension), items };
+    },
+    reportEntry: (episode) => entryAt(episode, 'episode'),
+    programmeReportOf: (entries, period, dimension) => {
+      checkedDimension(dimension);
+      const p = parse(Period, period, 'period');
+      const { items, excluded } = itemsOf(entries);
       return { rates: programmeRatesOf(items, excluded, p), split: dimension === undefined ? null : programmeRatesSplit(items, excluded, p, dimension), items };
     },
     measuresDue: (episode, contact) => {

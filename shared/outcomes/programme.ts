@@ -1,7 +1,7 @@
 import { daysBetween } from '../domain/dates';
 import { END_CODE_GROUPS, endCodeGroup, REFERRAL_SOURCES, type EndCodeGroup } from './codes';
 import { treatmentContactsOf, type EpisodeClassification } from './episode';
-import { ATTENDED_CODES, contactWindow, type Episode, type Period } from './episodeSchema';
+import { ATTENDED_CODES, contactWindow, type Episode, type MeasureRecord, type Period } from './episodeSchema';
 
 export interface Rate {
   count: number;
@@ -117,13 +117,76 @@ export interface ProgrammeRates {
   dataQuality: DataQuality;
 }
 
+/** A classification without its worded reasons: what the figures read (the reasons are words for a person). */
+export type ReportResult = Omit<EpisodeClassification, 'reasons'>;
+
+/** The referral as the figures see it: every field but its contacts, and of its measures the HbA1c values only (ltcOutcomes.ts). */
+export type ReportEpisode = Omit<Episode, 'contacts' | 'measures'> & { measures: MeasureRecord[] };
+
+/**
+ * What the period figures read of a referral's contacts (ref §4), found once when it is classified, so that a
+ * report over any period needs neither the contacts again nor another classification.
+ */
+export interface EpisodeFacts {
+  /** Dates of the attended treatment contacts in the referral window, in contact order. */
+  treatmentDates: string[];
+  /** Attended contacts in the window (a repeat referral follows one with two or more, ref §4). */
+  attendedInWindow: number;
+  /** Contacts that count for the DNA rate — in the window, or a follow-up after discharge — as [date, attendance code]. */
+  dnaCounted: [string, number][];
+}
+
 /** One valid episode as the report sees it. */
 export interface ReportItem {
   index: number;
-  episode: Episode;
-  result: EpisodeClassification;
+  episode: ReportEpisode;
+  result: ReportResult;
   /** The ADSM its problem descriptor calls for, or null (ref §2.1). */
   adsm: string | null;
+  facts: EpisodeFacts;
+}
+
+// ref §4 "DNA rate": contacts in the period; a contact outside its referral's window is not counted (a follow-up is).
+const countsForDna = (w: ReturnType<typeof contactWindow>) => w === 'in' || w === 'follow-up';
+
+/** The facts of one episode's contacts that the period figures need (see EpisodeFacts). */
+export function episodeFacts(e: Episode): EpisodeFacts {
+  return {
+    treatmentDates: treatmentContactsOf(e).map((c) => c.date),
+    attendedInWindow: e.contacts.filter((c) => ATTENDED_CODES.has(c.attendance) && contactWindow(c, e) === 'in').length,
+    dnaCounted: e.contacts.filter((c) => countsForDna(contactWindow(c, e))).map((c) => [c.date, c.attendance]),
+  };
+}
+
+/** The classification as the figures keep it: every field but the worded reasons, which are never computed here. */
+export function reportResultOf(c: EpisodeClassification): ReportResult {
+  return {
+    finishedCourse: c.finishedCourse,
+    treatmentContacts: c.treatmentContacts,
+    firstTreatmentDate: c.firstTreatmentDate,
+    secondTreatmentDate: c.secondTreatmentDate,
+    waitDays: c.waitDays,
+    within6Weeks: c.within6Weeks,
+    within18Weeks: c.within18Weeks,
+    anxietyMeasure: c.anxietyMeasure,
+    phq9: c.phq9,
+    anxiety: c.anxiety,
+    pairedScores: c.pairedScores,
+    casenessAtStart: c.casenessAtStart,
+    recovered: c.recovered,
+    reliablyImproved: c.reliablyImproved,
+    reliablyRecovered: c.reliablyRecovered,
+    reliablyDeteriorated: c.reliablyDeteriorated,
+    noReliableChange: c.noReliableChange,
+    supplementary: c.supplementary,
+    dataQuality: c.dataQuality,
+  };
+}
+
+/** The referral without its contacts, and with its HbA1c values only (what hba1cChange reads). */
+export function reportEpisodeOf(e: Episode): ReportEpisode {
+  const { contacts: _contacts, measures, ...rest } = e;
+  return { ...rest, measures: measures.filter((m) => m.instrumentId === 'hba1c') };
 }
 
 const rate = (count: number, denominator: number, empty = 'no referrals in the denominator for this period'): Rate =>
@@ -140,9 +203,6 @@ function medianOf(values: number[], empty: string): Average {
 
 const REPEAT_WINDOW_DAYS = 365; // ref §4 "Repeat referral"
 const NO_CONTACT_DAYS = 90; // ref §4 "Open, no contact > 90 days"
-
-/** Attended contacts that count for the referral: in its window (ref §4). */
-const attendedInWindow = (e: Episode) => e.contacts.filter((c) => ATTENDED_CODES.has(c.attendance) && contactWindow(c, e) === 'in');
 
 /**
  * Referrals received within 365 days of the discharge of the same patient's earlier referral that had two or
@@ -162,7 +222,7 @@ function repeatIndexes(items: readonly ReportItem[]): Set<number> {
       const isRepeat = group.some((earlier) => {
         if (earlier === later || earlier.episode.dischargeDate === undefined) return false;
         const gap = daysBetween(earlier.episode.dischargeDate, later.episode.referralReceived);
-        return gap >= 0 && gap <= REPEAT_WINDOW_DAYS && attendedInWindow(earlier.episode).length >= 2;
+        return gap >= 0 && gap <= REPEAT_WINDOW_DAYS && earlier.facts.attendedInWindow >= 2;
       });
       if (isRepeat) repeats.add(later.index);
     }
@@ -196,16 +256,26 @@ function aggregate(items: readonly ReportItem[], repeats: ReadonlySet<number>, e
   const secondGaps = items.filter((i) => inPeriod(i.result.secondTreatmentDate, period)).map((i) => daysBetween(i.result.firstTreatmentDate!, i.result.secondTreatmentDate!));
   const band = (lo: number, hi: number) => rate(secondGaps.filter((g) => g >= lo && g <= hi).length, secondGaps.length, 'no second treatment in the period');
 
-  // ref §4 "DNA rate": contacts in the period; a contact outside its referral's window is not counted (a follow-up is).
-  const countsForDna = (w: ReturnType<typeof contactWindow>) => w === 'in' || w === 'follow-up';
-  const periodContacts = items.map((i) => i.episode.contacts.filter((c) => inPeriod(c.date, period) && countsForDna(contactWindow(c, i.episode))));
-  const allContacts = periodContacts.flat();
+  // ref §4 "DNA rate": contacts in the period that count for it (EpisodeFacts.dnaCounted).
+  let contactsInPeriod = 0;
+  let dnasInPeriod = 0;
+  let referralsWithContacts = 0;
+  for (const i of items) {
+    let any = false;
+    for (const [date, attendance] of i.facts.dnaCounted) {
+      if (!inPeriod(date, period)) continue;
+      any = true;
+      contactsInPeriod += 1;
+      if (attendance === 3) dnasInPeriod += 1;
+    }
+    if (any) referralsWithContacts += 1;
+  }
 
   // ref §4 "Open, no contact > 90 days" (NHSE KM 143–160): the last contact is the last attended *treatment* session
   // (TherapySession_LastDate), and the denominator is the open referrals that have had one. A referral still waiting
   // for treatment is not "without contact": counting it would dilute the rate with the waiting list.
-  const lastTreatment = (i: ReportItem) => treatmentContactsOf(i.episode).map((c) => c.date).filter((d) => d <= period.end).pop();
-  const lastOfOpen = new Map<ReportItem, string>(); // each found once: it sorts the episode's contacts
+  const lastTreatment = (i: ReportItem) => i.facts.treatmentDates.filter((d) => d <= period.end).pop();
+  const lastOfOpen = new Map<ReportItem, string>();
   for (const i of items) {
     if (i.episode.referralReceived > period.end || (i.episode.dischargeDate !== undefined && i.episode.dischargeDate <= period.end)) continue;
     const last = lastTreatment(i);
@@ -256,7 +326,7 @@ function aggregate(items: readonly ReportItem[], repeats: ReadonlySet<number>, e
     },
     firstToSecondOver90Days: band(91, Infinity),
     firstToSecondWaits: { n: secondGaps.length, within28Days: band(0, 28), days29To56: band(29, 56), days57To90: band(57, 90), over90Days: band(91, Infinity) },
-    dnaRate: { ...rate(allContacts.filter((c) => c.attendance === 3).length, allContacts.length, 'no contacts in the period'), referrals: periodContacts.filter((cs) => cs.length > 0).length },
+    dnaRate: { ...rate(dnasInPeriod, contactsInPeriod, 'no contacts in the period'), referrals: referralsWithContacts },
     meanTreatmentContacts: meanOf(finished.map((r) => r.treatmentContacts), 'no finished course in the period'),
     openNoContactOver90Days: rate(stale.length, open.length, 'no referral open at the end of the period with an attended treatment'),
     repeatReferrals: rate(matchable.filter((i) => repeats.has(i.index)).length, matchable.length, 'no referral received in the period with a patient id'),
@@ -306,7 +376,7 @@ export interface ProgrammeRatesSplit {
 
 const SOURCE_LABEL = new Map<string, string>(REFERRAL_SOURCES.map((s) => [s.code, s.label]));
 
-function keysOf(e: Episode, dimension: Dimension): string[] {
+function keysOf(e: ReportEpisode, dimension: Dimension): string[] {
   switch (dimension) {
     case 'pathway':
       return [e.pathway];
