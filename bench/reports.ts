@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { caseloadHandlers } from '../electron/services/caseload/caseloadList';
 import type { CaseloadContext } from '../electron/services/caseload/context';
 import { computeReport } from '../electron/services/reports/serviceReport';
+import { sql } from 'kysely';
 import { kyselyFor, migrate, openEncrypted } from '../electron/services/store/database';
 import { CaseloadQuery } from '../shared/contract/caseload';
 import { ReportRequest } from '../shared/contract/reports';
@@ -49,7 +50,21 @@ export async function reportsBench(): Promise<Result[]> {
     const request = ReportRequest.parse({ period });
     const report = () => db.transaction().execute((trx) => computeReport(trx, ctx, request));
     const hand = () => handwrittenFigures(sqlite, period);
+    // From nothing: no entry kept yet, so every referral is classified and its entry kept (the first report after
+    // the data arrive, or after the service changes its outcome settings).
+    let started = performance.now();
     const considered = (await report()).report.referralsConsidered;
+    const fromNothingMs = performance.now() - started;
+    // After an unlock: the entries are kept but this process has read none yet (a new connection's statements).
+    const reopened = kyselyFor(sqlite);
+    started = performance.now();
+    await reopened.transaction().execute((trx) => computeReport(trx, { ...ctx, db: reopened }, request));
+    const afterUnlockMs = performance.now() - started;
+    // After a day of a busy service's work: 200 open referrals written to (a contact each), their entries dropped.
+    await sql`update contacts set attendance = attendance where id in (select min(c.id) from contacts c join referrals r on r.id = c.referral_id where r.discharge_date is null group by r.id limit 200)`.execute(db);
+    started = performance.now();
+    await report();
+    const afterEditsMs = performance.now() - started;
     hand();
     const reportMs: number[] = [];
     const reportCpu: number[] = [];
@@ -74,10 +89,16 @@ export async function reportsBench(): Promise<Result[]> {
     const list = caseloadHandlers(() => ({ ...ctx, actorId: clinician.id, role: 'pwp' }))['caseload.list'];
     await list(CaseloadQuery.parse({}));
     const caseloadMs: number[] = [];
+    const allMs: number[] = [];
+    let openRows = 0;
+    let allRows = 0;
     for (let r = 0; r < RUNS; r++) {
-      const t = performance.now();
-      await list(CaseloadQuery.parse({}));
+      let t = performance.now();
+      openRows = (await list(CaseloadQuery.parse({}))).rows.length;
       caseloadMs.push(performance.now() - t);
+      t = performance.now();
+      allRows = (await list(CaseloadQuery.parse({ discharged: true }))).rows.length;
+      allMs.push(performance.now() - t);
     }
     sqlite.close();
 
@@ -88,19 +109,37 @@ export async function reportsBench(): Promise<Result[]> {
         name: 'report.kpi_year_w2_ms',
         value: Number(median(reportMs).toFixed(1)),
         unit: 'ms',
-        note: `goal ≤ 250 — ${median(reportMs) <= 250 ? 'met' : 'NOT met'}; the full figure set for ${period.start}–${period.end} over ${scale}, whole service, through computeReport (SQL filter → episodeAdapter → programmeReport → programmeFigures, effect sizes, LTC figures; ${considered.toLocaleString('en-GB')} referrals considered); AEGIS-256 store loaded in ${loadS.toFixed(0)} s; median of ${RUNS} (CPU ${median(reportCpu).toFixed(0)} ms)`,
+        note: `goal ≤ 250 — ${median(reportMs) <= 250 ? 'met' : 'NOT met'}; the full figure set for ${period.start}–${period.end} over ${scale}, whole service, through computeReport (SQL filter → kept report entries → programmeReportOf → programmeFigures, effect sizes, LTC figures; ${considered.toLocaleString('en-GB')} referrals considered), with each referral's entry kept from the last report (reports/reportEntries.ts; see the after-unlock, after-edits and from-nothing figures below); AEGIS-256 store loaded in ${loadS.toFixed(0)} s; median of ${RUNS} (CPU ${median(reportCpu).toFixed(0)} ms)`,
+      },
+      {
+        name: 'report.kpi_year_w2_after_unlock_ms',
+        value: Number(afterUnlockMs.toFixed(1)),
+        unit: 'ms',
+        note: `the same report, the first after an unlock: every referral's entry kept in the store, none read yet by the process (each is read and parsed); one run`,
+      },
+      {
+        name: 'report.kpi_year_w2_after_200_edits_ms',
+        value: Number(afterEditsMs.toFixed(1)),
+        unit: 'ms',
+        note: `the same report after 200 open referrals were written to (a contact each), so those 200 are classified again and the rest read as kept; one run`,
+      },
+      {
+        name: 'report.kpi_year_w2_from_nothing_ms',
+        value: Number(fromNothingMs.toFixed(1)),
+        unit: 'ms',
+        note: `the same report with no entry kept (the first after the data arrive, or after the outcome settings change): all ${considered.toLocaleString('en-GB')} referrals read and classified, their entries kept; one run`,
       },
       {
         name: 'report.kpi_vs_handwritten_sql_ratio',
         value: Number(ratio.toFixed(2)),
         unit: 'ratio',
-        note: `goal ≤ 1.5 — ${ratio <= 1.5 ? 'met' : 'NOT met'}; process CPU of the report path vs bench/reportsSql.ts on better-sqlite3 (${median(reportCpu).toFixed(0)} ms vs ${median(handCpu).toFixed(0)} ms; wall ${median(reportMs).toFixed(0)} vs ${median(handMs).toFixed(0)} ms, ratio ${(median(reportMs) / median(handMs)).toFixed(2)}; the report's CPU includes V8's parallel GC threads, its wall time does not). The SQL states only the counts SQL can (received, ended, ended before treatment / treated once, finished, entered treatment, DNA rate); the paired-score figures it cannot, so the ratio flatters SQL; medians of ${RUNS} alternating runs`,
+        note: `goal ≤ 1.5 — ${ratio <= 1.5 ? 'met' : 'NOT met'}; process CPU of the report path vs bench/reportsSql.ts on better-sqlite3 (${median(reportCpu).toFixed(0)} ms vs ${median(handCpu).toFixed(0)} ms; wall ${median(reportMs).toFixed(0)} vs ${median(handMs).toFixed(0)} ms, ratio ${(median(reportMs) / median(handMs)).toFixed(2)}; the report's CPU includes V8's parallel GC threads, its wall time does not). The SQL states only the counts SQL can (received, ended, ended before treatment / treated once, finished, entered treatment, DNA rate), from the rows each time; the report reads its kept entries; medians of ${RUNS} alternating runs`,
       },
       {
         name: 'query.caseload_w2_ms',
         value: Number(median(caseloadMs).toFixed(2)),
         unit: 'ms',
-        note: `goal ≤ 2 — ${median(caseloadMs) <= 2 ? 'met' : 'NOT met'}; caseload.list for one PWP over ${scale}, audited view included; median of ${RUNS}`,
+        note: `goal ≤ 2 — ${median(caseloadMs) <= 2 ? 'met' : 'NOT met'}; caseload.list for one PWP over ${scale} — the open caseload the screen opens on (${openRows} patients; with the discharged too, ${allRows} patients take ${median(allMs).toFixed(1)} ms) — audited view included; median of ${RUNS}`,
       },
     ];
   } finally {

@@ -70,6 +70,7 @@ export { SUPPLEMENTARY_MEASURES, type EpisodeClassification, type EpisodeReasons
 export {
   DIMENSIONS,
   NOT_RECORDED,
+  REPORT_ENTRY_VERSION,
   type ProgrammeRates,
   type ProgrammeRatesSplit,
   type ProgrammeRatesGroup,

@@ -117,6 +117,13 @@ export interface ProgrammeRates {
   dataQuality: DataQuality;
 }
 
+/**
+ * The version of what `reportEntry` makes. Reports keep entries between runs (electron/services/reports), so a
+ * change to classification or to EpisodeFacts must raise it, or kept entries would be read under the new rules;
+ * tests/unit/outcomes/reportEntries.test.ts fails on a changed entry until it is raised.
+ */
+export const REPORT_ENTRY_VERSION = 1;
+
 /** A classification without its worded reasons: what the figures read (the reasons are words for a person). */
 export type ReportResult = Omit<EpisodeClassification, 'reasons'>;
 

@@ -39,7 +39,9 @@ export const SYNCED_TABLES = [
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
 
 /** Bookkeeping of this installation only: device settings and key-file anchors, the local chain head, sync state. */
-export const DEVICE_ONLY_TABLES = ['settings', 'audit_head', 'sync_outbox', 'sync_state', 'sync_rows'] as const;
+// report_entries: each referral's classification kept for reports, derived from synced rows on this device and
+// made again from them at will (reportEntries.ts): never sent.
+export const DEVICE_ONLY_TABLES = ['settings', 'audit_head', 'sync_outbox', 'sync_state', 'sync_rows', 'report_entries'] as const;
 
 /** Replicated, but not as change-log rows: each has its own channel (server/PROTOCOL.md). */
 export const OWN_CHANNEL_TABLES = {

@@ -1,7 +1,8 @@
 import type { ReportFilters } from '../../../shared/contract/reports';
-import type { EpisodeInput, ServiceUseRecord } from '../../../shared/outcomes';
+import type { Outcomes, ReportEntry, ServiceUseRecord } from '../../../shared/outcomes';
 import { toEpisode, type EpisodeContactColumns, type EpisodeMeasureColumns, type EpisodeReferralColumns } from '../caseload/episodeAdapter';
 import type { Statements } from '../store/database';
+import { keptReportEntries, rulesKey, type ReferralRows, type ReportRow, type ServiceUseAnswers } from './reportEntries';
 
 /** ref §4 "Repeat referral": an earlier referral discharged up to 365 days before one received in the period. */
 const REPEAT_LOOKBACK_DAYS = 365;
@@ -17,14 +18,18 @@ export interface ReportQuery {
   scope: string[] | null;
 }
 
-export interface ReportEpisodes {
-  episodes: EpisodeInput[];
+export interface ReportEntries {
+  /** One per referral the period's figures can depend on, from the kept entries or made now (reportEntries.ts). */
+  entries: ReportEntry[];
   /** Referral id → its service-use records (ref §3), for the healthcare-use figures. */
   serviceUse: Map<string, ServiceUseRecord[]>;
 }
 
 const REFERRAL_COLUMNS = 'id, patient_id, caseholder_id, source_code, step, received_date, problem_descriptor, pathway, ltc_codes, discharge_date, end_code';
 type ReferralRow = [string, string, string, string, number | null, string, string | null, string, string, string | null, string | null];
+/** What the report reads of each referral before its entry: see ReportRow (reportEntries.ts). */
+const ROW_COLUMNS = 'referrals.id, referrals.patient_id, referrals.received_date, e.stamp';
+const KEPT_ENTRY = 'left join report_entries e on e.referral_id = referrals.id and e.rules = :rules';
 
 /**
  * The scope and filters as SQL over `referrals`, with named parameters. Each combination of filters is its own
@@ -51,7 +56,8 @@ function filterSql(q: ReportQuery): { sql: string; params: Record<string, unknow
 }
 
 /**
- * The report's episodes, from the store, through the one adapter (episodeAdapter.ts → the engine's Episode).
+ * The report's entries, one per referral the figures can depend on: kept ones as they are, the rest made from the
+ * store through the one adapter (episodeAdapter.ts → the engine's Episode) and kept (reportEntries.ts).
  *
  * Which referrals (issue #11: filter in SQL, keep the rule in shared/outcomes): every figure of `programmeRates`
  * looks at a date in the period — received, first or second treatment, discharge, a contact — or at a referral
@@ -66,49 +72,73 @@ function filterSql(q: ReportQuery): { sql: string; params: Record<string, unknow
  * hundreds of thousands of contacts and scores, and rows as arrays cost a fraction of rows as objects. Contacts
  * and scores come from covering indexes (migration 0013).
  */
-export function loadReportEpisodes(statements: Statements, q: ReportQuery, serviceUseItems: readonly string[]): ReportEpisodes {
+export function loadReportEntries(statements: Statements, outcomes: Outcomes, q: ReportQuery, serviceUseItems: readonly string[]): ReportEntries {
   const { start, end } = q.period;
   const filter = filterSql(q);
+  const rules = rulesKey(outcomes);
   const rows = statements
     .prepare(
-      `select ${REFERRAL_COLUMNS} from referrals
-       where deleted_at is null and received_date <= :end${filter.sql}
-         and (discharge_date is null or discharge_date >= :start
-              or id in (select referral_id from contacts where type = 'follow-up' and deleted_at is null and date >= :start and date <= :end))`,
+      // Three disjoint parts, each a range of referrals_period (migration 0015), which without filters holds
+      // every column read here: open at the end, discharged since the start, discharged before it with a
+      // follow-up in it.
+      `select ${ROW_COLUMNS} from referrals indexed by referrals_period ${KEPT_ENTRY}
+       where discharge_date is null and received_date <= :end and deleted_at is null${filter.sql}
+       union all
+       select ${ROW_COLUMNS} from referrals indexed by referrals_period ${KEPT_ENTRY}
+       where discharge_date >= :start and received_date <= :end and deleted_at is null${filter.sql}
+       union all
+       select ${ROW_COLUMNS} from referrals ${KEPT_ENTRY}
+       where discharge_date < :start and deleted_at is null${filter.sql}
+         and id in (select referral_id from contacts where type = 'follow-up' and deleted_at is null and date >= :start and date <= :end)`,
     )
     .raw()
-    .all({ ...filter.params, start, end }) as ReferralRow[];
+    .all({ ...filter.params, start, end, rules }) as ReportRow[];
   const seen = new Set<string>();
   const repeatPatients = new Set<string>();
   for (const r of rows) {
     seen.add(r[0]);
-    if (r[5] >= start) repeatPatients.add(r[1]); // received in the period (received ≤ end is in the WHERE)
+    if (r[2] >= start) repeatPatients.add(r[1]); // received in the period (received ≤ end is in the WHERE)
   }
   if (repeatPatients.size > 0) {
     const earlier = statements
       .prepare(
-        `select ${REFERRAL_COLUMNS} from referrals
+        // By patient: the planner would otherwise walk each caseholder's referrals once per patient.
+        `select ${ROW_COLUMNS} from referrals indexed by referrals_patient ${KEPT_ENTRY}
          where deleted_at is null and discharge_date >= :lookback and discharge_date < :start and received_date <= :end${filter.sql}
            and patient_id in (select value from json_each(:patients))`,
       )
       .raw()
-      .all({ ...filter.params, start, end, lookback: isoMinusDays(start, REPEAT_LOOKBACK_DAYS), patients: JSON.stringify([...repeatPatients]) }) as ReferralRow[];
+      .all({ ...filter.params, start, end, rules, lookback: isoMinusDays(start, REPEAT_LOOKBACK_DAYS), patients: JSON.stringify([...repeatPatients]) }) as ReportRow[];
     for (const r of earlier) {
       if (seen.has(r[0])) continue;
       seen.add(r[0]);
       rows.push(r);
     }
   }
-  if (rows.length === 0) return { episodes: [], serviceUse: new Map() };
+  if (rows.length === 0) return { entries: [], serviceUse: new Map() };
 
-  // Each referral's contacts and scores as one JSON array apiece, built by SQLite from the covering indexes: one
-  // string per referral costs far less to hand over than a row per contact and per score (a year of a large
-  // service is hundreds of thousands of those). Numbers keep every digit: SQLite renders reals so that they
-  // read back to the same double. Referral ids go in sorted, so the index is read in its own order.
-  const ids = rows.map((r) => r[0]).sort();
+  const kept = keptReportEntries(statements, outcomes, rows, (ids) => episodesOf(statements, ids));
+  // Healthcare use (ref §3): the service-use records kept with each entry, as counts per item — for the referrals
+  // discharged in the period only, as only courses finished in it are counted.
+  const serviceUse = new Map<string, ServiceUseRecord[]>();
+  kept.forEach((k, i) => {
+    const discharged = k.entry.ok ? k.entry.episode.dischargeDate : undefined;
+    if (k.serviceUse.length === 0 || discharged === undefined || discharged < start || discharged > end) return;
+    serviceUse.set(rows[i]![0], k.serviceUse.map(([date, answers]) => ({ date, counts: countsOf(answers, serviceUseItems) })));
+  });
+  return { entries: kept.map((k) => k.entry), serviceUse };
+}
+
+/**
+ * These referrals as the engine reads them, through the one adapter (episodeAdapter.ts): each referral's contacts
+ * and scores as one JSON array apiece, built by SQLite from the covering indexes (migration 0013) — one string per
+ * referral costs far less to hand over than a row per contact and per score. Numbers keep every digit: SQLite
+ * renders reals so that they read back to the same double. Ids go in sorted, so the index is read in its order.
+ */
+function episodesOf(statements: Statements, referralIds: readonly string[]): ReferralRows[] {
+  const ids = [...referralIds].sort();
   const idsJson = JSON.stringify(ids);
-  const contactsOf = new Map<string, EpisodeContactColumns[]>();
-  const measuresOf = new Map<string, EpisodeMeasureColumns[]>();
+  const byId = new Map((statements.prepare(`select ${REFERRAL_COLUMNS} from referrals where id in (select value from json_each(:ids))`).raw().all({ ids: idsJson }) as ReferralRow[]).map((r) => [r[0], r]));
   const details = statements
     .prepare(
       `select j.key,
@@ -122,20 +152,9 @@ export function loadReportEpisodes(statements: Statements, q: ReportQuery, servi
     )
     .raw()
     .all({ ids: idsJson }) as [number, string, string][];
-  for (const [index, contactsJson, measuresJson] of details) {
-    const referralId = ids[index]!;
-    contactsOf.set(
-      referralId,
-      (JSON.parse(contactsJson) as [string, string, string, string, number][]).map(([id, date, startTime, type, attendance]) => ({ id, date, start_time: startTime, type, attendance, deleted_at: null })),
-    );
-    measuresOf.set(
-      referralId,
-      (JSON.parse(measuresJson) as [string, string, number, string | null][]).map(([date, instrumentId, total, contactId]) => ({ date, instrument_id: instrumentId, total, contact_id: contactId, deleted_at: null })),
-    );
-  }
   // Service-use records count with or without a total; in date order, ties as stored (healthcareUseChange keeps
   // the order of a date's records).
-  const serviceUse = new Map<string, ServiceUseRecord[]>();
+  const useOf = new Map<string, ServiceUseAnswers[]>();
   const useRows = statements
     .prepare(
       `select referral_id, date, answers from measures indexed by measures_service_use
@@ -145,13 +164,12 @@ export function loadReportEpisodes(statements: Statements, q: ReportQuery, servi
     .raw()
     .all({ ids: idsJson }) as [string, string, string][];
   for (const [referralId, date, answers] of useRows) {
-    const record = { date, counts: countsOf(answers, serviceUseItems) };
-    const list = serviceUse.get(referralId);
-    if (list) list.push(record);
-    else serviceUse.set(referralId, [record]);
+    const list = useOf.get(referralId);
+    if (list) list.push([date, JSON.parse(answers) as unknown[]]);
+    else useOf.set(referralId, [[date, JSON.parse(answers) as unknown[]]]);
   }
-
-  const episodes = rows.map((r) => {
+  return details.map(([index, contactsJson, measuresJson]) => {
+    const r = byId.get(ids[index]!)!;
     const referral: EpisodeReferralColumns = {
       id: r[0],
       patient_id: r[1],
@@ -165,17 +183,17 @@ export function loadReportEpisodes(statements: Statements, q: ReportQuery, servi
       discharge_date: r[9],
       end_code: r[10],
     };
-    return toEpisode(referral, contactsOf.get(r[0]) ?? [], measuresOf.get(r[0]) ?? []);
+    const contacts: EpisodeContactColumns[] = (JSON.parse(contactsJson) as [string, string, string, string, number][]).map(([id, date, startTime, type, attendance]) => ({ id, date, start_time: startTime, type, attendance, deleted_at: null }));
+    const measures: EpisodeMeasureColumns[] = (JSON.parse(measuresJson) as [string, string, number, string | null][]).map(([date, instrumentId, total, contactId]) => ({ date, instrument_id: instrumentId, total, contact_id: contactId, deleted_at: null }));
+    return { referralId: r[0], episode: toEpisode(referral, contacts, measures), serviceUse: useOf.get(r[0]) ?? [] };
   });
-  return { episodes, serviceUse };
 }
 
 /** A service-use record's answers are stored in item order (measures.record); a skipped or n/a item counts 0. */
-function countsOf(answers: string, items: readonly string[]): Record<string, number> {
-  const values = JSON.parse(answers) as unknown[];
+function countsOf(answers: readonly unknown[], items: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   items.forEach((id, i) => {
-    const v = values[i];
+    const v = answers[i];
     counts[id] = typeof v === 'number' && Number.isFinite(v) ? v : 0;
   });
   return counts;

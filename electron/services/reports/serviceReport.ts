@@ -22,7 +22,7 @@ import type { Trx } from '../caseload/records';
 import type { ContextSource, HandlerMap } from '../handlers';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { statementsFor } from '../store/database';
-import { loadReportEpisodes } from './reportQuery';
+import { loadReportEntries } from './reportQuery';
 import { waitingPausesOf } from './pauseReport';
 import { reportCsv } from './reportCsv';
 import type { z } from 'zod';
@@ -58,8 +58,8 @@ export async function computeReport(trx: Trx, ctx: CaseloadContext, request: Req
   const outcomes = await serviceOutcomes(trx);
   const scope = await caseholderScope(trx, ctx);
   // Runs on the same connection as trx, inside its transaction (database.ts statementsFor).
-  const { episodes, serviceUse } = loadReportEpisodes(statementsFor(ctx.db), { period: request.period, filters: request.filters, scope }, SERVICE_USE_ITEMS);
-  const { rates, split, items } = outcomes.programmeReport(episodes, request.period, request.splitBy);
+  const { entries, serviceUse } = loadReportEntries(statementsFor(ctx.db), outcomes, { period: request.period, filters: request.filters, scope }, SERVICE_USE_ITEMS);
+  const { rates, split, items } = outcomes.programmeReportOf(entries, request.period, request.splitBy);
   const names = request.splitBy === 'clinician' ? new Map((await trx.selectFrom('users').select(['id', 'display_name']).execute()).map((u) => [u.id, u.display_name])) : new Map<string, string>();
   const courses = finishedCourses(items, request.period);
   const itemLabels = new Map(outcomes.instrument('service-use').items.map((item) => [item.id, item.text]));
@@ -67,7 +67,7 @@ export async function computeReport(trx: Trx, ctx: CaseloadContext, request: Req
   const report: ServiceReport = {
     period: request.period,
     filters: request.filters,
-    referralsConsidered: episodes.length,
+    referralsConsidered: entries.length,
     figures: programmeFigures(rates),
     split: split
       ? {

@@ -575,11 +575,35 @@ export const MIGRATIONS: Record<string, Migration> = {
       await sql`create index measures_open_risk on measures (referral_id) where deleted_at is null and risk_review_id is null and risk_flags <> '[]'`.execute(db);
     },
   },
-  '0015_open_caseload_index': {
+  '0015_caseload_and_report_indexes': {
     async up(db: Kysely<unknown>) {
       // "Registered by me and not referred yet" asks, of each patient a clinician ever registered, whether any live
       // referral names them: with this index that is one probe of a small index rather than a row read per referral.
       await sql`create index referrals_patient_live on referrals (patient_id) where deleted_at is null`.execute(db);
+      // A report's referrals are those open at the period's end or discharged since its start (reportQuery.ts):
+      // two ranges of this index, which holds all the report reads of them without filters, rather than every
+      // referral of the service's years.
+      await sql`create index referrals_period on referrals (discharge_date, received_date, deleted_at, caseholder_id, patient_id, id)`.execute(db);
+    },
+  },
+  '0016_report_entries': {
+    async up(db: Kysely<unknown>) {
+      // Each referral's classification as reports read it (the outcomes engine's reportEntry), kept so that a
+      // year's report classifies only what changed since the last one (reports/reportEntries.ts). `rules` names the
+      // engine configuration an entry was made under; an entry made under other rules is never read.
+      // `stamp` is drawn at random for every entry made, so a process that has read an entry can tell it still
+      // holds the same one from the stamp alone (a number from a counter could come round again after a rollback).
+      // Beside the entry, the referral's service-use records (healthcare use, ref §3), kept and dropped with it.
+      await sql`create table report_entries (referral_id text primary key, stamp text not null, rules text not null, entry text not null, service_use text not null)`.execute(db);
+      // A report looks up every referral's stamp: from this index alone, never the entries' pages.
+      await sql`create index report_entries_stamp on report_entries (referral_id, rules, stamp)`.execute(db);
+      // Any write to a referral, its contacts or its scores — by a screen, by sync, by anything — drops the
+      // referral's entry in the same transaction, so a kept entry is never older than the rows it was made from.
+      for (const [table, key] of [['referrals', 'id'], ['contacts', 'referral_id'], ['measures', 'referral_id']] as const) {
+        await sql.raw(`create trigger ${table}_report_entry_insert after insert on ${table} begin delete from report_entries where referral_id = new.${key}; end`).execute(db);
+        await sql.raw(`create trigger ${table}_report_entry_update after update on ${table} begin delete from report_entries where referral_id in (old.${key}, new.${key}); end`).execute(db);
+        await sql.raw(`create trigger ${table}_report_entry_delete after delete on ${table} begin delete from report_entries where referral_id = old.${key}; end`).execute(db);
+      }
     },
   },
 };
