@@ -5,7 +5,7 @@ import { createTeam, createUser, DEFAULT_ENROL_TTL_HOURS, enrolDevice, grantPati
 
 const USAGE = `usage: npm run server:admin -- <command> [options]
   create-team   --name NAME
-  create-user   --team TEAM_ID --name NAME --role pwp|hit|supervisor|admin|booking-clerk [--supervisor USER_ID]
+  create-user   --team TEAM_ID --name NAME --role pwp|hit|supervisor|admin|booking-clerk|service-lead [--supervisor USER_ID]
   enrol-device  --user USER_ID --label LABEL [--hours ${DEFAULT_ENROL_TTL_HOURS}]   prints a one-time code
   revoke-device --device DEVICE_ID
   grant         --user USER_ID --patient PATIENT_ID --by USER_ID   lets a user see and write one patient's records

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { PushAck, RowPayload, SyncCommand } from '../../shared/sync/protocol';
-import { roleReadsTable, TABLE_POLICY } from '../../shared/sync/tables';
+import { roleWritesTable, TABLE_POLICY } from '../../shared/sync/tables';
 import type { ServerDatabase } from '../db/schema';
 import { changedColumns, conflictRow, judgeStaleWrite } from './conflicts';
 import { PushView } from './pushView';
@@ -135,7 +135,7 @@ async function decide(trx: Trx, view: PushView, appended: readonly Appended[], a
   const current = await view.current(table, command.row_id);
   // A tombstone is final: a late write to a deleted row must not bring it back on other devices.
   if (current?.deleted) return { ack: 'tombstoned' };
-  if (!roleReadsTable(actor.role, table)) return { ack: 'forbidden', reason: 'role' };
+  if (!roleWritesTable(actor.role, table)) return { ack: 'forbidden', reason: 'role' };
 
   const patientId = command.tombstone && current ? current.patient_id : await view.patientOf(table, command.row_id, command.payload);
   if (policy.scope.kind !== 'team') {

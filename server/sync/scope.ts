@@ -42,7 +42,8 @@ export async function caseholdersReachedBy(db: Db, actor: Actor): Promise<string
 
 export async function scopeOf(db: Db, actor: Actor): Promise<Scope> {
   if (actor.role === 'admin') return { all: false, patients: new Set() };
-  if (actor.role === 'booking-clerk') {
+  // The clerk books for, and the service lead reports on, the whole team.
+  if (actor.role === 'booking-clerk' || actor.role === 'service-lead') {
     const rows = await db
       .selectFrom('current_rows')
       .select('row_id')

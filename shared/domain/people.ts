@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isIsoDate, todayIso } from './dates';
 import { nhsNumberProblem, normaliseNhsNumber } from './nhsNumber';
 
-export const ROLES = ['pwp', 'hit', 'supervisor', 'admin', 'booking-clerk'] as const;
+export const ROLES = ['pwp', 'hit', 'supervisor', 'admin', 'booking-clerk', 'service-lead'] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE_LABELS: Record<Role, string> = {
   pwp: 'Psychological wellbeing practitioner (PWP)',
@@ -10,6 +10,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   supervisor: 'Supervisor',
   admin: 'Administrator',
   'booking-clerk': 'Booking clerk',
+  'service-lead': 'Service lead',
 };
 
 const id = z.uuid({ message: 'must be a record id' });

@@ -12,6 +12,9 @@ import type { SyncedTable } from '../sync/tables';
  * - Booking clerk: demographics, referrals and appointments (contact booking), for the whole team; never notes,
  *   measures, risk, screenings, formulations or follow-up actions.
  * - Admin: the team directory and the service's settings; no patient records.
+ * - Service lead: evidences the service (issue #11): reports and data exports over the whole team, and the
+ *   service's settings; never a patient's record on screen, and never writes one (no caseload, notes, risk,
+ *   formulation or supervision) — what the reports and exports read, and nothing else, reaches their device.
  * - Everyone: their own session, lock, store backups and audit check, and sync of their own store.
  *
  * Adding a contract method: give it a rule here (the type makes a missing one a compile error, and a test
@@ -22,6 +25,8 @@ export const CLINICAL_ROLES = ['pwp', 'hit', 'supervisor'] as const satisfies re
 const CLINICAL: readonly Role[] = CLINICAL_ROLES;
 const CLINICAL_AND_CLERK: readonly Role[] = [...CLINICAL_ROLES, 'booking-clerk'];
 const ADMIN: readonly Role[] = ['admin'];
+/** Those who report on a service: clinicians over their own scope, the service lead over the whole team. */
+const REPORTING: readonly Role[] = [...CLINICAL_ROLES, 'service-lead'];
 const EVERYONE: readonly Role[] = ROLES;
 
 /** A narrower permission for one role: allowed only for inputs it permits, with the tables it then touches. */
@@ -189,25 +194,25 @@ export const METHOD_POLICY: Policy = {
     tables: ['patients', 'referrals', 'groups', 'group_sessions', 'group_members', 'contacts', 'measures', 'care_plans', 'actions'],
   },
 
-  // Exports carry scores and clinical codes out of the store: clinicians and supervisors, for the referrals in
-  // their own scope only (never the booking clerk, who sees no measures; never the admin, who sees no patients).
+  // Exports carry scores and clinical codes out of the store: clinicians and supervisors for the referrals in
+  // their own scope only, the service lead for the whole team (never the booking clerk, who sees no measures; never the admin, who sees no patients).
   // The data-set and FHIR codes start from the service's own (service_settings), under any typed for the export.
-  'exports.preview': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts', 'measures', 'waiting_pauses', 'service_settings'] },
-  'exports.dataSet': { roles: CLINICAL, tables: ['patients', 'referrals', 'contacts', 'measures', 'waiting_pauses', 'service_settings'] },
-  'exports.fhir': { roles: CLINICAL, tables: ['patients', 'referrals', 'measures', 'service_settings'] },
-  'exports.pseudonymised': { roles: CLINICAL, tables: ['patients', 'referrals', 'measures'] },
+  'exports.preview': { roles: REPORTING, tables: ['patients', 'referrals', 'contacts', 'measures', 'waiting_pauses', 'service_settings'] },
+  'exports.dataSet': { roles: REPORTING, tables: ['patients', 'referrals', 'contacts', 'measures', 'waiting_pauses', 'service_settings'] },
+  'exports.fhir': { roles: REPORTING, tables: ['patients', 'referrals', 'measures', 'service_settings'] },
+  'exports.pseudonymised': { roles: REPORTING, tables: ['patients', 'referrals', 'measures'] },
   'contactAttempts.record': { roles: CLINICAL, tables: ['referrals', 'contact_attempts'] },
   'screenings.record': { roles: CLINICAL, tables: ['patients', 'screenings'] },
   'screenings.list': { roles: CLINICAL, tables: ['screenings'] },
 
-  // Service reports (issue #11): outcome figures over the caller's scope (a supervisor's supervisees' too). Clinical
-  // only: the admin holds no patient data and the clerk no outcomes; there is no service-lead role yet.
-  'reports.service': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures', 'waiting_pauses'] },
-  'reports.exportCsv': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures', 'waiting_pauses'] },
+  // Service reports (issue #11): outcome figures over the caller's scope (a supervisor's supervisees' too, the
+  // service lead's whole team). Not the admin, who holds no patient data, nor the clerk, who sees no outcomes.
+  'reports.service': { roles: REPORTING, tables: ['referrals', 'contacts', 'measures', 'waiting_pauses'] },
+  'reports.exportCsv': { roles: REPORTING, tables: ['referrals', 'contacts', 'measures', 'waiting_pauses'] },
 
   // Service settings: everyone's screens read them (cut-offs, code tables); the admin and clinicians set them.
   'serviceSettings.get': { roles: EVERYONE, tables: ['service_settings'] },
-  'serviceSettings.update': { roles: [...CLINICAL_ROLES, 'admin'], tables: ['service_settings'] },
+  'serviceSettings.update': { roles: [...REPORTING, 'admin'], tables: ['service_settings'] },
 
   // Locked patient mode: a clinician hands over a session's questionnaires; the answers are measures.
   'patientMode.start': { roles: CLINICAL, tables: ['referrals', 'contacts', 'measures'] },
@@ -241,6 +246,11 @@ export function decide(role: Role, method: string, input: unknown): PolicyDecisi
   const limit = rule.limits?.[role];
   if (limit && !limit.permits(input as never)) return { allowed: false, reason: `Your role (${who}) may not call ${method} like this: ${limit.refusal}.` };
   return { allowed: true };
+}
+
+/** Whether `role` may call `method` at all (for any input): what a screen asks before offering it. */
+export function roleMayCall(role: Role, method: MethodName): boolean {
+  return METHOD_POLICY[method].roles.includes(role);
 }
 
 /** The tables a role touches through a method it may call (its limit's, where it has one). */

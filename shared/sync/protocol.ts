@@ -15,7 +15,7 @@ export const SYNC_PROTOCOL_VERSION = 2;
  * range is told to update rather than having its rows half-understood.
  */
 export const MIN_SCHEMA_VERSION = 2;
-export const MAX_SCHEMA_VERSION = 15;
+export const MAX_SCHEMA_VERSION = 16;
 
 export const MAX_PUSH_COMMANDS = 500;
 export const MAX_PULL_LIMIT = 1000;

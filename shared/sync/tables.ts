@@ -151,11 +151,22 @@ export const TABLE_POLICY: Record<SyncedTable, TablePolicy> = {
 };
 
 const ADMIN_TABLES: ReadonlySet<SyncedTable> = new Set(['service_settings', 'clinics']);
+/** What the service lead's reports and exports read (shared/roles/policy.ts), of the whole team: nothing more. */
+const SERVICE_LEAD_TABLES: ReadonlySet<SyncedTable> = new Set(['patients', 'referrals', 'contacts', 'measures', 'waiting_pauses', 'service_settings', 'clinics']);
+/** Of those, the one the service lead writes: the service's settings (CodedAssToolType codes, outcome settings). */
+const SERVICE_LEAD_WRITES: ReadonlySet<SyncedTable> = new Set(['service_settings']);
 
 /** Roles that never receive or write clinical tables. An admin manages the directory and sees no patient rows. */
 export function roleReadsTable(role: Role, table: SyncedTable): boolean {
   // The admin has the team's own settings and clinic list, nothing about care (supervision, group courses).
   if (role === 'admin') return ADMIN_TABLES.has(table);
   if (role === 'booking-clerk') return !TABLE_POLICY[table].clinical;
+  if (role === 'service-lead') return SERVICE_LEAD_TABLES.has(table);
   return true;
+}
+
+/** What the server accepts a role's device pushing: what it reads, except that the service lead writes no record of care. */
+export function roleWritesTable(role: Role, table: SyncedTable): boolean {
+  if (role === 'service-lead') return SERVICE_LEAD_WRITES.has(table);
+  return roleReadsTable(role, table);
 }

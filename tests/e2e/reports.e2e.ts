@@ -1,13 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { validNhsNumber } from '../../resources/demo/syntheticPatients';
-import { checkScreen, expect, test } from './hostFixture';
-import { choose, daysAgo, PASSPHRASE } from './support/steps';
+import { checkScreen, expect, startHost, test, type Host } from './hostFixture';
+import { choose, daysAgo } from './support/steps';
+import { enrol, pageFor, setUp, startTeamServer, syncNow } from './support/teamJourney';
 
 /**
- * Issue #11 stage 2 in Chromium: a supervisor runs a year's service report, filters it by a long-term condition,
- * opens a figure's definition, and exports the figures as CSV through the shell's folder, then reads it back.
+ * Issue #11 §7 in Chromium: a HIT's finished courses reach the team server; the service lead's laptop pulls the
+ * whole team's referrals and scores, and there the service lead runs a year's report, filters it by a long-term
+ * condition, opens a figure's definition, exports the figures as CSV, then the data-set CSV files and the FHIR
+ * bundle, each read back from the folder the shell chose.
  */
 const DIABETES = '44054006';
 const COPD = '13645005';
@@ -59,19 +63,36 @@ async function seedService(page: Page): Promise<void> {
   expect(done).toBe(8);
 }
 
-test('a supervisor filters a year’s service report by LTC, opens a definition and exports the figures as CSV', async ({ page, host }) => {
-  test.setTimeout(180_000);
-  await page.setViewportSize({ width: 1366, height: 768 });
-  await page.goto(host.url);
-  await page.getByLabel('Your name').fill('Sam Okoye');
-  await choose(page, 'Your role', 'Supervisor');
-  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-  await page.getByLabel('Passphrase again').fill(PASSPHRASE);
-  await page.getByRole('button', { name: 'Create encrypted caseload' }).click();
-  await expect(page.getByRole('button', { name: 'Add patient' })).toBeVisible();
-  await seedService(page);
-  await page.reload();
+test('a service lead filters a year’s service report by LTC and exports the figures, the data-set CSV files and the FHIR bundle', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const dirs = [mkdtempSync(join(tmpdir(), 'caseload-e2e-team-')), mkdtempSync(join(tmpdir(), 'caseload-e2e-ada-')), mkdtempSync(join(tmpdir(), 'caseload-e2e-lee-'))];
+  const server = await startTeamServer(join(dirs[0]!, 'pglite'));
+  const hosts = [await startHost(dirs[1]!), await startHost(dirs[2]!)];
+  try {
+    const [adaHost, host] = hosts as [Host, Host];
+    // Ada, a HIT in the diabetes and COPD clinics, records her finished courses and syncs them to the team.
+    const ada = await pageFor(browser, adaHost);
+    await setUp(ada, 'Ada Mensah', 'High-intensity therapist (HIT)');
+    await enrol(ada, server.url, server.codes.clinician);
+    await seedService(ada);
+    await syncNow(ada);
 
+    // The service lead's laptop: reports and exports only, over the whole team, from what sync brought.
+    const page = await pageFor(browser, host);
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await setUp(page, 'Lee Morgan', 'Service lead');
+    await enrol(page, server.url, server.codes.lead);
+    const header = page.getByRole('banner');
+    for (const clinical of ['Clinic day', 'Groups', 'Supervision']) await expect(header.getByRole('button', { name: clinical })).toHaveCount(0);
+    await reportAndExport(page, host);
+  } finally {
+    for (const h of hosts) await h.stop();
+    await server.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+});
+
+async function reportAndExport(page: Page, host: Host): Promise<void> {
   await page.getByRole('button', { name: 'Reports' }).click();
   await expect(page.getByRole('heading', { name: 'Service reports' })).toBeVisible();
   await checkScreen(page, '90-reports-empty');
@@ -117,4 +138,20 @@ test('a supervisor filters a year’s service report by LTC, opens a definition 
   expect(row('endCode.12')[3]).toBe('0');
   expect(rows.slice(1).every((r) => r[9] === 'false')).toBe(true);
   await checkScreen(page, '94-reports-exported');
-});
+  await exporting.getByRole('button', { name: 'Done' }).click();
+
+  // The data set and the FHIR bundle of the whole team's year, from the exports screen.
+  await page.getByRole('button', { name: 'Exports' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Exports' })).toBeVisible();
+  await page.getByRole('button', { name: 'Choose folder and export CSV files' }).click();
+  await expect(page.getByText('Data-set CSV files saved')).toBeVisible();
+  const ids101 = readdirSync(host.exportDir).find((f) => f.includes('IDS101'))!;
+  const referrals = readFileSync(join(host.exportDir, ids101), 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+  expect(referrals).toHaveLength(9); // the header and Ada's 8 referrals
+  await page.getByRole('button', { name: 'Choose folder and export FHIR bundle' }).click();
+  await expect(page.getByText('FHIR bundle saved')).toBeVisible();
+  await checkScreen(page, '95-reports-lead-exports');
+  const bundle = JSON.parse(readFileSync(join(host.exportDir, readdirSync(host.exportDir).find((f) => f.endsWith('.json'))!), 'utf8')) as { resourceType: string; entry: { resource: { resourceType: string } }[] };
+  expect(bundle.resourceType).toBe('Bundle');
+  expect(bundle.entry.filter((e) => e.resource.resourceType === 'Patient')).toHaveLength(8);
+}

@@ -29,18 +29,19 @@ describe.each(BACKENDS)('scope and role on %s', (backend) => {
       bea: { role: 'hit' },
       cleo: { role: 'booking-clerk' },
       dan: { role: 'admin' },
+      lee: { role: 'service-lead' },
     });
     const d = Object.fromEntries(Object.entries(people).map(([name, device]) => [name, new ClinicDevice(url, device)])) as Record<keyof typeof people, ClinicDevice>;
     return d;
   }
 
-  it('gives each role exactly its rows: own caseload, supervisees, grants; the clerk no clinical rows; the admin no patients', async () => {
-    const { sam, alex, bea, cleo, dan } = await team();
+  it('gives each role exactly its rows: own caseload, supervisees, grants; the clerk no clinical rows; the admin no patients; the service lead what reports read, of everyone', async () => {
+    const { sam, alex, bea, cleo, dan, lee } = await team();
     const a = await caseFor(alex, alex.userId);
     const b = await caseFor(bea, bea.userId);
     const settings = await dan.create('service_settings', { outcome_overrides: '{}', source_codes: '{}' });
     expect(settings.ack.status).toBe('applied');
-    for (const device of [sam, alex, bea, cleo, dan]) await device.sync(3);
+    for (const device of [sam, alex, bea, cleo, dan, lee]) await device.sync(3);
 
     const everything = (c: typeof a) => Object.values(c);
     expect(everything(a).every((id) => alex.holds(id))).toBe(true);
@@ -55,7 +56,11 @@ describe.each(BACKENDS)('scope and role on %s', (backend) => {
     expect([a.note, a.measure, a.risk, b.note, b.measure, b.risk].some((id) => cleo.holds(id))).toBe(false);
     // The admin: team settings only.
     expect([...dan.rows.keys()]).toEqual([settings.id]);
-    for (const device of [sam, alex, bea, cleo]) expect(device.holds(settings.id)).toBe(true);
+    for (const device of [sam, alex, bea, cleo, lee]) expect(device.holds(settings.id)).toBe(true);
+    // The service lead: every caseholder's patients, referrals and scores (what reports and exports read), never
+    // notes or risk reviews.
+    expect([a.patient, a.referral, a.measure, b.patient, b.referral, b.measure].every((id) => lee.holds(id))).toBe(true);
+    expect([a.note, a.risk, b.note, b.risk].some((id) => lee.holds(id))).toBe(false);
 
     // A grant brings a patient in (back-filled though the cursor is past those rows); revoking it purges them.
     await grantPatient(database().db, sam.userId, b.patient, bea.userId);
@@ -73,8 +78,9 @@ describe.each(BACKENDS)('scope and role on %s', (backend) => {
   });
 
   it('refuses writes outside scope or role with a forbidden ack and writes nothing', async () => {
-    const { alex, bea, cleo, dan } = await team();
+    const { alex, bea, cleo, dan, lee } = await team();
     const b = await caseFor(bea, bea.userId);
+    await lee.sync(3);
     const before = await snapshot(database().db);
     const refused = [
       [alex, alex.command('referrals', b.referral, { patient_id: b.patient, caseholder_id: bea.userId, status: 'closed' }, 2), 'out_of_scope'],
@@ -83,6 +89,10 @@ describe.each(BACKENDS)('scope and role on %s', (backend) => {
       [cleo, cleo.command('notes', newRowId(), { referral_id: b.referral, status: 'draft', body: 'A clerk writing a note.' }), 'role'],
       [cleo, cleo.command('measures', newRowId(), { referral_id: b.referral, instrument: 'GAD-7', score: 3 }), 'role'],
       [dan, dan.command('patients', newRowId(), { given_name: 'Admin-made' }), 'role'],
+      // The service lead reads scores and referrals for reports, and writes neither.
+      [lee, lee.command('measures', b.measure, { referral_id: b.referral, instrument: 'PHQ-9', score: 1 }, 2), 'role'],
+      [lee, lee.command('referrals', newRowId(), { patient_id: b.patient, caseholder_id: bea.userId, status: 'active' }), 'role'],
+      [lee, lee.command('patients', newRowId(), { given_name: 'Lead-made' }), 'role'],
       [alex, alex.command('notes', newRowId(), { referral_id: newRowId(), status: 'draft', body: 'Parent unknown.' }), 'out_of_scope'],
     ] as const;
     for (const [device, command, reason] of refused) {

@@ -45,7 +45,7 @@ const readEntries = new WeakMap<Statements, Map<string, { stamp: string; kept: K
 
 /**
  * Each referral's report entry (the engine's `reportEntry`: its classification and the facts of its contacts the
- * figures read) and its service-use records, kept in `report_entries` (migration 0016) so that a year's report
+ * figures read) and its service-use records, kept in `report_entries` (migration 0015) so that a year's report
  * reads one row per referral instead of every contact and score, and classifies only the referrals written since
  * it last ran.
  *

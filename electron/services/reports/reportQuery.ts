@@ -78,7 +78,7 @@ export function loadReportEntries(statements: Statements, outcomes: Outcomes, q:
   const rules = rulesKey(outcomes);
   const rows = statements
     .prepare(
-      // Three disjoint parts, each a range of referrals_period (migration 0015), which without filters holds
+      // Three disjoint parts, each a range of referrals_period (migration 0014), which without filters holds
       // every column read here: open at the end, discharged since the start, discharged before it with a
       // follow-up in it.
       `select ${ROW_COLUMNS} from referrals indexed by referrals_period ${KEPT_ENTRY}

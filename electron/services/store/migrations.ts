@@ -575,7 +575,7 @@ export const MIGRATIONS: Record<string, Migration> = {
       await sql`create index measures_open_risk on measures (referral_id) where deleted_at is null and risk_review_id is null and risk_flags <> '[]'`.execute(db);
     },
   },
-  '0015_caseload_and_report_indexes': {
+  '0014_caseload_and_report_indexes': {
     async up(db: Kysely<unknown>) {
       // "Registered by me and not referred yet" asks, of each patient a clinician ever registered, whether any live
       // referral names them: with this index that is one probe of a small index rather than a row read per referral.
@@ -586,7 +586,7 @@ export const MIGRATIONS: Record<string, Migration> = {
       await sql`create index referrals_period on referrals (discharge_date, received_date, deleted_at, caseholder_id, patient_id, id)`.execute(db);
     },
   },
-  '0016_report_entries': {
+  '0015_report_entries': {
     async up(db: Kysely<unknown>) {
       // Each referral's classification as reports read it (the outcomes engine's reportEntry), kept so that a
       // year's report classifies only what changed since the last one (reports/reportEntries.ts). `rules` names the
@@ -606,6 +606,44 @@ export const MIGRATIONS: Record<string, Migration> = {
       }
     },
   },
+  '0016_service_lead_role': {
+    async up(db: Kysely<unknown>) {
+      // SQLite cannot widen a CHECK in place, so `users` is made again with the service lead allowed, every row
+      // kept. Its rows leave and come back in this transaction: with foreign keys deferred, the references to
+      // them from every other table are checked once they are back (at commit), and would fail it were one lost.
+      // A savepoint makes this one transaction even where the migrator did not open one (the deferral lasts until
+      // its end), and undoes all of it on any error.
+      await sql`savepoint users_rebuild`.execute(db);
+      try {
+        await rebuildUsers(db);
+        await sql`release users_rebuild`.execute(db);
+      } catch (err) {
+        await sql`rollback to users_rebuild`.execute(db);
+        await sql`release users_rebuild`.execute(db);
+        throw err;
+      }
+    },
+  },
 };
+
+/** Migration 0016: `users` again, with the service lead among the roles. */
+async function rebuildUsers(db: Kysely<unknown>): Promise<void> {
+  await sql`pragma defer_foreign_keys = on`.execute(db);
+  const columns = sql.raw('id, display_name, role, supervisor_id, version, created_at, updated_at, deactivated_at, updated_by');
+  await sql`create temp table users_before as select ${columns} from users`.execute(db);
+  await sql`drop table users`.execute(db);
+  await sql`create table users (
+    id text primary key,
+    display_name text not null,
+    role text not null check (role in ('pwp','hit','supervisor','admin','booking-clerk','service-lead')),
+    supervisor_id text references users (id),
+    version integer not null,
+    created_at text not null,
+    updated_at text not null,
+    deactivated_at text,
+    updated_by text)`.execute(db);
+  await sql`insert into users (${columns}) select ${columns} from temp.users_before`.execute(db);
+  await sql`drop table temp.users_before`.execute(db);
+}
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

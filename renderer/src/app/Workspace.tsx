@@ -2,7 +2,7 @@ import { AppShell, Button, Group, List, Notification, Text } from '@mantine/core
 import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/session';
 import { ROLE_LABELS, type Role } from '../../../shared/domain/people';
-import { CLINICAL_ROLES } from '../../../shared/roles/policy';
+import { roleMayCall } from '../../../shared/roles/policy';
 import { BackupsDialog } from '../features/backup/BackupsDialog';
 import { CarePlanPage } from '../features/carePlan/CarePlanPage';
 import { CaseloadPage } from '../features/caseload/CaseloadPage';
@@ -31,11 +31,13 @@ import { takeReturnPlace } from '../features/patientMode/handOver';
 
 /**
  * Where each role starts (issue #10 §9; the services enforce the same in shared/roles/policy.ts): clinicians on
- * their caseload, the booking clerk on the patient register, the admin on the team directory.
+ * their caseload, the booking clerk on the patient register, the admin on the team directory, the service lead
+ * on the service's reports.
  */
 export function homeFor(role: Role): Place {
   if (role === 'admin') return { view: 'users' };
   if (role === 'booking-clerk') return { view: 'patients' };
+  if (role === 'service-lead') return { view: 'reports' };
   return { view: 'caseload' };
 }
 
@@ -123,14 +125,14 @@ export function Workspace({
                 {status.owner.displayName} · {ROLE_LABELS[status.owner.role]}
               </Text>
             )}
-            {role === 'admin' && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'users' })}>Team</Button>}
-            {role !== 'admin' && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'clinicDay' })}>Clinic day</Button>}
-            {/* Service reports are for the clinical roles, over their scope (shared/roles/policy.ts). */}
-            {(CLINICAL_ROLES as readonly Role[]).includes(role) && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'groups' })}>Groups</Button>}
-            {(role === 'pwp' || role === 'hit' || role === 'supervisor') && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'reports' })}>Reports</Button>}
-            {(CLINICAL_ROLES as readonly Role[]).includes(role) && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'exports' })}>Exports</Button>}
-            {role === 'supervisor' && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'supervision' })}>Supervision</Button>}
-            {role !== 'booking-clerk' && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'settings' })}>Settings</Button>}
+            {/* Each screen is offered to the roles the policy lets call it (shared/roles/policy.ts); the services refuse the rest anyway. */}
+            {roleMayCall(role, 'users.create') && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'users' })}>Team</Button>}
+            {roleMayCall(role, 'clinicDay.day') && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'clinicDay' })}>Clinic day</Button>}
+            {roleMayCall(role, 'groups.list') && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'groups' })}>Groups</Button>}
+            {roleMayCall(role, 'reports.service') && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'reports' })}>Reports</Button>}
+            {roleMayCall(role, 'exports.dataSet') && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'exports' })}>Exports</Button>}
+            {roleMayCall(role, 'supervision.review') && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'supervision' })}>Supervision</Button>}
+            {roleMayCall(role, 'serviceSettings.update') && <Button variant="default" size="compact-sm" onClick={() => go({ view: 'settings' })}>Settings</Button>}
             <Button variant="default" size="compact-sm" onClick={() => setChangingPassphrase(true)}>Change passphrase</Button>
             <Button variant="default" size="compact-sm" onClick={() => setBackups(true)}>Backups</Button>
             <Button variant="default" size="compact-sm" onClick={switchUser}>Switch user</Button>

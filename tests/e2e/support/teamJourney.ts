@@ -12,7 +12,7 @@ export const PASSPHRASE = 'clinic room passphrase';
 
 export interface TeamServer {
   url: string;
-  codes: { clinician: string; supervisor: string; clerk: string };
+  codes: { clinician: string; supervisor: string; clerk: string; lead: string };
   clinicianId: string;
   supervisorId: string;
   stop(): Promise<void>;
@@ -71,8 +71,9 @@ export async function setUp(page: Page, name: string, role: string) {
   await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
   await page.getByLabel('Passphrase again').fill(PASSPHRASE);
   await page.getByRole('button', { name: 'Create encrypted caseload' }).click();
-  // A booking clerk starts at the patient list; everyone else at their caseload.
-  await expect(page.getByRole('heading', { name: role === 'Booking clerk' ? 'Patients' : 'Caseload' })).toBeVisible();
+  // A booking clerk starts at the patient list, a service lead at the service's reports, everyone else at their caseload.
+  const home: Record<string, string> = { 'Booking clerk': 'Patients', 'Service lead': 'Service reports' };
+  await expect(page.getByRole('heading', { name: home[role] ?? 'Caseload' })).toBeVisible();
 }
 
 /** A contract call through the page's own `window.api` (the same bridge the screens use). */

@@ -6,7 +6,7 @@ import { buildApp } from '../../../server/http/app';
 
 /**
  * A real team server for the sync e2e tests, in its own process (PGlite is one process): it makes a team with a
- * supervisor, a supervisee and a booking clerk, prints their enrolment codes, and serves HTTP on loopback. Lines on stdin take it
+ * supervisor, a supervisee, a booking clerk and a service lead, prints their enrolment codes, and serves HTTP on loopback. Lines on stdin take it
  * offline (`stop`) and back (`start`, same port) while its data stays, as a clinic's Wi-Fi would.
  * Run: node --import tsx tests/e2e/support/teamServer.ts <pglite data dir>
  */
@@ -18,10 +18,12 @@ async function main(): Promise<void> {
   const supervisorId = await createUser(db, { teamId, displayName: 'Sam Okoye', role: 'supervisor' });
   const clinicianId = await createUser(db, { teamId, displayName: 'Ada Mensah', role: 'hit', supervisorId });
   const clerkId = await createUser(db, { teamId, displayName: 'Bea Booking', role: 'booking-clerk' });
+  const leadId = await createUser(db, { teamId, displayName: 'Lee Morgan', role: 'service-lead' });
   const codes = {
     clinician: (await enrolDevice(db, clinicianId, 'Ada laptop')).code,
     supervisor: (await enrolDevice(db, supervisorId, 'Sam laptop')).code,
     clerk: (await enrolDevice(db, clerkId, 'Front desk laptop')).code,
+    lead: (await enrolDevice(db, leadId, 'Service lead laptop')).code,
   };
 
   const server: { app: FastifyInstance | null; port: number } = { app: null, port: 0 };

@@ -6,7 +6,7 @@ import { removeDir } from '../../helpers/tempStore';
 import { contactInput, gad7Answers, harness, patientInput, phq9Answers, referralInput, type Harness } from '../episode/episodeHarness';
 
 /**
- * Kept report entries (electron/services/reports/reportEntries.ts, migration 0016) must never change a figure:
+ * Kept report entries (electron/services/reports/reportEntries.ts, migration 0015) must never change a figure:
  * after any write, by a service or straight to the table as sync applies a pull, the report equals the report
  * made from nothing (every kept entry thrown away first).
  */

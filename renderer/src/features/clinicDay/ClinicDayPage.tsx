@@ -1,3 +1,4 @@
+import { CLINICAL_ROLES } from '../../../../shared/roles/policy';
 import { Alert, Button, Group, Paper, SegmentedControl, Select, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { ClinicDay, ClinicWeek, DayAppointment } from '../../../../shared/contract/appointments';
@@ -14,7 +15,7 @@ import { WeekGrid } from './WeekGrid';
 
 /** Whose day: "me" is the clinician using this device; otherwise "clinic:<id>" or "clinician:<id>". */
 const ME = 'me';
-const CLINICAL_ROLES: readonly string[] = ['pwp', 'hit', 'supervisor'];
+const CLINICAL: readonly string[] = CLINICAL_ROLES;
 
 function scopeOf(who: string): { clinicId?: string; clinicianId?: string } {
   if (who.startsWith('clinic:')) return { clinicId: who.slice('clinic:'.length) };
@@ -69,7 +70,7 @@ export function ClinicDayPage() {
   useEffect(() => {
     Promise.all([api['session.status']({}), api['users.list']({})])
       .then(([status, { users }]) => {
-        const others = users.filter((u) => u.id !== status.owner?.id && CLINICAL_ROLES.includes(u.role));
+        const others = users.filter((u) => u.id !== status.owner?.id && CLINICAL.includes(u.role));
         setColleagues(others);
         if (status.owner?.role === 'booking-clerk') {
           setClerk(true);
