@@ -86,6 +86,15 @@ describe('calendar dates', () => {
     expect(daysBetween('2026-03-28', '2026-03-30')).toBe(2);
     expect(daysBetween('2026-01-01', '2026-02-12')).toBe(42);
   });
+  it('counts the days between any two dates as the calendar does (leap years, centuries, either order)', () => {
+    const day = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(day, day, (a, b) => {
+        expect(daysBetween(a, b)).toBe((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe('synthetic NHS numbers (demo and tests)', () => {

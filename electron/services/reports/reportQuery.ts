@@ -100,17 +100,17 @@ export function loadReportEntries(statements: Statements, outcomes: Outcomes, q:
     if (r[2] >= start) repeatPatients.add(r[1]); // received in the period (received ≤ end is in the WHERE)
   }
   if (repeatPatients.size > 0) {
+    // Every referral discharged in the year before the period is one range of referrals_period; of those, the
+    // patients with a referral in the period are kept (reading them by patient costs a lookup per patient).
     const earlier = statements
       .prepare(
-        // By patient: the planner would otherwise walk each caseholder's referrals once per patient.
-        `select ${ROW_COLUMNS} from referrals indexed by referrals_patient ${KEPT_ENTRY}
-         where deleted_at is null and discharge_date >= :lookback and discharge_date < :start and received_date <= :end${filter.sql}
-           and patient_id in (select value from json_each(:patients))`,
+        `select ${ROW_COLUMNS} from referrals indexed by referrals_period ${KEPT_ENTRY}
+         where discharge_date >= :lookback and discharge_date < :start and received_date <= :end and deleted_at is null${filter.sql}`,
       )
       .raw()
-      .all({ ...filter.params, start, end, rules, lookback: isoMinusDays(start, REPEAT_LOOKBACK_DAYS), patients: JSON.stringify([...repeatPatients]) }) as ReportRow[];
+      .all({ ...filter.params, start, end, rules, lookback: isoMinusDays(start, REPEAT_LOOKBACK_DAYS) }) as ReportRow[];
     for (const r of earlier) {
-      if (seen.has(r[0])) continue;
+      if (seen.has(r[0]) || !repeatPatients.has(r[1])) continue;
       seen.add(r[0]);
       rows.push(r);
     }
@@ -118,12 +118,13 @@ export function loadReportEntries(statements: Statements, outcomes: Outcomes, q:
   if (rows.length === 0) return { entries: [], serviceUse: new Map() };
 
   const kept = keptReportEntries(statements, outcomes, rows, (ids) => episodesOf(statements, ids));
-  // Healthcare use (ref §3): the service-use records kept with each entry, as counts per item — for the referrals
-  // discharged in the period only, as only courses finished in it are counted.
+  // Healthcare use (ref §3): the service-use records kept with each entry, as counts per item — for the LTC-pathway
+  // referrals discharged in the period only, as only their finished courses are counted (ltcOutcomes.ts).
   const serviceUse = new Map<string, ServiceUseRecord[]>();
   kept.forEach((k, i) => {
-    const discharged = k.entry.ok ? k.entry.episode.dischargeDate : undefined;
-    if (k.serviceUse.length === 0 || discharged === undefined || discharged < start || discharged > end) return;
+    if (k.serviceUse.length === 0 || !k.entry.ok || k.entry.episode.pathway !== 'integrated-ltc') return;
+    const discharged = k.entry.episode.dischargeDate;
+    if (discharged === undefined || discharged < start || discharged > end) return;
     serviceUse.set(rows[i]![0], k.serviceUse.map(([date, answers]) => ({ date, counts: countsOf(answers, serviceUseItems) })));
   });
   return { entries: kept.map((k) => k.entry), serviceUse };
