@@ -36,9 +36,11 @@ const PATIENTS_HELD_OPEN = `
       where caseholder_id in (select value from json_each(:scope)) and discharge_date is null and deleted_at is null)
   order by family_name, given_name, rowid`;
 const PATIENTS_UNREFERRED = `
-  select ${PATIENT_COLUMNS} from patients indexed by patients_created_by
-  where created_by in (select value from json_each(:scope)) and deleted_at is null
-    and not exists (select 1 from referrals r indexed by referrals_patient_live where r.patient_id = patients.id and r.deleted_at is null)
+  select ${PATIENT_COLUMNS} from patients
+  where id in (
+    select p.id from patients p indexed by patients_created_by
+    where p.created_by in (select value from json_each(:scope)) and p.deleted_at is null
+      and not exists (select 1 from referrals r indexed by referrals_patient_live where r.patient_id = p.id and r.deleted_at is null))
   order by family_name, given_name, rowid`;
 const ALL_PATIENTS = `select ${PATIENT_COLUMNS} from patients where deleted_at is null order by family_name, given_name, rowid`;
 const ALL_PATIENTS_OPEN = `

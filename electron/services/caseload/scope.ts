@@ -1,14 +1,16 @@
 import type { ExpressionBuilder } from 'kysely';
 import { caseholdersInScope } from '../../../shared/roles/scope';
 import type { CaseloadDb, PatientsTable, ReferralsTable } from '../store/schema';
+import { statementsFor } from '../store/database';
 import type { CaseloadContext } from './context';
 import { liveReferral, notFound, type Trx } from './records';
 
 /** The caseholders whose patients this person sees (shared/roles/scope.ts), or null for the whole team. */
-export async function caseholderScope(trx: Trx, ctx: CaseloadContext): Promise<string[] | null> {
+export async function caseholderScope(_trx: Trx, ctx: CaseloadContext): Promise<string[] | null> {
   if (ctx.role === 'booking-clerk') return null;
-  const directory = await trx.selectFrom('users').select(['id', 'supervisor_id']).execute();
-  return caseholdersInScope(ctx.role, ctx.actorId, directory.map((u) => ({ id: u.id, supervisorId: u.supervisor_id })));
+  // A plain statement on the transaction's connection (database.ts statementsFor): every list asks this first.
+  const directory = statementsFor(ctx.db).prepare('select id, supervisor_id from users').raw().all() as [string, string | null][];
+  return caseholdersInScope(ctx.role, ctx.actorId, directory.map(([id, supervisorId]) => ({ id, supervisorId })));
 }
 
 /**

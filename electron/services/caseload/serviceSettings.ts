@@ -25,13 +25,20 @@ async function liveRow(trx: Trx): Promise<ServiceSettingsTable | null> {
   return (await trx.selectFrom('service_settings').selectAll().where('deleted_at', 'is', null).orderBy('created_at').executeTakeFirst()) ?? null;
 }
 
+/** Settings as read, by the row's id, version and last write: nearly every call reads them, and they seldom change. */
+let lastRead: { key: string; settings: Omit<LoadedSettings, 'row'> } | null = null;
+
 export async function loadSettings(trx: Trx): Promise<LoadedSettings> {
   const row = await liveRow(trx);
-  const outcomes = OutcomeSettings.parse(row ? JSON.parse(row.outcome_overrides) : {});
-  const sourceCodes = { ...DEFAULT_SOURCE_CODES, ...(row ? (JSON.parse(row.source_codes) as Partial<Record<ReferrerRole, SourceCode>>) : {}) };
-  const ltcCodes = LtcCodeTable.parse(row ? JSON.parse(row.ltc_codes) : {});
-  const toolCodes = row ? (JSON.parse(row.tool_codes) as Record<string, string>) : {};
-  return { row, outcomes, sourceCodes, ltcCodes, ltcOptions: ltcOptions(ltcCodes), toolCodes };
+  const key = row ? `${row.id}:${row.version}:${row.updated_at}` : '';
+  if (lastRead?.key !== key) {
+    const outcomes = OutcomeSettings.parse(row ? JSON.parse(row.outcome_overrides) : {});
+    const sourceCodes = { ...DEFAULT_SOURCE_CODES, ...(row ? (JSON.parse(row.source_codes) as Partial<Record<ReferrerRole, SourceCode>>) : {}) };
+    const ltcCodes = LtcCodeTable.parse(row ? JSON.parse(row.ltc_codes) : {});
+    const toolCodes = row ? (JSON.parse(row.tool_codes) as Record<string, string>) : {};
+    lastRead = { key, settings: { outcomes, sourceCodes, ltcCodes, ltcOptions: ltcOptions(ltcCodes), toolCodes } };
+  }
+  return { row, ...lastRead.settings };
 }
 
 const engines = new Map<string, Outcomes>();
