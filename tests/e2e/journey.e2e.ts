@@ -104,7 +104,7 @@ test('first run → add patient → lock → wrong passphrase → unlock → pat
 
   // Search narrows the list.
   await page.getByLabel('Search').fill('zzz');
-  await expect(page.getByText('No patients match that search.')).toBeVisible();
+  await expect(page.getByText('No patient on the open caseload matches that search.')).toBeVisible();
   await page.getByLabel('Search').fill(good.slice(0, 5));
   await expect(page.getByRole('row', { name: /OKAFOR, Grace/ })).toBeVisible();
 });

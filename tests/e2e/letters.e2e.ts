@@ -61,7 +61,9 @@ test('a HIT drafts a discharge letter to the GP from the record, edits and final
   await seedDischargedEpisode(page);
   await page.reload();
 
-  // From the caseload to the patient, the referral, and its letters.
+  // From the caseload (her referral is discharged, so the list must show the discharged) to the patient, the
+  // referral, and its letters.
+  await page.getByRole('checkbox', { name: 'Show discharged patients' }).check();
   await page.getByRole('button', { name: 'NÍ BHRIAIN, Zoë' }).click();
   await page.getByRole('button', { name: `Open the referral received ${formatUkDate(daysAgo(60))}` }).click();
   await page.getByRole('button', { name: 'Letters' }).click();

@@ -205,7 +205,7 @@ export function CaseloadPage() {
               <Table.Tr>
                 <Table.Td colSpan={9}>
                   <Text ta="center" c="gray.7" py="lg">
-                    {filtered ? 'No patients match that search.' : listsDischarged ? 'No patients yet. Use “Add patient” to start your caseload.' : 'No patients yet on your open caseload. Use “Add patient” to start it, or show the discharged too.'}
+                    {filtered ? (listsDischarged ? 'No patients match that search.' : 'No patient on the open caseload matches that search.') : listsDischarged ? 'No patients yet. Use “Add patient” to start your caseload.' : 'No patients yet on your open caseload. Use “Add patient” to start it, or show the discharged too.'}
                   </Text>
                   {!listsDischarged && (
                     <Group justify="center" pb="md">
